@@ -1,0 +1,133 @@
+import type { Draft } from "./draft.js";
+
+/**
+ * What both backends (the NemoVideo cloud agent and the embedded ffmpeg engine) do.
+ * The MCP tools and the CLI speak only to this interface.
+ */
+
+export type BackendName = "nemo" | "local";
+
+export type ProgressStage = "setup" | "upload" | "agent" | "render" | "download" | "waiting";
+
+export interface ProgressEvent {
+  stage: ProgressStage;
+  /** A short line for a person, e.g. "uploading 2/5 — 48%" or "agent: adding captions". */
+  message: string;
+  /** 0–1 when the stage knows how far along it is. */
+  fraction?: number;
+}
+
+export interface OperationContext {
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface UploadRequest {
+  paths?: string[];
+  urls?: string[];
+}
+
+export interface UploadedMedia {
+  name: string;
+  type: "video" | "image" | "audio" | "other";
+  duration_s?: number;
+  width?: number;
+  height?: number;
+}
+
+export interface RejectedInput {
+  input: string;
+  reason: string;
+}
+
+export interface UploadResult {
+  uploaded: UploadedMedia[];
+  rejected: RejectedInput[];
+}
+
+export interface EditResult {
+  /** What the agent said, after GUI translation; may be a description of the changes when it said nothing. */
+  reply: string;
+  /** Whether `reply` came from the agent (false: we read the state and described it). */
+  replied: boolean;
+  changes: string[];
+  timeline: string;
+  /** The agent suggested exporting (e.g. "click Export"). */
+  suggestsExport: boolean;
+}
+
+export interface MediaInfo {
+  name: string;
+  type: UploadedMedia["type"];
+  duration_s?: number;
+  width?: number;
+  height?: number;
+  url?: string;
+}
+
+export interface TrackInfo {
+  index: number;
+  type: string;
+  segments: number;
+  start_s: number;
+  end_s: number;
+  label: string;
+}
+
+export interface StateResult {
+  session_id: string;
+  timeline: string;
+  tracks: TrackInfo[];
+  media: MediaInfo[];
+  draft: Draft;
+}
+
+export interface Credits {
+  available: number;
+  frozen: number;
+  total: number;
+}
+
+export interface ExportRequest {
+  /** Absolute folder the file goes to. */
+  outputDir: string;
+  /** File name (no folders); a free name is chosen when it exists. */
+  fileName?: string;
+}
+
+/** What a caller persists so an export can be resumed by a restarted process. */
+export interface ExportCheckpoint {
+  backend: BackendName;
+  render_id: string;
+  session_id: string;
+  output_path: string;
+  started_at: string;
+  /** Set once the service has given the download URL. */
+  download_url?: string;
+}
+
+export interface ExportContext extends OperationContext {
+  onCheckpoint?: (checkpoint: ExportCheckpoint) => void | Promise<void>;
+}
+
+export interface ExportResult {
+  render_id: string;
+  file: string;
+  bytes: number;
+}
+
+export interface SessionInfo {
+  session_id: string;
+  created: boolean;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  upload(request: UploadRequest, context?: OperationContext): Promise<UploadResult>;
+  edit(instruction: string, context?: OperationContext): Promise<EditResult>;
+  getState(context?: OperationContext): Promise<StateResult>;
+  getCredits(context?: OperationContext): Promise<Credits>;
+  exportVideo(request: ExportRequest, context?: ExportContext): Promise<ExportResult>;
+  resumeExport(checkpoint: ExportCheckpoint, context?: ExportContext): Promise<ExportResult>;
+  newSession(language?: string, context?: OperationContext): Promise<SessionInfo>;
+}
