@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import { access, constants, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { basename, extname, join, resolve } from "node:path";
+import { VideoMakerError } from "./errors.js";
+
+/**
+ * Where finished videos land. A file being written lives under a hidden temporary
+ * name; only a complete file is given its final name, and an existing file is never
+ * replaced (the next free name, "promo (2).mp4", is used instead).
+ */
+
+/** Rejects names that would leave the folder or that no file system takes. */
+export function validateFileName(raw: string): string {
+  const name = raw.trim();
+  if (!name) throw new VideoMakerError("invalid_input", "The file name is empty.");
+  if (name.includes("/") || name.includes("\\")) {
+    throw new VideoMakerError("invalid_input", `The file name "${name}" must not contain folders; put the folder in output_dir.`);
+  }
+  if (name === "." || name === ".." || name.startsWith("..")) {
+    throw new VideoMakerError("invalid_input", `"${name}" is not a usable file name.`);
+  }
+  // Control characters (newlines included) and NUL break shells, logs and some file systems.
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw new VideoMakerError("invalid_input", "The file name contains control characters such as line breaks.");
+  }
+  if (Buffer.byteLength(name, "utf8") > 240) {
+    throw new VideoMakerError("invalid_input", "The file name is too long.");
+  }
+  return extname(name).toLowerCase() === ".mp4" ? name : `${name}.mp4`;
+}
+
+export function defaultExportName(now = new Date()): string {
+  const stamp = now.toISOString().replace(/\.\d+Z$/, "").replace(/[-:]/g, "").replace("T", "-");
+  return `video-maker-${stamp}.mp4`;
+}
+
+/** Makes sure the folder exists and can be written, with a message a person understands. */
+export async function prepareOutputDir(dir: string): Promise<string> {
+  const absolute = resolve(dir);
+  try {
+    await mkdir(absolute, { recursive: true });
+    const info = await stat(absolute);
+    if (!info.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+    await access(absolute, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? "it is not writable"
+        : code === "ENOTDIR" || code === "EEXIST"
+          ? "a file stands where the folder should be"
+          : "it cannot be created";
+    throw new VideoMakerError("invalid_input", `Cannot save into ${absolute}: ${why}. Choose another output folder.`);
+  }
+  return absolute;
+}
+
+export function temporaryPathFor(finalPath: string): string {
+  const dir = resolve(finalPath, "..");
+  return join(dir, `.${basename(finalPath)}.${randomBytes(4).toString("hex")}.part`);
+}
+
+/**
+ * Gives a finished temporary file its final name without ever replacing a file:
+ * hard-linking fails when the name exists, so the next free name is tried.
+ * Returns the path it ended up at.
+ */
+export async function publishFile(tempPath: string, desiredPath: string): Promise<string> {
+  const dir = resolve(desiredPath, "..");
+  const ext = extname(desiredPath);
+  const stem = basename(desiredPath, ext);
+  for (let attempt = 1; attempt < 1000; attempt++) {
+    const candidate = attempt === 1 ? desiredPath : join(dir, `${stem} (${attempt})${ext}`);
+    try {
+      await link(tempPath, candidate);
+      await rm(tempPath, { force: true });
+      return candidate;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") continue;
+      if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "ENOSYS") {
+        // No hard links here (FAT, some network shares): reserve the name, then rename over our own placeholder.
+        if (await reserveAndRename(tempPath, candidate)) return candidate;
+        continue;
+      }
+      throw new VideoMakerError("download_failed", `Could not save the video as ${candidate}.`, { cause: error });
+    }
+  }
+  throw new VideoMakerError("output_exists", `Too many files named like ${basename(desiredPath)} already exist in ${dir}.`);
+}
+
+async function reserveAndRename(tempPath: string, candidate: string): Promise<boolean> {
+  try {
+    const placeholder = await open(candidate, "wx");
+    await placeholder.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw new VideoMakerError("download_failed", `Could not save the video as ${candidate}.`, { cause: error });
+  }
+  await rename(tempPath, candidate);
+  return true;
+}

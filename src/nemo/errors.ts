@@ -1,0 +1,94 @@
+import { VideoMakerError } from "../core/errors.js";
+import { acceptedExtensionsText } from "../core/media.js";
+
+/**
+ * The service's error codes (envelope `code` or HTTP status) turned into what a person
+ * should read. Links that depend on the account (registration, claim) are added by the
+ * caller, which knows the session.
+ */
+
+export const AUTH_FAILURE_CODES = new Set([1001, 1010, 1011]);
+
+export function isAuthFailure(code: number | undefined, httpStatus: number | undefined): boolean {
+  return (code !== undefined && AUTH_FAILURE_CODES.has(code)) || httpStatus === 401;
+}
+
+export interface ServiceFailure {
+  /** Envelope code, when the body had one. */
+  code?: number;
+  httpStatus: number;
+  /** The service's own message, already free of secrets; used only as extra detail. */
+  serviceMessage?: string;
+  retryAfterSeconds?: number;
+}
+
+export function serviceError(failure: ServiceFailure): VideoMakerError {
+  const { code, httpStatus } = failure;
+  const details = {
+    ...(code !== undefined ? { upstreamCode: code } : {}),
+    httpStatus,
+    ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}),
+  };
+  const effective = code !== undefined && code !== 0 && code !== httpStatus ? code : httpStatus;
+
+  if (isAuthFailure(code, httpStatus)) {
+    return new VideoMakerError(
+      "token_invalid",
+      "The NemoVideo token is invalid or has expired.",
+      details,
+    );
+  }
+  switch (effective) {
+    case 1002:
+      return new VideoMakerError("session_lost", "The editing session no longer exists on NemoVideo.", details);
+    case 2001:
+      return new VideoMakerError("out_of_credits", "You are out of NemoVideo credits.", details);
+    case 4001:
+      return new VideoMakerError(
+        "unsupported_file",
+        `NemoVideo does not accept this file type. Accepted formats: ${acceptedExtensionsText()}.`,
+        details,
+      );
+    case 4002:
+      return new VideoMakerError(
+        "file_too_large",
+        "The file is larger than NemoVideo's 500 MB limit. Compress it or trim it shorter and try again.",
+        details,
+      );
+    case 400:
+      return new VideoMakerError(
+        "missing_client_id",
+        "NemoVideo refused the request because the client id header was missing.",
+        details,
+      );
+    case 402:
+      return new VideoMakerError(
+        "plan_blocked",
+        "Export is not available on the free plan. This is about the plan, not credits: register or upgrade your NemoVideo plan to unlock export.",
+        details,
+      );
+    case 404:
+      return new VideoMakerError("upstream", "NemoVideo could not find what was asked for (HTTP 404).", details);
+    case 429:
+      return new VideoMakerError(
+        "rate_limited",
+        "NemoVideo is rate-limiting requests right now. Wait a minute and try again.",
+        details,
+      );
+    default:
+      break;
+  }
+  if (httpStatus >= 500) {
+    return new VideoMakerError(
+      "upstream",
+      `NemoVideo is having trouble (HTTP ${httpStatus}). Try again in a few minutes.`,
+      details,
+    );
+  }
+  const detail = failure.serviceMessage ? `: ${failure.serviceMessage}` : "";
+  return new VideoMakerError(
+    "upstream",
+    `NemoVideo answered with an error (${code !== undefined && code !== 0 ? `code ${code}` : `HTTP ${httpStatus}`})${detail}.`,
+    details,
+  );
+}

@@ -1,0 +1,266 @@
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
+import { Transform } from "node:stream";
+import { request } from "undici";
+import { isAllowedServiceUrl } from "../config.js";
+import type { Draft } from "../core/draft.js";
+import { VideoMakerError, redactSecrets } from "../core/errors.js";
+import { publishFile, temporaryPathFor } from "../core/output.js";
+import type { NemoHttp } from "./http.js";
+import { networkError, sleep } from "./http.js";
+import { clean } from "./envelope.js";
+
+/**
+ * Cloud export: start a render with a fresh id, poll it (quickly at first, backing off
+ * to ~10 s), then stream the file to a temporary name and publish it. Both documented
+ * status shapes are accepted (`outputUrl` or `output.url`, wrapped in `data` or not).
+ */
+
+export interface RenderStatus {
+  status: "pending" | "processing" | "completed" | "failed";
+  progress: number;
+  url?: string;
+  error?: string;
+}
+
+export interface RenderTiming {
+  /** Delay before each poll; the last value repeats. */
+  pollScheduleMs: number[];
+  /** Give up polling after this long (the job can be resumed later). */
+  deadlineMs: number;
+}
+
+export const DEFAULT_RENDER_TIMING: RenderTiming = {
+  pollScheduleMs: [1000, 1500, 2000, 3000, 5000, 8000, 10_000],
+  deadlineMs: 20 * 60_000,
+};
+
+let lastRenderStamp = 0;
+
+/** `render_<ms timestamp>`, strictly increasing within a process so a retry never reuses one. */
+export function newRenderId(now = Date.now()): string {
+  lastRenderStamp = Math.max(now, lastRenderStamp + 1);
+  return `render_${lastRenderStamp}`;
+}
+
+export async function startRender(
+  http: NemoHttp,
+  renderId: string,
+  sessionId: string,
+  draft: Draft,
+  signal?: AbortSignal,
+): Promise<RenderStatus> {
+  const data = await http.json({
+    method: "POST",
+    path: "/api/render/proxy/lambda",
+    json: { id: renderId, sessionId, draft, output: { format: "mp4", quality: "high" } },
+    ...(signal ? { signal } : {}),
+  });
+  return readRenderStatus(data);
+}
+
+export async function getRenderStatus(http: NemoHttp, renderId: string, signal?: AbortSignal): Promise<RenderStatus> {
+  const data = await http.json({
+    method: "GET",
+    path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`,
+    idempotent: true,
+    ...(signal ? { signal } : {}),
+  });
+  return readRenderStatus(data);
+}
+
+type Bag = Record<string, unknown>;
+const isBag = (value: unknown): value is Bag => typeof value === "object" && value !== null && !Array.isArray(value);
+
+const COMPLETED = new Set(["completed", "complete", "succeeded", "success", "done", "finished"]);
+const FAILED = new Set(["failed", "failure", "error", "errored", "cancelled", "canceled"]);
+const PROCESSING = new Set(["processing", "running", "rendering", "in_progress", "started"]);
+
+/** Reads either documented status shape; tolerant of a second `data` level and of 0–1 progress. */
+export function readRenderStatus(value: unknown): RenderStatus {
+  let bag: Bag = isBag(value) ? value : {};
+  if (isBag(bag["data"]) && bag["status"] === undefined) bag = bag["data"];
+  const rawStatus = String(bag["status"] ?? "pending").toLowerCase();
+  const status: RenderStatus["status"] = COMPLETED.has(rawStatus)
+    ? "completed"
+    : FAILED.has(rawStatus)
+      ? "failed"
+      : PROCESSING.has(rawStatus)
+        ? "processing"
+        : "pending";
+  let progress = Number(bag["progress"] ?? 0);
+  if (!Number.isFinite(progress)) progress = 0;
+  if (progress > 0 && progress <= 1 && !Number.isInteger(progress)) progress *= 100;
+  progress = Math.max(0, Math.min(100, Math.round(status === "completed" ? 100 : progress)));
+  const output = bag["output"];
+  const url =
+    stringOf(bag["outputUrl"]) ??
+    stringOf(bag["output_url"]) ??
+    (isBag(output) ? (stringOf(output["url"]) ?? stringOf(output["outputUrl"])) : stringOf(output)) ??
+    stringOf(bag["url"]) ??
+    stringOf(bag["downloadUrl"]);
+  const errorValue = bag["error"] ?? bag["errorMessage"] ?? bag["message"];
+  const error = status === "failed" && errorValue !== undefined ? clean(String(isBag(errorValue) ? (errorValue["message"] ?? "") : errorValue)) : undefined;
+  return { status, progress, ...(url ? { url } : {}), ...(error ? { error } : {}) };
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() ? value.trim() : undefined;
+}
+
+export interface PollOptions {
+  timing?: Partial<RenderTiming>;
+  signal?: AbortSignal;
+  onStatus?: (status: RenderStatus) => void;
+}
+
+export async function pollRender(http: NemoHttp, renderId: string, options: PollOptions = {}): Promise<RenderStatus & { url: string } | RenderStatus> {
+  const timing = { ...DEFAULT_RENDER_TIMING, ...options.timing };
+  const deadline = Date.now() + timing.deadlineMs;
+  for (let attempt = 0; ; attempt++) {
+    const delay = timing.pollScheduleMs[Math.min(attempt, timing.pollScheduleMs.length - 1)] ?? 5000;
+    await sleep(delay, options.signal);
+    const status = await getRenderStatus(http, renderId, options.signal);
+    options.onStatus?.(status);
+    if (status.status === "completed") return status;
+    if (status.status === "failed") {
+      throw new VideoMakerError(
+        "render_failed",
+        `The cloud render failed${status.error ? `: ${status.error}` : ""}. Nothing was charged for the export; try exporting again.`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new VideoMakerError(
+        "timeout",
+        `The render is still running after ${Math.round(timing.deadlineMs / 60_000)} minutes. It may still finish: check it again later.`,
+      );
+    }
+  }
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  onBytes?: (received: number, total: number | undefined) => void;
+  maxRedirects?: number;
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * Downloads the finished render to `desiredPath` (never replacing a file) and returns
+ * where it landed. Tries the URL the service gave, then the authenticated proxy route.
+ */
+export async function downloadRender(
+  http: NemoHttp,
+  renderId: string,
+  url: string | undefined,
+  desiredPath: string,
+  options: DownloadOptions = {},
+): Promise<{ path: string; bytes: number }> {
+  const attempts: Array<{ url: URL; auth: boolean }> = [];
+  const given = url ? safeUrl(url, http.apiBase) : undefined;
+  if (given) attempts.push({ url: given, auth: given.origin === http.apiBase.origin });
+  attempts.push({ url: http.url(`/api/render/proxy/${encodeURIComponent(renderId)}/download`), auth: true });
+
+  let lastError: VideoMakerError | undefined;
+  for (const attempt of attempts) {
+    const temp = temporaryPathFor(desiredPath);
+    try {
+      const bytes = await fetchToFile(http, attempt.url, attempt.auth, temp, options);
+      const path = await publishFile(temp, desiredPath);
+      return { path, bytes };
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (options.signal?.aborted) throw new VideoMakerError("cancelled", "The download was cancelled.");
+      lastError =
+        error instanceof VideoMakerError
+          ? error
+          : new VideoMakerError("download_failed", "The video could not be downloaded.", { cause: error });
+    }
+  }
+  throw new VideoMakerError(
+    "download_failed",
+    `The render finished but the video could not be downloaded (${lastError?.message ?? "unknown error"}). Try the export again.`,
+  );
+}
+
+function safeUrl(raw: string, base: URL): URL | undefined {
+  try {
+    const url = new URL(raw, base);
+    return isAllowedServiceUrl(url) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function fetchToFile(
+  http: NemoHttp,
+  start: URL,
+  auth: boolean,
+  temp: string,
+  options: DownloadOptions,
+): Promise<number> {
+  let url = start;
+  const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = { accept: "video/mp4,*/*" };
+    // The bearer token only ever goes to the API's own origin, never to a CDN.
+    if (auth && url.origin === http.apiBase.origin) {
+      const token = await http.tokens?.current(options.signal);
+      if (token) headers["authorization"] = `Bearer ${token.token}`;
+    }
+    let response;
+    try {
+      response = await request(url, {
+        method: "GET",
+        headers,
+        dispatcher: http.dispatcher,
+        signal: options.signal ?? null,
+        headersTimeout: http.timeouts.headersMs,
+        bodyTimeout: http.timeouts.bodyMs,
+      });
+    } catch (error) {
+      throw networkError(error, options.signal);
+    }
+    const status = response.statusCode;
+    if (status >= 300 && status < 400 && response.headers["location"]) {
+      await response.body.dump();
+      if (hop >= maxRedirects) throw new VideoMakerError("download_failed", "the download redirected too many times");
+      const next = safeUrl(String(response.headers["location"]), url);
+      if (!next) throw new VideoMakerError("download_failed", "the download redirected to an insecure address");
+      url = next;
+      continue;
+    }
+    if (status < 200 || status >= 300) {
+      await response.body.dump().catch(() => {});
+      throw new VideoMakerError("download_failed", `the server answered HTTP ${status}`, { httpStatus: status });
+    }
+    const lengthHeader = response.headers["content-length"];
+    const expected = lengthHeader !== undefined ? Number(lengthHeader) : undefined;
+    let received = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.byteLength;
+        options.onBytes?.(received, expected);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(response.body, counter, createWriteStream(temp, { mode: 0o644 }), {
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      throw new VideoMakerError(
+        "download_failed",
+        `the connection broke after ${received} bytes${expected ? ` of ${expected}` : ""}`,
+        { cause: redactSecrets(String(error)) },
+      );
+    }
+    if (expected !== undefined && Number.isFinite(expected) && received !== expected) {
+      throw new VideoMakerError("download_failed", `the download was cut short (${received} of ${expected} bytes)`);
+    }
+    if (received === 0) throw new VideoMakerError("download_failed", "the downloaded file was empty");
+    return received;
+  }
+}

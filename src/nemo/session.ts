@@ -1,0 +1,106 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { VideoMakerError } from "../core/errors.js";
+import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../core/store.js";
+import type { NemoHttp } from "./http.js";
+
+/**
+ * The current NemoVideo project (session), persisted so separate CLI runs and a
+ * restarted MCP server keep editing the same timeline.
+ */
+
+const SessionRecordSchema = z.object({
+  session_id: z.string().min(1),
+  task_id: z.string().optional(),
+  user_id: z.string().optional(),
+  language: z.string().default("en"),
+  created_at: z.string(),
+});
+export type SessionRecord = z.infer<typeof SessionRecordSchema>;
+
+const CreateSessionSchema = z.looseObject({
+  session_id: z.union([z.string(), z.number()]).transform(String),
+  task_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
+  user_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
+});
+
+export const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/** The person's language from the environment (LANG=zh_CN.UTF-8 → "zh"), else English. */
+export function defaultLanguage(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
+  const match = /^([a-z]{2,3})(?:[_-]|$|\.)/i.exec(raw);
+  const code = match?.[1]?.toLowerCase();
+  return code && code !== "c" && code !== "posix" ? code : "en";
+}
+
+export class SessionStore {
+  private readonly file: string;
+  private cached: SessionRecord | undefined;
+
+  constructor(
+    private readonly http: NemoHttp,
+    home: string,
+    private readonly language: string = defaultLanguage(),
+  ) {
+    this.file = join(home, "sessions", "nemo.json");
+  }
+
+  /** The current session, creating one the first time. */
+  async current(signal?: AbortSignal): Promise<SessionRecord> {
+    if (this.cached) return this.cached;
+    const stored = await readJsonFile(this.file, SessionRecordSchema);
+    if (stored) return (this.cached = stored);
+    return withFileLock(this.file, async () => {
+      const again = await readJsonFile(this.file, SessionRecordSchema);
+      if (again) return (this.cached = again);
+      return this.createLocked(this.language, signal);
+    });
+  }
+
+  /** Reads the persisted session without creating one. */
+  async peek(): Promise<SessionRecord | undefined> {
+    return this.cached ?? (await readJsonFile(this.file, SessionRecordSchema));
+  }
+
+  /** Starts a new project; the old session is left as it is on the service. */
+  async create(language: string = this.language, signal?: AbortSignal): Promise<SessionRecord> {
+    if (!LANGUAGE_PATTERN.test(language)) {
+      throw new VideoMakerError("invalid_input", `"${language}" is not a language code; use one like "en" or "zh".`);
+    }
+    return withFileLock(this.file, () => this.createLocked(language, signal));
+  }
+
+  /** Replaces a session the service no longer knows, unless another process already did. */
+  async replaceLost(lostSessionId: string, signal?: AbortSignal): Promise<SessionRecord> {
+    this.cached = undefined;
+    return withFileLock(this.file, async () => {
+      const stored = await readJsonFile(this.file, SessionRecordSchema);
+      if (stored && stored.session_id !== lostSessionId) return (this.cached = stored);
+      return this.createLocked(stored?.language ?? this.language, signal);
+    });
+  }
+
+  private async createLocked(language: string, signal?: AbortSignal): Promise<SessionRecord> {
+    const data = await this.http.json({
+      method: "POST",
+      path: "/api/tasks/me/with-session/nemo_agent",
+      json: { task_name: "project", language },
+      ...(signal ? { signal } : {}),
+    });
+    const parsed = CreateSessionSchema.safeParse(data);
+    if (!parsed.success) {
+      throw new VideoMakerError("bad_response", "NemoVideo's answer to creating a session had no session id.");
+    }
+    const record: SessionRecord = {
+      session_id: parsed.data.session_id,
+      ...(parsed.data.task_id ? { task_id: parsed.data.task_id } : {}),
+      ...(parsed.data.user_id ? { user_id: parsed.data.user_id } : {}),
+      language,
+      created_at: new Date().toISOString(),
+    };
+    await writeJsonFileAtomic(this.file, record);
+    this.cached = record;
+    return record;
+  }
+}

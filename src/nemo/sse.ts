@@ -1,0 +1,174 @@
+import { createParser, type EventSourceParser } from "eventsource-parser";
+
+/**
+ * Reading the agent's ADK `/run_sse` stream. Frames are `data: <json>` only; the
+ * stream ends when the connection closes. Heartbeats (comments, empty or non-JSON data)
+ * mean "still working". Thoughts are hidden, tool calls and results are internal and
+ * only surface as progress. Text comes as `partial` chunks followed by one complete
+ * event; the complete one wins, the joined partials are the fallback.
+ */
+
+export type AgentActivity =
+  | { kind: "heartbeat" }
+  | { kind: "thought" }
+  | { kind: "tool_call"; name: string; label: string }
+  | { kind: "tool_result"; name: string; label: string }
+  | { kind: "text"; partial: boolean };
+
+export interface AdkStreamSummary {
+  /** Complete (non-partial) texts, joined. */
+  finalText: string;
+  /** Partial text received after the last complete text. */
+  pendingPartialText: string;
+  /** From an `{"error":…}` frame or an event's errorCode/errorMessage. */
+  errorMessage?: string;
+  toolCalls: string[];
+  events: number;
+  heartbeats: number;
+}
+
+type Bag = Record<string, unknown>;
+
+export class AdkStreamReader {
+  private readonly parser: EventSourceParser;
+  private readonly finals: string[] = [];
+  private partial = "";
+  private errorMessage: string | undefined;
+  private readonly toolCalls: string[] = [];
+  private events = 0;
+  private heartbeats = 0;
+
+  constructor(private readonly onActivity: (activity: AgentActivity) => void = () => {}) {
+    this.parser = createParser({
+      onEvent: (message) => this.onData(message.data),
+      onComment: () => this.heartbeat(),
+    });
+  }
+
+  /** Feed decoded text; the parser copes with CRLF and frames split anywhere. */
+  push(text: string): void {
+    this.parser.feed(text);
+  }
+
+  /** The stream closed: flush a last frame that had no blank line after it. */
+  finish(): AdkStreamSummary {
+    this.parser.reset({ consume: true });
+    return this.summary();
+  }
+
+  summary(): AdkStreamSummary {
+    return {
+      finalText: this.finals.join("\n\n").trim(),
+      pendingPartialText: this.partial.trim(),
+      ...(this.errorMessage !== undefined ? { errorMessage: this.errorMessage } : {}),
+      toolCalls: [...this.toolCalls],
+      events: this.events,
+      heartbeats: this.heartbeats,
+    };
+  }
+
+  /** The text for the person: complete texts, else whatever partials arrived. */
+  reply(): string {
+    const summary = this.summary();
+    return summary.finalText || summary.pendingPartialText;
+  }
+
+  private heartbeat(): void {
+    this.heartbeats++;
+    this.onActivity({ kind: "heartbeat" });
+  }
+
+  private onData(data: string): void {
+    const trimmed = data.trim();
+    if (!trimmed) return this.heartbeat();
+    let event: unknown;
+    try {
+      event = JSON.parse(trimmed);
+    } catch {
+      return this.heartbeat();
+    }
+    if (!isBag(event)) return this.heartbeat();
+    this.events++;
+
+    if (typeof event["error"] === "string" || isBag(event["error"])) {
+      const error = event["error"];
+      this.errorMessage = typeof error === "string" ? error : String((error as Bag)["message"] ?? "unknown error");
+      return;
+    }
+    const errorMessage = pick(event, "errorMessage", "error_message");
+    const errorCode = pick(event, "errorCode", "error_code");
+    if (typeof errorMessage === "string" || typeof errorCode === "string") {
+      this.errorMessage = String(errorMessage ?? errorCode);
+    }
+
+    const content = pick(event, "content");
+    const parts = isBag(content) && Array.isArray(content["parts"]) ? content["parts"] : [];
+    const partial = pick(event, "partial") === true;
+    let text = "";
+    for (const part of parts) {
+      if (!isBag(part)) continue;
+      const call = pick(part, "functionCall", "function_call");
+      const result = pick(part, "functionResponse", "function_response");
+      if (isBag(call)) {
+        const name = String(call["name"] ?? "tool");
+        this.toolCalls.push(name);
+        this.onActivity({ kind: "tool_call", name, label: describeTool(name) });
+      } else if (isBag(result)) {
+        const name = String(result["name"] ?? "tool");
+        this.onActivity({ kind: "tool_result", name, label: describeTool(name) });
+      } else if (typeof part["text"] === "string") {
+        if (part["thought"] === true) {
+          this.onActivity({ kind: "thought" });
+        } else {
+          text += part["text"];
+        }
+      }
+    }
+    if (!text) return;
+    if (partial) {
+      this.partial += text;
+    } else {
+      // The complete event repeats the partial chunks before it.
+      this.finals.push(text);
+      this.partial = "";
+    }
+    this.onActivity({ kind: "text", partial });
+  }
+}
+
+function isBag(value: unknown): value is Bag {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** ADK docs show camelCase; some show snake_case. */
+function pick(bag: Bag, ...keys: string[]): unknown {
+  for (const key of keys) if (bag[key] !== undefined) return bag[key];
+  return undefined;
+}
+
+const DOUBLED = new Set(["cut", "set", "get", "split", "trim", "put", "run", "stop", "drop", "clip"]);
+const VERBS = new Set([
+  "add", "remove", "generate", "create", "cut", "trim", "apply", "set", "update", "render", "analyze",
+  "analyse", "upload", "search", "get", "fetch", "insert", "delete", "make", "merge", "split", "change",
+  "adjust", "move", "replace", "transcribe", "detect", "edit", "compose", "build", "write", "translate",
+  "read", "load", "mix", "put", "run", "clip", "drop", "stop", "crop", "scale", "resize",
+]);
+
+/** `add_captions` → "adding captions": tool names as progress lines, never their arguments. */
+export function describeTool(name: string): string {
+  const words = name
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .split(/[_\s.-]+/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+  if (words.length === 0) return "working";
+  const [first, ...rest] = words;
+  if (first && VERBS.has(first)) {
+    let gerund: string;
+    if (DOUBLED.has(first)) gerund = `${first}${first.at(-1)}ing`;
+    else if (first.endsWith("e") && !first.endsWith("ee")) gerund = `${first.slice(0, -1)}ing`;
+    else gerund = `${first}ing`;
+    return [gerund, ...rest].join(" ");
+  }
+  return words.join(" ");
+}

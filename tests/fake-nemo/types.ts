@@ -1,0 +1,180 @@
+/**
+ * Types shared by the fake NemoVideo server's modules. Everything here is re-exported from
+ * `server.ts`; import from there.
+ */
+
+export type RouteKey =
+  | "anonymousToken"
+  | "createSession"
+  | "claimToken"
+  | "runSse"
+  | "upload"
+  | "credits"
+  | "state"
+  | "renderStart"
+  | "renderStatus"
+  | "renderDownload"
+  | "fileDownload";
+
+/**
+ * An injected failure (see `FakeNemo.failNext`). Precedence: `resetConnection`, then `rawBody`,
+ * then `code`, then a bare `httpStatus`.
+ * - `code`: HTTP `httpStatus ?? 200` with `{"code":code,"message":message,"data":null}`.
+ * - `rawBody`: that body as-is with HTTP `httpStatus ?? 200`; content type `contentType`, else
+ *   `text/html; charset=utf-8` when it looks like HTML, else `application/json` (the interesting
+ *   case: "JSON" that does not parse).
+ * - only `httpStatus`: `{"code":httpStatus,"message":message ?? <status text>}`.
+ * - `headers` are added to any answer, e.g. `{"retry-after":"1"}` for a 429.
+ * - `resetConnection`: the socket is destroyed without an answer.
+ */
+export interface Failure {
+  httpStatus?: number;
+  code?: number;
+  message?: string;
+  rawBody?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  resetConnection?: boolean;
+}
+
+export type AuthFailureMode = "code1001" | "code1010" | "code1011" | "http401";
+
+export interface RenderOptions {
+  /** `"code"`: `{"code":0,"message":"success",...}`; `"success"`: `{"success":true,...}`. */
+  envelope: "code" | "success";
+  /** Status body inside `data` (true) or at the top level beside the envelope keys (false). */
+  wrapped: boolean;
+  /** Where the completed render's URL is: `outputUrl` or `output.url`. */
+  urlShape: "outputUrl" | "output.url";
+  /** The status poll on which the render completes (or fails). */
+  pollsToComplete: number;
+  /** When set, the render ends `failed` with this `error` text instead of completing. */
+  fail?: string;
+  /** Stays `processing` forever (progress creeps up but never reaches 100). */
+  stuck?: boolean;
+  /** The URL in the completed status answers 404 (the client must use the proxy download). */
+  outputUrlBroken?: boolean;
+  /** Downloads announce the full Content-Length but the socket is destroyed half-way. */
+  truncateDownload?: boolean;
+  /** Size of the rendered file, frozen per render when it completes. */
+  fileBytes: number;
+}
+
+export interface FakeOptions {
+  authFailure: AuthFailureMode;
+  oneTokenPerClient: boolean;
+  tokenTtlMs: number;
+  startingCredits: number;
+  editCost: number;
+  maxUploadBytes: number;
+  requireAttribution: boolean;
+  planBlocksExport: boolean;
+  render: RenderOptions;
+  sseChunking: "whole" | "tiny" | "random";
+  sseLineEnding: "\n" | "\r\n";
+  sseIdleHeartbeatMs: number;
+  /** Extra: delay before every answer, in ms (benchmarks). Default 0. */
+  latencyMs: number;
+  /** Extra: anonymous tokens per IP per token lifetime; 0 = unlimited (default, everything is 127.0.0.1 here). */
+  maxTokensPerIp: number;
+}
+
+/** What `startFakeNemo` accepts: any option, and `render` may be partial too. */
+export type FakeOptionsInput = Partial<Omit<FakeOptions, "render">> & {
+  render?: Partial<RenderOptions>;
+  /** Port to listen on (127.0.0.1); 0 (default) picks a free one. */
+  port?: number;
+};
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with query string, as sent. */
+  path: string;
+  /** Lower-case keys; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** `Date.now()` when the request arrived. */
+  at: number;
+  /** Extra: the route it matched, if any. */
+  route?: RouteKey;
+  /** Extra: the parsed JSON body, for routes that take JSON (set once it has been read). */
+  body?: unknown;
+}
+
+export interface FakeToken {
+  userId: string;
+  clientId: string;
+  expiresAt: number;
+  credits: number;
+  revoked: boolean;
+}
+
+export interface FakeSession {
+  sessionId: string;
+  taskId: string;
+  userId: string;
+  language: string;
+  /** Extra: the `task_name` it was created with. */
+  taskName: string;
+  draft: any;
+  videoInfos: any[];
+  lost: boolean;
+}
+
+export type RenderStatus = "pending" | "processing" | "completed" | "failed";
+
+export interface FakeRender {
+  id: string;
+  sessionId: string;
+  draft: any;
+  polls: number;
+  status: RenderStatus;
+  progress: number;
+  /** Extra: the failure text once failed. */
+  error?: string;
+  /** Extra: the file size, fixed when the render completes. */
+  fileBytes?: number;
+  /** Extra: the body's `output` object. */
+  output?: unknown;
+}
+
+export interface FakeUpload {
+  sessionId: string;
+  filename: string;
+  bytes: number;
+  sha256: string;
+  /** Extra: `video` | `image` | `audio`. */
+  fileType: string;
+  /** Extra: set for uploads by URL (then `bytes` is 0 and `sha256` hashes the URL). */
+  url?: string;
+}
+
+export type SseStep =
+  | { event: object }
+  | { raw: string }
+  | { comment: string }
+  | { emptyData: true }
+  | { delayMs: number }
+  | { drop: true }
+  | { mutateDraft: (draft: any, session: FakeSession) => void };
+
+export interface SseScript {
+  steps: SseStep[];
+}
+
+export interface FakeNemo {
+  url: string;
+  options: FakeOptions;
+  requests: RecordedRequest[];
+  tokens: Map<string, FakeToken>;
+  sessions: Map<string, FakeSession>;
+  uploads: FakeUpload[];
+  renders: Map<string, FakeRender>;
+  failNext(route: RouteKey, failure: Failure, times?: number): void;
+  enqueueSse(script: SseScript): void;
+  expireToken(token: string): void;
+  loseSession(sessionId: string): void;
+  /** Extra: mint a valid token directly (e.g. to play a user-supplied NEMO_TOKEN). */
+  issueToken(init?: Partial<FakeToken> & { token?: string }): string;
+  reset(): void;
+  close(): Promise<void>;
+}

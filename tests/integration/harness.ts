@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Config, loadConfig } from "../../src/config.js";
+import { NemoBackend, type NemoBackendOptions } from "../../src/nemo/backend.js";
+import { type FakeNemo, type FakeOptionsInput, startFakeNemo } from "../fake-nemo/server.js";
+
+/** A fake NemoVideo on loopback, a private state folder, and a client wired to both with fast timings. */
+
+export interface Harness {
+  fake: FakeNemo;
+  home: string;
+  outDir: string;
+  config: (env?: NodeJS.ProcessEnv) => Config;
+  backend: (env?: NodeJS.ProcessEnv, options?: NemoBackendOptions) => NemoBackend;
+  close: () => Promise<void>;
+}
+
+export const FAST: NemoBackendOptions = {
+  retry: { transientDelaysMs: [20, 40], rateLimitWaitMs: 50, rateLimitMaxWaitMs: 2000 },
+  renderTiming: { pollScheduleMs: [10, 20, 40], deadlineMs: 5000 },
+  streamLimits: { totalMs: 10_000, idleMs: 2000 },
+};
+
+export async function startHarness(fakeOptions: FakeOptionsInput = {}): Promise<Harness> {
+  const fake = await startFakeNemo(fakeOptions);
+  const root = await mkdtemp(join(tmpdir(), "vm-test-"));
+  const home = join(root, "home");
+  const outDir = join(root, "out");
+  const backends: NemoBackend[] = [];
+  const config = (env: NodeJS.ProcessEnv = {}) =>
+    loadConfig({
+      NEMO_API_BASE: fake.url,
+      NEMO_WEB_BASE: "https://nemovideo.example",
+      VIDEO_MAKER_HOME: home,
+      VIDEO_MAKER_OUTPUT_DIR: outDir,
+      ...env,
+    });
+  return {
+    fake,
+    home,
+    outDir,
+    config,
+    backend: (env = {}, options = {}) => {
+      const backend = new NemoBackend(config(env), { ...FAST, ...options, language: options.language ?? "en" });
+      backends.push(backend);
+      return backend;
+    },
+    close: async () => {
+      await Promise.all(backends.map((backend) => backend.close()));
+      await fake.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function requestsTo(fake: FakeNemo, route: string): number {
+  return fake.requests.filter((request) => request.route === route).length;
+}
