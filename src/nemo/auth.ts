@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { v4 as uuidv4 } from "uuid";
 import { z } from "zod";
+import { optionalId } from "./schemas.js";
 import { VideoMakerError, registerSecret } from "../core/errors.js";
 import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../core/store.js";
 import type { NemoHttp, TokenSource } from "./http.js";
@@ -23,7 +24,7 @@ type AuthFile = z.infer<typeof AuthFileSchema>;
 
 const AnonymousTokenSchema = z.looseObject({
   token: z.string().min(1),
-  user_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
+  user_id: optionalId,
   credits: z.unknown().optional(),
   expires_at: z.unknown().optional(),
   expires_in: z.unknown().optional(),

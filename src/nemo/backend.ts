@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
+import { optionalId } from "./schemas.js";
 import type { Config } from "../config.js";
 import type {
   Backend,
@@ -45,8 +46,8 @@ export interface NemoBackendOptions {
 }
 
 const StateAnswerSchema = z.looseObject({
-  session_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
-  task_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
+  session_id: optionalId,
+  task_id: optionalId,
   state: z
     .looseObject({
       draft: z.unknown().optional(),

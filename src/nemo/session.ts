@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
+import { optionalId } from "./schemas.js";
 import { VideoMakerError } from "../core/errors.js";
 import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../core/store.js";
 import type { NemoHttp } from "./http.js";
@@ -20,8 +21,8 @@ export type SessionRecord = z.infer<typeof SessionRecordSchema>;
 
 const CreateSessionSchema = z.looseObject({
   session_id: z.union([z.string(), z.number()]).transform(String),
-  task_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
-  user_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
+  task_id: optionalId,
+  user_id: optionalId,
 });
 
 export const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;

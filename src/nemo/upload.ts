@@ -118,7 +118,7 @@ function readUploaded(data: unknown, fallbackNames: string[]): UploadedMedia[] {
   if (!parsed.success) throw new VideoMakerError("bad_response", "NemoVideo's upload answer could not be read.");
   return parsed.data.files.map((file, index) => {
     const name = file.filename ?? file.file_name ?? file.name ?? fallbackNames[index] ?? `file ${index + 1}`;
-    const media: UploadedMedia = { name, type: mediaType(file.file_type ?? file.type, name) };
+    const media: UploadedMedia = { name, type: mediaType(file.file_type ?? file.type ?? undefined, name) };
     const duration = positive(file.duration);
     const width = positive(file.width);
     const height = positive(file.height);
