@@ -186,7 +186,15 @@ const REWRITES: Record<string, Rewrite[]> = {
       pattern: /\bdrag\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:handles?|edges?|ends?|sliders?|corners?)\b(?:\s+of\s+(?:the\s+)?[\w-]+)?/gi,
       replace: fixed("tell me the new values and I'll send the edit"),
     },
-    { pattern: /\bdrag(?:\s*(?:and|&|\/)\s*drop|-and-drop)\b/gi, replace: fixed("tell me what should go where") },
+    {
+      // Only as a verb ("You can drag and drop to…"); "the drag-and-drop editor" is left alone.
+      pattern: /(?<=^|[.!?]\s+|\b(?:you\s+can|just|simply|please|then|and|or|to)\s+)drag(?:\s*(?:and|&|\/)\s*drop|-and-drop)\b/gim,
+      replace: fixed("tell me what should go where"),
+    },
+    {
+      pattern: new RegExp(`${ZH_STOP}*(?:拖动|拖拽)\\s*(?:滑块|进度条|边缘|两端|手柄)${ZH_STOP}*`, "gu"),
+      replace: (m) => `${/^\s*/.exec(m)?.[0] ?? ""}告诉我新的数值，我会发送编辑`,
+    },
     {
       pattern: new RegExp(`${ZH_STOP}*(?:拖拽|拖动|拖放|拖到|拖至)${ZH_STOP}*`, "gu"),
       replace: (m) => `${/^\s*/.exec(m)?.[0] ?? ""}${DRAG_ZH}`,
@@ -254,7 +262,8 @@ const REWRITES: Record<string, Rewrite[]> = {
     },
     {
       // "Export it when you're happy." — an imperative at the start of a sentence, not a report about one.
-      pattern: /(?:^|[.!?。！？]\s*)export\b(?!\s*[(_])(?!\s+(?:failed|failure|error|is|was|has|had|did|didn)\b)/gim,
+      // The next word must make it a request ("Export it", "Export when…", "Export!"), so "Export complete." is no suggestion.
+      pattern: /(?:^|[.!?。！？]\s*)export(?=\s+(?:it|them|the|your|this|that|now|when|whenever|once|as|in|at|to)\b|\s*[.!]|\s*$)/gim,
     },
     { pattern: /(?<![已被])导出(?!（|失败|成功|中|完成|的)/gu },
   ],

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import { Agent, type Dispatcher, request } from "undici";
 import type { Config } from "../config.js";
 import { VideoMakerError, isAbortError, redactSecrets } from "../core/errors.js";
@@ -197,21 +196,20 @@ export class NemoHttp {
   private async dispatch(req: ApiRequest, token: string | undefined): Promise<RawResponse> {
     const headers: Record<string, string> = { ...this.baseHeaders, accept: req.accept ?? "application/json", ...req.headers };
     if (token) headers["authorization"] = `Bearer ${token}`;
-    let body: string | Readable | undefined;
+    let body: string | AsyncIterable<Uint8Array> | undefined;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers["content-type"] = "application/json";
     } else if (req.body) {
-      const produced = req.body();
-      // undici takes a Readable; Readable.from keeps it a stream (no buffering).
-      body = typeof produced === "string" ? produced : Readable.from(produced, { objectMode: false });
+      body = req.body();
       if (req.contentType) headers["content-type"] = req.contentType;
       if (req.contentLength !== undefined) headers["content-length"] = String(req.contentLength);
     }
     const response = await request(this.url(req.path), {
       method: req.method,
       headers,
-      body: body ?? null,
+      // undici pulls an async iterable chunk by chunk, waiting for 'drain' (its types omit it).
+      body: (body ?? null) as string | null,
       dispatcher: this.dispatcher,
       signal: req.signal ?? null,
       headersTimeout: req.headersTimeoutMs ?? this.timeouts.headersMs,

@@ -61,6 +61,25 @@ describe("upload", () => {
     expect(Number(request.headers["content-length"])).toBeGreaterThan(0);
   });
 
+  it("keeps every byte intact across many buffer-sized chunks and several large files", async () => {
+    const head = await readFile(clip);
+    const sizes = [3 * 1024 * 1024 + 17, 1024 * 1024, 2 * 1024 * 1024 - 5];
+    const paths: string[] = [];
+    for (const [index, size] of sizes.entries()) {
+      const body = Buffer.alloc(size);
+      head.copy(body);
+      for (let i = head.length; i < size; i++) body[i] = (i * 31 + index * 7) & 0xff;
+      const path = join(media, `big-${index}.mp4`);
+      await writeFile(path, body);
+      paths.push(path);
+    }
+    const result = await h.backend().upload({ paths });
+    expect(result.uploaded).toHaveLength(3);
+    expect(h.fake.uploads.map((u) => [u.bytes, u.sha256])).toEqual(
+      await Promise.all(paths.map(async (path, i) => [sizes[i], await sha256(path)])),
+    );
+  });
+
   it("checks every file before sending anything, and sends only the good ones", async () => {
     const bad = join(media, "bad");
     await mkdir(bad, { recursive: true });

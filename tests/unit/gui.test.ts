@@ -100,6 +100,21 @@ const cases: Case[] = [
     rules: [],
     suggestsExport: false,
   },
+  {
+    input: "Export complete. The drag-and-drop editor is not needed.",
+    text: "Export complete. The drag-and-drop editor is not needed.",
+    rules: [],
+  },
+  {
+    input: "You can drag and drop to rearrange clips.",
+    text: "You can tell me what should go where to rearrange clips.",
+    rules: ["drag"],
+  },
+  {
+    input: "Go to the Text tab and choose a font.",
+    text: "Check the current state (get_state) and choose a font.",
+    rules: ["open"],
+  },
   // Chinese
   {
     input: "点击导出即可下载视频。",
@@ -132,6 +147,12 @@ const cases: Case[] = [
     input: "请点击“应用”按钮确认。",
     text: "请回复“应用”确认。",
     rules: ["click"],
+  },
+  {
+    input: "请拖动滑块调整音量，然后导出。",
+    text: "告诉我新的数值，我会发送编辑，然后导出。",
+    rules: ["drag", "export-mention"],
+    suggestsExport: true,
   },
   {
     input: "把文件拖到这里开始。",
