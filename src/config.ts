@@ -37,8 +37,8 @@ export const DEFAULT_WEB_BASE = "https://nemovideo.com";
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
-  const apiBase = parseServiceUrl(env.NEMO_API_BASE ?? DEFAULT_API_BASE, "NEMO_API_BASE");
-  const webBase = parseServiceUrl(env.NEMO_WEB_BASE ?? DEFAULT_WEB_BASE, "NEMO_WEB_BASE");
+  const apiBase = parseServiceUrl(env.NEMO_API_BASE?.trim() || DEFAULT_API_BASE, "NEMO_API_BASE");
+  const webBase = parseServiceUrl(env.NEMO_WEB_BASE?.trim() || DEFAULT_WEB_BASE, "NEMO_WEB_BASE");
 
   const backendRaw = (env.VIDEO_MAKER_BACKEND ?? "nemo").trim().toLowerCase();
   if (backendRaw !== "nemo" && backendRaw !== "local") {

@@ -77,14 +77,12 @@ export async function runAgentStream(
       throw beforeStreamError(error, options.signal, stopReason);
     }
 
-    const decoder = new TextDecoder("utf-8");
     let ending: StreamEnding = "closed";
     try {
       for await (const chunk of response.body) {
         touch();
-        reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+        reader.pushBytes(chunk as Uint8Array);
       }
-      reader.push(decoder.decode());
     } catch (error) {
       if (options.signal?.aborted) throw new VideoMakerError("cancelled", "The edit was cancelled.");
       ending = stopReason ?? "dropped";

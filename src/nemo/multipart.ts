@@ -18,7 +18,11 @@ export interface MultipartFile {
 export interface MultipartBody {
   contentType: string;
   length: number;
-  /** Call again to produce the same body for a retry. */
+  /**
+   * Call again to produce the same body for a retry. Read buffers are reused (see
+   * BufferPool): a consumer must write or copy each chunk before asking for more than
+   * one further chunk, as a socket writer does; never collect the chunks by reference.
+   */
   stream: () => AsyncIterable<Uint8Array>;
 }
 

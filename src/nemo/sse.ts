@@ -45,6 +45,13 @@ export class AdkStreamReader {
     });
   }
 
+  private readonly decoder = new TextDecoder("utf-8");
+
+  /** Feed raw bytes; a UTF-8 character split across chunks is held until it is whole. */
+  pushBytes(chunk: Uint8Array): void {
+    this.parser.feed(this.decoder.decode(chunk, { stream: true }));
+  }
+
   /** Feed decoded text; the parser copes with CRLF and frames split anywhere. */
   push(text: string): void {
     this.parser.feed(text);
@@ -52,7 +59,9 @@ export class AdkStreamReader {
 
   /** The stream closed: flush a last frame that had no blank line after it. */
   finish(): AdkStreamSummary {
-    this.parser.reset({ consume: true });
+    // A blank line ends a last frame that had none; after a complete frame it is a no-op.
+    this.parser.feed(`${this.decoder.decode()}\n\n`);
+    this.parser.reset();
     return this.summary();
   }
 

@@ -1,0 +1,127 @@
+import { mkdtemp, mkdir, readFile, readdir, stat, writeFile, chmod } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { isAllowedServiceUrl, loadConfig } from "../../src/config.js";
+import { detectPlatformFromPath, frontmatterField } from "../../src/core/skills.js";
+import { ensurePrivateDir, readJsonFile, withFileLock, writeJsonFileAtomic } from "../../src/core/store.js";
+
+describe("detectPlatformFromPath", () => {
+  const table: Array<[string, boolean, string]> = [
+    ["/home/a/.clawhub/skills/video-maker", false, "clawhub"],
+    ["/home/a/.openclaw/skills/video-maker", false, "clawhub"],
+    ["/work/my-agent/skills/video-maker", true, "clawhub"],
+    ["/home/a/.cursor/skills/video-builder", false, "cursor"],
+    ["C:\\Users\\a\\.cursor\\skills\\video-create", false, "cursor"],
+    ["/home/a/.claude/skills/video-maker", false, "unknown"],
+    ["/usr/lib/node_modules/video-maker", false, "unknown"],
+  ];
+  for (const [path, origin, expected] of table) {
+    it(`${path}${origin ? " (+origin.json)" : ""} → ${expected}`, () => expect(detectPlatformFromPath(path, origin)).toBe(expected));
+  }
+});
+
+describe("frontmatterField", () => {
+  it("reads flat scalars, quoted or not, and ignores the body", () => {
+    const md = "---\nname: video-create\nversion: '1.2.3'\ndescription: \"x: y\"\n---\nversion: 9.9.9\n";
+    expect(frontmatterField(md, "version")).toBe("1.2.3");
+    expect(frontmatterField(md, "name")).toBe("video-create");
+    expect(frontmatterField(md, "description")).toBe("x: y");
+    expect(frontmatterField("no frontmatter", "version")).toBeUndefined();
+    expect(frontmatterField("---\r\nversion: 2.0.0\r\n---\r\n", "version")).toBe("2.0.0");
+  });
+});
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({ HOME: "/home/x", XDG_CONFIG_HOME: "/cfg" }, "/");
+    expect(config.apiBase.toString()).toBe("https://mega-api-prod.nemovideo.ai/");
+    expect(config.webBase.origin).toBe("https://nemovideo.com");
+    expect(config.home).toBe("/cfg/video-maker");
+    expect(config.backend).toBe("nemo");
+    expect(config.skill).toBe("video-maker");
+    expect(config.skillVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(config.platform).toBe("unknown");
+    expect(config.userToken).toBeUndefined();
+    expect(config.ffmpegPath).toBe("ffmpeg");
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ NEMO_API_BASE: "", NEMO_TOKEN: "  " }, "/").apiBase.hostname).toBe("mega-api-prod.nemovideo.ai");
+  });
+
+  it("speaks as the skill whose folder the CLI runs in", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vm-skill-"));
+    const skill = join(dir, ".cursor", "skills", "video-create");
+    await mkdir(skill, { recursive: true });
+    await writeFile(join(skill, "SKILL.md"), "---\nname: video-create\nversion: 3.4.5\n---\n");
+    const config = loadConfig({}, skill);
+    expect([config.skill, config.skillVersion, config.platform]).toEqual(["video-create", "3.4.5", "cursor"]);
+  });
+
+  it("rejects bad values with a message naming the variable", () => {
+    expect(() => loadConfig({ VIDEO_MAKER_BACKEND: "cloud" }, "/")).toThrow(/VIDEO_MAKER_BACKEND/);
+    expect(() => loadConfig({ VIDEO_MAKER_PLATFORM: "vscode" }, "/")).toThrow(/VIDEO_MAKER_PLATFORM/);
+    expect(() => loadConfig({ NEMO_API_BASE: "ftp://x" }, "/")).toThrow(/NEMO_API_BASE/);
+    expect(() => loadConfig({ NEMO_API_BASE: "not a url" }, "/")).toThrow(/not a valid URL/);
+  });
+
+  it("allows plain http only on loopback", () => {
+    const table: Array<[string, boolean]> = [
+      ["https://api.example.com", true],
+      ["http://127.0.0.1:8080", true],
+      ["http://127.8.9.10", true],
+      ["http://localhost:3000", true],
+      ["http://[::1]:3000", true],
+      ["http://10.0.0.5", false],
+      ["http://example.com", false],
+      ["http://localhost.evil.com", false],
+      ["file:///etc/passwd", false],
+    ];
+    for (const [url, allowed] of table) expect([url, isAllowedServiceUrl(new URL(url))]).toEqual([url, allowed]);
+  });
+});
+
+describe("state store", () => {
+  it("writes 0600 files in a 0700 folder, atomically, and tightens an existing folder", async () => {
+    const root = await mkdtemp(join(tmpdir(), "vm-store-"));
+    const dir = join(root, "state");
+    await mkdir(dir, { mode: 0o755 });
+    await chmod(dir, 0o755);
+    await ensurePrivateDir(dir);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    const file = join(dir, "a.json");
+    await writeJsonFileAtomic(file, { n: 1 });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(["a.json"]);
+    expect(await readJsonFile(file, z.object({ n: z.number() }))).toEqual({ n: 1 });
+    await writeFile(file, "{broken");
+    expect(await readJsonFile(file, z.object({ n: z.number() }))).toBeUndefined();
+    expect(await readJsonFile(join(dir, "none.json"), z.object({}))).toBeUndefined();
+  });
+
+  it("serialises read-modify-write cycles under the lock", async () => {
+    const root = await mkdtemp(join(tmpdir(), "vm-lock-"));
+    const file = join(root, "counter.json");
+    await writeJsonFileAtomic(file, { n: 0 });
+    const schema = z.object({ n: z.number() });
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        withFileLock(file, async () => {
+          const current = (await readJsonFile(file, schema))!.n;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          await writeJsonFileAtomic(file, { n: current + 1 });
+        }),
+      ),
+    );
+    expect(JSON.parse(await readFile(file, "utf8")).n).toBe(25);
+  });
+
+  it("breaks a lock left by a dead process", async () => {
+    const root = await mkdtemp(join(tmpdir(), "vm-lock-"));
+    const file = join(root, "x.json");
+    await writeFile(`${file}.lock`, "999999999");
+    await expect(withFileLock(file, async () => "ran", 2000)).resolves.toBe("ran");
+  });
+});
