@@ -108,5 +108,8 @@ const summary = {
   pass: rssGrowthMb < 64 && ratio >= 0.8,
 };
 console.log(JSON.stringify(summary, null, 2));
-await writeFile(join(root, "bench/upload/last-result.json"), `${JSON.stringify(summary, null, 2)}\n`);
-process.exitCode = summary.pass ? 0 : 1;
+// BENCH_SMOKE=1 (CI): prove the benchmark runs end to end on a small file; record nothing, gate nothing.
+if (!process.env.BENCH_SMOKE) {
+  await writeFile(join(root, "bench/upload/last-result.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  process.exitCode = summary.pass ? 0 : 1;
+}
