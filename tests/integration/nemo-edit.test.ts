@@ -168,6 +168,36 @@ describe("edit over SSE", () => {
     expect(error.message).toContain(error.link!);
   });
 
+  it("tells a registered person to top up, without a registration link", async () => {
+    const token = h.fake.issueToken({ credits: 0 });
+    const error = (await h.backend({ NEMO_TOKEN: token }).edit("add captions").catch((e: unknown) => e)) as VideoMakerError;
+    expect(error.code).toBe("out_of_credits");
+    expect(error.message).toMatch(/Top up/);
+    expect(error.message).not.toMatch(/Register/);
+  });
+
+  it("renews a rejected anonymous token; the old project belonged to the old token, so the person is told and the next edit works", async () => {
+    const backend = h.backend();
+    await backend.getState();
+    for (const token of h.fake.tokens.keys()) h.fake.expireToken(token);
+    const lost = (await backend.edit("add a title").catch((e: unknown) => e)) as VideoMakerError;
+    expect(lost.code).toBe("session_lost");
+    expect(requestsTo(h.fake, "anonymousToken")).toBe(2);
+    expect(requestsTo(h.fake, "runSse")).toBe(0); // nothing was sent to the agent, nothing charged
+
+    h.fake.enqueueSse(scriptedReply());
+    expect((await backend.edit("add a title")).reply).toBe(FINAL);
+    expect(requestsTo(h.fake, "runSse")).toBe(1);
+  });
+
+  it("explains a malformed request (HTTP 422) as a bug to report", async () => {
+    h.fake.failNext("runSse", { httpStatus: 422, rawBody: '{"detail":[{"loc":["body","session_id"],"msg":"field required"}]}' });
+    const error = (await h.backend().edit("add captions").catch((e: unknown) => e)) as VideoMakerError;
+    expect(error.httpStatus).toBe(422);
+    expect(error.message).toMatch(/could not read the edit request/);
+    expect(error.message).not.toMatch(/loc|field required/);
+  });
+
   it("refuses an empty or huge instruction before calling the service", async () => {
     const backend = h.backend();
     for (const instruction of ["", "   ", "x".repeat(100_000)]) {
