@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { type Config, PACKAGE_ROOT, loadConfig } from "./config.js";
-import { VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
+import { createBackend } from "./backends.js";
+import { type Config, loadConfig } from "./config.js";
 import type { ProgressEvent } from "./core/backend.js";
+import { VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
+import { serveHttp } from "./mcp/transports/http.js";
+import { serveStdio } from "./mcp/transports/stdio.js";
 import { NemoBackend } from "./nemo/backend.js";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { PACKAGE_VERSION } from "./package-info.js";
 
 /**
  * The `video-maker` command. Each subcommand is one action over the backend; output is
@@ -14,7 +16,8 @@ import { join } from "node:path";
 
 const HELP = `video-maker — turn your clips, photos and music into a finished MP4
 
-Usage: video-maker <command> [options]
+Usage: video-maker                 serve MCP over stdio (what MCP hosts run)
+       video-maker <command> [options]
 
 Commands:
   upload <paths...> [--url URL]   upload media files (and/or links) to the current project
@@ -24,6 +27,7 @@ Commands:
   export [--out DIR] [--name F]   render the project and save the MP4
   new [--language xx]             start a new project
   claim                           print a link that keeps this project in a NemoVideo account
+  mcp [--http PORT]               serve MCP over stdio, or Streamable HTTP on 127.0.0.1:PORT/mcp
 
 Options:
   --json       machine-readable output
@@ -50,10 +54,6 @@ function exitCodeFor(error: VideoMakerError): number {
   }
 }
 
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
-}
-
 interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
@@ -73,6 +73,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         out: { type: "string" },
         name: { type: "string" },
         language: { type: "string" },
+        http: { type: "string" },
       },
     });
   } catch (error) {
@@ -82,13 +83,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
   if (values.version) {
-    io.out(packageVersion());
+    io.out(PACKAGE_VERSION);
     return EXIT.ok;
   }
-  if (values.help || !command || command === "help") {
+  if (values.help || command === "help") {
     io.out(HELP);
     return EXIT.ok;
   }
+  if (!command || command === "mcp") return serveMcp(values.http, io);
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -96,7 +98,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let backend: NemoBackend | undefined;
   try {
     const config = loadConfig();
-    backend = new NemoBackend(config);
+    const created = createBackend(config);
+    if (!(created instanceof NemoBackend)) throw new VideoMakerError("config", "These commands need the NemoVideo backend.");
+    backend = created;
     const context = { signal: controller.signal, onProgress: progressPrinter(io) };
     const json = values.json === true;
     switch (command) {
@@ -166,6 +170,34 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } finally {
     process.off("SIGINT", onSignal);
     await backend?.close();
+  }
+}
+
+/** Serves MCP until the host goes away; returns only on a startup failure. */
+async function serveMcp(httpPort: string | undefined, io: Io): Promise<number> {
+  try {
+    const config = loadConfig();
+    if (httpPort === undefined) {
+      await serveStdio(config);
+      return new Promise<number>(() => {}); // stdio ends the process itself
+    }
+    const port = Number(httpPort);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      io.err(`--http needs a port number (0-65535), not "${httpPort}".`);
+      return EXIT.usage;
+    }
+    const handle = await serveHttp(config, port);
+    io.err(`MCP (Streamable HTTP) at ${handle.url}`);
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    await handle.close();
+    return EXIT.ok;
+  } catch (error) {
+    const failure = toVideoMakerError(error);
+    io.err(`Error: ${redactSecrets(failure.message)}`);
+    return exitCodeFor(failure);
   }
 }
 

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { BackendName } from "./core/backend.js";
 import { VideoMakerError, registerSecret } from "./core/errors.js";
+import { PACKAGE_ROOT, PACKAGE_VERSION } from "./package-info.js";
 import {
   type SkillName,
   type SkillPlatform,
@@ -33,8 +33,7 @@ export interface Config {
 export const DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai";
 export const DEFAULT_WEB_BASE = "https://nemovideo.com";
 
-/** The package root: dist/config.js and src/config.ts both sit one level below it. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export { PACKAGE_ROOT };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
   const apiBase = parseServiceUrl(env.NEMO_API_BASE?.trim() || DEFAULT_API_BASE, "NEMO_API_BASE");
@@ -47,7 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
   const skill = resolveSkill(env.VIDEO_MAKER_SKILL, cwd);
   const skillDir = locateSkillDir(skill, cwd);
-  const skillVersion = readSkillVersion(skillDir) ?? packageVersion();
+  const skillVersion = readSkillVersion(skillDir) ?? PACKAGE_VERSION;
   const platform = resolvePlatform(env.VIDEO_MAKER_PLATFORM, skillDir);
 
   const userToken = env.NEMO_TOKEN?.trim() || undefined;
@@ -140,15 +139,6 @@ function readSkillVersion(skillDir: string): string | undefined {
   const file = join(skillDir, "SKILL.md");
   if (!existsSync(file)) return undefined;
   return frontmatterField(readFileSync(file, "utf8"), "version");
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
 }
 
 function resolvePlatform(raw: string | undefined, skillDir: string): SkillPlatform {

@@ -1,0 +1,109 @@
+import { guiTableMarkdown } from "./gui.js";
+import { type RouteAction, routingTableMarkdown } from "./routing.js";
+
+/**
+ * The skill's guide — routing, GUI translation, workflows, what each error means — built
+ * from the core data, so the MCP prompt and every SKILL.md say the same thing. Callers
+ * name how each action is invoked on their surface (an MCP tool or a CLI command).
+ */
+
+export type ActionNames = Record<RouteAction, string> & { job: string; newSession: string };
+
+export interface ErrorGuideEntry {
+  when: string;
+  meaning: string;
+  tell: string;
+}
+
+/** What each failure means for the person, and what to do about it. */
+export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
+  {
+    when: "out of credits (2001)",
+    meaning: "The free or paid credits are used up. Editing costs credits; exporting does not.",
+    tell: "Share the registration/claim link from the error so they can keep the project and get more credits; registered users top up in their account.",
+  },
+  {
+    when: "export blocked by the plan (HTTP 402)",
+    meaning: "The account's plan does not allow exports. It is not about credits.",
+    tell: "Say they need to register or upgrade the plan to unlock export.",
+  },
+  {
+    when: "session lost (1002)",
+    meaning: "The service forgot the project; a new one was started automatically.",
+    tell: "Media uploaded earlier are gone: upload the files again, then repeat the request.",
+  },
+  {
+    when: "token rejected (1001, 1010, 1011, HTTP 401)",
+    meaning: "A free token is renewed automatically; a token the person set in NEMO_TOKEN is not.",
+    tell: "Ask them to set a fresh NEMO_TOKEN from their account, or unset it to use a free token.",
+  },
+  {
+    when: "unsupported file (4001) or file too large (4002)",
+    meaning: "Accepted: mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac, up to 500 MB each.",
+    tell: "Suggest converting, compressing or trimming the file.",
+  },
+  {
+    when: "rate limited (HTTP 429)",
+    meaning: "The service asked to slow down; one retry was already made after waiting.",
+    tell: "Wait a minute and try again.",
+  },
+  {
+    when: "stream dropped or agent timed out",
+    meaning: "The connection ended before the agent answered. The edit is never resent automatically, because a resent edit is charged twice.",
+    tell: "Show the timeline; send the instruction again only if the change is missing.",
+  },
+  {
+    when: "render failed or download failed",
+    meaning: "The cloud render or the download broke; no partial file is left behind.",
+    tell: "Export again; exporting costs no credits.",
+  },
+];
+
+export function errorGuideMarkdown(): string {
+  return [
+    "| When | What it means | Tell the person |",
+    "|---|---|---|",
+    ...ERROR_GUIDE.map((entry) => `| ${entry.when} | ${entry.meaning} | ${entry.tell} |`),
+  ].join("\n");
+}
+
+export function workflowsMarkdown(names: ActionNames): string {
+  return [
+    `- **Quick edit**: ${names.upload} the files → ${names.edit} "combine these clips into a 60-second promo video with text overlays and transitions" → ${names.export} → hand over the MP4 path.`,
+    `- **Photos to video**: ${names.upload} 5–10 photos and a music file → ${names.edit} "turn these photos into a 30-second promo with background music" → ${names.export}.`,
+    `- **Batch**: upload several files in one session and process them one by one with different instructions; each gets its own export.`,
+    `- **Iterative**: start with a rough cut, look at the timeline (${names.state}), refine with more instructions, export when it is right. The session keeps the timeline between calls; ${names.newSession} starts over.`,
+    `- **Long work**: an edit can take minutes (generation up to 15) and an export 30–90 s. When a call comes back with status "running", call ${names.job} with its job_id to keep waiting; tell the person it is still working.`,
+  ].join("\n");
+}
+
+export function actionNamesMarkdown(names: ActionNames): string {
+  return [
+    `- Export → ${names.export}`,
+    `- Credits → ${names.credits}`,
+    `- State → ${names.state}`,
+    `- Upload → ${names.upload}`,
+    `- Edit (everything else) → ${names.edit}`,
+  ].join("\n");
+}
+
+/** The whole guide as Markdown sections. */
+export function guideMarkdown(names: ActionNames): string {
+  return [
+    "## Routing: what the person says → what to do",
+    routingTableMarkdown(),
+    "",
+    actionNamesMarkdown(names),
+    "",
+    "## Translating the agent's GUI language",
+    guiTableMarkdown(),
+    "",
+    "## Workflows",
+    workflowsMarkdown(names),
+    "",
+    "## When something goes wrong",
+    errorGuideMarkdown(),
+    "",
+    "Never show tokens, raw JSON or stack traces to the person. Keep setup talk short.",
+  ].join("\n");
+}

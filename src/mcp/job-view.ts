@@ -1,0 +1,126 @@
+import { pathToFileURL } from "node:url";
+import { basename } from "node:path";
+import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { type ErrorCode, VideoMakerError } from "../core/errors.js";
+import type { JobRecord } from "../core/jobs.js";
+import type { ToolOutput } from "./tool.js";
+
+/** What edit_video, export_video, get_job and cancel_job say about a job. */
+
+const statusSchema = z
+  .enum(["running", "completed", "failed", "cancelled", "interrupted"])
+  .describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
+
+export const editOutputShape = {
+  job_id: z.string().describe("The edit job; pass it to get_job while status is running"),
+  status: statusSchema,
+  reply: z.string().describe("What the agent said (GUI language already translated), or what changed"),
+  changes: z.array(z.string()).describe("What the edit changed on the timeline"),
+  timeline: z.string().describe('One-line timeline summary, e.g. Timeline (2 tracks): 1. Video: … 2. BGM: …'),
+  suggests_export: z.boolean().describe("The agent suggested exporting: offer export_video"),
+  progress: z.string().describe("The latest progress line"),
+};
+
+export const exportOutputShape = {
+  job_id: z.string().describe("The export job; pass it to get_job while status is running"),
+  status: statusSchema,
+  progress: z.number().min(0).max(100).describe("Percent done of the current stage"),
+  message: z.string().describe("The latest progress line"),
+  file: z.string().optional().describe("Absolute path of the downloaded MP4, once completed"),
+  bytes: z.number().optional().describe("Size of the file in bytes"),
+};
+
+export const jobOutputShape = {
+  job_id: z.string(),
+  kind: z.enum(["edit", "export"]).describe("Which tool started the job"),
+  status: statusSchema,
+  reply: z.string().optional().describe("edit jobs: the agent's reply"),
+  changes: z.array(z.string()).optional().describe("edit jobs: what changed"),
+  timeline: z.string().optional().describe("edit jobs: the timeline summary"),
+  suggests_export: z.boolean().optional(),
+  progress: z.union([z.number(), z.string()]).optional().describe("export: percent; edit: latest progress line"),
+  message: z.string().optional(),
+  file: z.string().optional().describe("export jobs: absolute path of the MP4"),
+  bytes: z.number().optional(),
+};
+
+type EditOutput = z.infer<z.ZodObject<typeof editOutputShape>>;
+type ExportOutput = z.infer<z.ZodObject<typeof exportOutputShape>>;
+type JobOutput = z.infer<z.ZodObject<typeof jobOutputShape>>;
+
+/** A failed job is an error for the caller, with the person-facing message it failed with. */
+function throwIfFailed(record: JobRecord): void {
+  if (record.status !== "failed" || !record.error) return;
+  throw new VideoMakerError(record.error.code as ErrorCode, record.error.message, {
+    ...(record.error.link ? { link: record.error.link } : {}),
+  });
+}
+
+export function editView(record: JobRecord): ToolOutput<EditOutput> {
+  throwIfFailed(record);
+  const edit = record.edit;
+  const structured: EditOutput = {
+    job_id: record.id,
+    status: record.status,
+    reply: edit?.reply ?? (record.status === "cancelled" ? "The edit was cancelled." : ""),
+    changes: edit?.changes ?? [],
+    timeline: edit?.timeline ?? "",
+    suggests_export: edit?.suggestsExport ?? false,
+    progress: record.progress.message,
+  };
+  return { structured, text: editText(structured) };
+}
+
+function editText(out: EditOutput): string {
+  if (out.status === "running") {
+    return `Still working (${out.progress}). The edit keeps running; call get_job with job_id "${out.job_id}" to wait for it. Do not send the instruction again.`;
+  }
+  if (out.status === "cancelled") return `The edit was cancelled (job ${out.job_id}).`;
+  const lines = [out.reply];
+  if (out.changes.length > 0 && !out.reply.includes(out.changes[0]!)) lines.push(`Changes: ${out.changes.join("; ")}`);
+  if (out.timeline) lines.push(out.timeline);
+  if (out.suggests_export) lines.push("Next: call export_video to render and download the MP4.");
+  return lines.filter(Boolean).join("\n");
+}
+
+export function exportView(record: JobRecord): ToolOutput<ExportOutput> {
+  throwIfFailed(record);
+  const structured: ExportOutput = {
+    job_id: record.id,
+    status: record.status,
+    progress: record.status === "completed" ? 100 : (record.progress.percent ?? 0),
+    message: record.progress.message,
+    ...(record.export ? { file: record.export.file, bytes: record.export.bytes } : {}),
+  };
+  return { structured, text: exportText(structured), content: fileLink(structured) };
+}
+
+function exportText(out: ExportOutput): string {
+  if (out.status === "completed" && out.file) return `The video is ready: ${out.file}`;
+  if (out.status === "cancelled") return `The export was cancelled (job ${out.job_id}). No file was written.`;
+  if (out.status === "interrupted") return `The export was interrupted before the render started (job ${out.job_id}). Export again.`;
+  return `Still exporting (${out.message}). The export keeps running; call get_job with job_id "${out.job_id}" to wait for the file.`;
+}
+
+function fileLink(out: ExportOutput): ContentBlock[] {
+  if (!out.file) return [];
+  return [
+    {
+      type: "resource_link",
+      uri: pathToFileURL(out.file).toString(),
+      name: basename(out.file),
+      mimeType: "video/mp4",
+      description: "The exported video",
+    },
+  ];
+}
+
+export function jobView(record: JobRecord): ToolOutput<JobOutput> {
+  if (record.kind === "edit") {
+    const view = editView(record);
+    return { ...view, structured: { kind: "edit", ...view.structured } };
+  }
+  const view = exportView(record);
+  return { ...view, structured: { kind: "export", ...view.structured } };
+}

@@ -1,0 +1,68 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Config } from "../config.js";
+import { PACKAGE_VERSION } from "../package-info.js";
+import type { Backend } from "../core/backend.js";
+import { JobManager } from "../core/jobs.js";
+import { createBackend } from "../backends.js";
+import { type Logger, createLogger } from "./logger.js";
+import { registerPrompts } from "./prompts.js";
+import { registerResources } from "./resources.js";
+import type { ToolContext } from "./tool.js";
+import { registerTools } from "./tools/index.js";
+
+export const SERVER_INSTRUCTIONS = [
+  "video-maker turns the person's own clips, photos and music into a finished MP4.",
+  "Flow: upload_media → edit_video (their words) → get_state to check → export_video (returns the file path).",
+  "edit_video and export_video may return status \"running\": call get_job with the job_id; never resend an edit.",
+  "The video-maker prompt has the routing table, GUI-translation rules and what each error means.",
+].join(" ");
+
+export interface CreatedServer {
+  server: McpServer;
+  context: ToolContext;
+  /** Stops background work and closes connections. */
+  cleanup: () => Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Shared across sessions (Streamable HTTP); closed by whoever created it. */
+  backend?: Backend;
+  jobs?: JobManager;
+  logger?: Logger;
+  /** Resume cloud renders and report interrupted edits left by a previous run (default true). */
+  resumeJobs?: boolean;
+}
+
+export async function createServer(config: Config, options: ServerOptions = {}): Promise<CreatedServer> {
+  const log = options.logger ?? createLogger();
+  const ownsBackend = options.backend === undefined;
+  const backend = options.backend ?? createBackend(config);
+  const jobs = options.jobs ?? new JobManager(config.home, backend);
+  const server = new McpServer(
+    { name: "video-maker", title: "Video Maker", version: PACKAGE_VERSION },
+    { capabilities: { logging: {}, tools: {}, prompts: {}, resources: {} }, instructions: SERVER_INSTRUCTIONS },
+  );
+  log.attach(server);
+  const context: ToolContext = { config, backend, jobs, log };
+  registerTools(server, context);
+  registerPrompts(server);
+  registerResources(server, backend);
+
+  if (options.resumeJobs !== false && options.jobs === undefined) {
+    const { resumed, interrupted } = await jobs.resumeAll();
+    if (resumed.length) log.info(`resuming ${resumed.length} export(s) left running: ${resumed.join(", ")}`);
+    if (interrupted.length) log.info(`marked ${interrupted.length} job(s) as interrupted: ${interrupted.join(", ")}`);
+  }
+
+  return {
+    server,
+    context,
+    cleanup: async () => {
+      await server.close().catch(() => {});
+      if (ownsBackend) {
+        await jobs.close();
+        await (backend as { close?: () => Promise<void> }).close?.();
+      }
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type {
+  CallToolResult,
+  ContentBlock,
+  ServerNotification,
+  ServerRequest,
+  ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { Config } from "../config.js";
+import type { Backend, ProgressEvent } from "../core/backend.js";
+import { toVideoMakerError } from "../core/errors.js";
+import type { JobManager } from "../core/jobs.js";
+import type { Logger } from "./logger.js";
+
+/**
+ * How a tool is declared (one file per tool under tools/) and the one wrapper that runs
+ * it: progress notifications when the caller asked for them, the structured result plus
+ * a readable text block, and every failure turned into an `isError` result whose text is
+ * the person-facing message, never a stack or a token.
+ */
+
+export interface ToolContext {
+  config: Config;
+  backend: Backend;
+  jobs: JobManager;
+  log: Logger;
+}
+
+export interface CallContext {
+  signal: AbortSignal;
+  /** Sends a progress notification when the caller gave a progress token; a no-op otherwise. */
+  progress: (event: ProgressEvent) => void;
+}
+
+export interface ToolOutput<O> {
+  structured: O;
+  /** What a person (or the host model) reads first. */
+  text: string;
+  /** Extra blocks, e.g. a resource_link to an exported file, or an image. */
+  content?: ContentBlock[];
+}
+
+export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  run: (
+    args: z.infer<z.ZodObject<I>>,
+    context: ToolContext,
+    call: CallContext,
+  ) => Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
+}
+
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** Keeps a silent wait alive: hosts reset their timeout on progress, people see it is working. */
+export const KEEPALIVE_MS = 15_000;
+
+export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  server: McpServer,
+  definition: ToolDefinition<I, O>,
+  context: ToolContext,
+): void {
+  const handler = async (args: z.infer<z.ZodObject<I>>, extra: Extra): Promise<CallToolResult> => {
+    const progress = progressReporter(extra);
+    try {
+      const output = await definition.run(args, context, { signal: extra.signal, progress: progress.send });
+      return {
+        content: [{ type: "text", text: output.text }, ...(output.content ?? [])],
+        structuredContent: output.structured as Record<string, unknown>,
+      };
+    } catch (error) {
+      const failure = toVideoMakerError(error);
+      context.log.warn(`${definition.name} failed: ${failure.code}: ${failure.message}`);
+      const text = failure.link && !failure.message.includes(failure.link) ? `${failure.message} ${failure.link}` : failure.message;
+      return { content: [{ type: "text", text }], isError: true };
+    } finally {
+      progress.stop();
+    }
+  };
+  server.registerTool(
+    definition.name,
+    {
+      title: definition.title,
+      description: definition.description,
+      inputSchema: definition.inputSchema,
+      outputSchema: definition.outputSchema,
+      annotations: { title: definition.title, ...definition.annotations },
+    },
+    handler as never,
+  );
+}
+
+/**
+ * Progress notifications need the caller's token and a value that only grows. Messages
+ * are forwarded at most every 250 ms (the latest one wins, none is lost at the end of a
+ * burst), and the last one is repeated every 15 s while nothing new happens, so a long
+ * wait never looks dead.
+ */
+function progressReporter(extra: Extra): { send: (event: ProgressEvent) => void; stop: () => void } {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return { send: () => {}, stop: () => {} };
+  const THROTTLE_MS = 250;
+  let counter = 0;
+  let lastSent = 0;
+  let lastMessage = "";
+  let pending: string | undefined;
+  let trailing: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const emit = (message: string) => {
+    if (stopped) return;
+    counter += 1;
+    lastSent = Date.now();
+    void extra
+      .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: counter, message } })
+      .catch(() => {});
+  };
+  const keepalive = setInterval(() => {
+    if (Date.now() - lastSent >= KEEPALIVE_MS - 50) emit(lastMessage ? `still working: ${lastMessage}` : "still working");
+  }, KEEPALIVE_MS);
+  keepalive.unref();
+  return {
+    send: (event) => {
+      if (event.message === lastMessage) return;
+      lastMessage = event.message;
+      const wait = THROTTLE_MS - (Date.now() - lastSent);
+      if (wait <= 0) return emit(event.message);
+      pending = event.message;
+      trailing ??= setTimeout(() => {
+        trailing = undefined;
+        if (pending !== undefined) emit(pending);
+        pending = undefined;
+      }, wait);
+    },
+    stop: () => {
+      clearInterval(keepalive);
+      clearTimeout(trailing);
+      // The result is about to go out; a last pending line would only arrive after it.
+      stopped = true;
+    },
+  };
+}
+
+// --- shared schema pieces ----------------------------------------------------
+
+export const MAX_WAIT_SECONDS = 55;
+export const DEFAULT_WAIT_SECONDS = 45;
+
+/** Hosts drop a call after about 60 s, so no call waits longer than 55 s. */
+export const waitSecondsSchema = z
+  .number({ error: "wait_seconds must be a number of seconds" })
+  .min(0, { error: "wait_seconds cannot be negative" })
+  .max(MAX_WAIT_SECONDS, { error: `wait_seconds can be at most ${MAX_WAIT_SECONDS} (hosts drop calls after about 60 s)` })
+  .optional()
+  .describe(
+    `How long to wait for the job in this call, 0–${MAX_WAIT_SECONDS} seconds (default ${DEFAULT_WAIT_SECONDS}). If it is not done by then, the call returns status "running" and the job keeps going; call get_job to wait again.`,
+  );
+
+export function waitMs(waitSeconds: number | undefined): number {
+  return Math.round((waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000);
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { exportOutputShape, exportView } from "../job-view.js";
+import { defineTool, waitMs, waitSecondsSchema } from "../tool.js";
+
+export const exportVideoTool = defineTool({
+  name: "export_video",
+  title: "Export the MP4",
+  description:
+    "Render the current timeline to an MP4 and save it on this computer. Use it when the person says export, download, render, \"send me the video\" or 导出, or when the agent says to click Export. Exporting costs no credits. " +
+    "It starts a job and waits up to wait_seconds (a render takes 30–90 s plus the download). " +
+    "When status is \"completed\", `file` is the absolute path of the MP4 (also given as a resource link); if it is \"running\", call get_job with the job_id. " +
+    "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used.",
+  inputSchema: {
+    output_dir: z.string().min(1).optional().describe("Absolute folder to save into (default: the configured output folder)"),
+    file_name: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('File name without folders, e.g. "summer-promo.mp4" (.mp4 is added when missing)'),
+    wait_seconds: waitSecondsSchema,
+  },
+  outputSchema: exportOutputShape,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async run(args, { jobs, config }, call) {
+    const job = jobs.startExport({
+      outputDir: args.output_dir ?? config.outputDir,
+      ...(args.file_name ? { fileName: args.file_name } : {}),
+    });
+    const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
+    if (call.signal.aborted) return exportView(await jobs.cancel(job.id));
+    return exportView(record);
+  },
+});
