@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { createBackend } from "./backends.js";
 import { type Config, loadConfig } from "./config.js";
 import type { ProgressEvent } from "./core/backend.js";
 import { VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
-import { serveHttp } from "./mcp/transports/http.js";
-import { serveStdio } from "./mcp/transports/stdio.js";
-import { NemoBackend } from "./nemo/backend.js";
+import type { NemoBackend } from "./nemo/backend.js";
 import { PACKAGE_VERSION } from "./package-info.js";
+
+// Each face loads only what it needs: an MCP host waits on startup before its first call.
 
 /**
  * The `video-maker` command. Each subcommand is one action over the backend; output is
@@ -98,9 +97,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let backend: NemoBackend | undefined;
   try {
     const config = loadConfig();
-    const created = createBackend(config);
-    if (!(created instanceof NemoBackend)) throw new VideoMakerError("config", "These commands need the NemoVideo backend.");
-    backend = created;
+    if (config.backend !== "nemo") {
+      throw new VideoMakerError("config", "These commands work with the NemoVideo backend; unset VIDEO_MAKER_BACKEND.");
+    }
+    const { NemoBackend } = await import("./nemo/backend.js");
+    backend = new NemoBackend(config);
     const context = { signal: controller.signal, onProgress: progressPrinter(io) };
     const json = values.json === true;
     switch (command) {
@@ -178,6 +179,7 @@ async function serveMcp(httpPort: string | undefined, io: Io): Promise<number> {
   try {
     const config = loadConfig();
     if (httpPort === undefined) {
+      const { serveStdio } = await import("./mcp/transports/stdio.js");
       await serveStdio(config);
       return new Promise<number>(() => {}); // stdio ends the process itself
     }
@@ -186,6 +188,7 @@ async function serveMcp(httpPort: string | undefined, io: Io): Promise<number> {
       io.err(`--http needs a port number (0-65535), not "${httpPort}".`);
       return EXIT.usage;
     }
+    const { serveHttp } = await import("./mcp/transports/http.js");
     const handle = await serveHttp(config, port);
     io.err(`MCP (Streamable HTTP) at ${handle.url}`);
     await new Promise<void>((resolve) => {

@@ -7,12 +7,12 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { cpus, totalmem, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const SMOKE = Boolean(process.env.BENCH_SMOKE);
+const SMOKE = Boolean(process.env.BENCH_SMOKE) && process.env.BENCH_SMOKE !== "0";
 const RUNS = SMOKE ? 3 : Number(process.env.RUNS ?? 20);
 const PROTOCOL_VERSION = "2025-06-18";
 const TIMEOUT_MS = 20_000;
@@ -39,6 +39,7 @@ async function measure(args, env, { graceMs = 0 } = {}) {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] });
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  child.stdin.on("error", () => {}); // EPIPE if it dies; reported through `failed` below
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
   const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
@@ -82,17 +83,20 @@ async function measure(args, env, { graceMs = 0 } = {}) {
       clientInfo: { name: "video-maker-bench-startup", version: "1.0.0" },
     });
     if (init.error) throw new Error(`initialize failed: ${JSON.stringify(init.error)}`);
+    if (init.result.protocolVersion !== PROTOCOL_VERSION) {
+      throw new Error(`${init.result.serverInfo?.name} answered protocol ${init.result.protocolVersion}, not ${PROTOCOL_VERSION}`);
+    }
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     const list = await request(2, "tools/list", {});
     const ms = performance.now() - started;
     if (list.error) throw new Error(`tools/list failed: ${JSON.stringify(list.error)}`);
     const tools = list.result?.tools?.length ?? 0;
     if (tools === 0) throw new Error("tools/list returned no tools");
-    return { ms, tools, protocolVersion: init.result.protocolVersion, server: init.result.serverInfo };
+    return { ms, tools };
   } finally {
     clearTimeout(timer);
     if (graceMs) await new Promise((resolve) => setTimeout(resolve, graceMs));
-    if (child.exitCode === null && child.signalCode === null) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const hard = setTimeout(() => child.kill("SIGKILL"), 3000);
       await exited;
@@ -101,10 +105,10 @@ async function measure(args, env, { graceMs = 0 } = {}) {
   }
 }
 
-const videoMaker = async (extraEnv = {}, preload = []) =>
-  measure([...preload, videoMakerEntry], { ...baseEnv, VIDEO_MAKER_HOME: await freshHome(), NEMO_API_BASE: "http://127.0.0.1:9", ...extraEnv });
-const referenceServer = async () =>
-  measure([referenceEntry, "stdio"], { ...baseEnv, VIDEO_MAKER_HOME: await freshHome(), NEMO_API_BASE: "http://127.0.0.1:9" });
+// Both run the same way: `node <entry>`, a fresh VIDEO_MAKER_HOME, an API base nothing listens on.
+const runEnv = async () => ({ ...baseEnv, VIDEO_MAKER_HOME: await freshHome(), NEMO_API_BASE: "http://127.0.0.1:9" });
+const videoMaker = async () => measure([videoMakerEntry], await runEnv());
+const referenceServer = async () => measure([referenceEntry, "stdio"], await runEnv());
 
 /**
  * Untimed: proves startup up to tools/list makes no network request. The server gets a counting
@@ -165,8 +169,8 @@ let vmInfo;
 let refInfo;
 try {
   const network = await checkNoNetwork();
-  console.error(`network check: no connection or DNS lookup up to tools/list (${network.tools} tools)`);
-  // Warm-up (untimed): page cache and V8 code cache for both.
+  console.error(`network check: no connection or DNS lookup through tools/list + 500 ms (${network.tools} tools)`);
+  // Warm-up (untimed): the OS page cache holds both servers' files from here on.
   await videoMaker();
   await referenceServer();
   for (let i = 0; i < RUNS; i++) {
@@ -191,9 +195,10 @@ const summary = {
   runs: RUNS,
   protocol_version: PROTOCOL_VERSION,
   reference,
+  reference_command: `node ${relative(root, referenceEntry)} stdio`,
   video_maker_tools: vmInfo.tools,
   reference_tools: refInfo.tools,
-  network_check: "no outbound connection or DNS lookup before the tools/list answer",
+  network_check: "no outbound connection or DNS lookup through the tools/list answer + 500 ms",
   video_maker_median_ms: round1(vmMedian),
   reference_median_ms: round1(refMedian),
   video_maker_range_ms: [round1(Math.min(...vmMs)), round1(Math.max(...vmMs))],

@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { v4 as uuidv4 } from "uuid";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type {
   Backend,
@@ -254,7 +254,7 @@ export class JobManager {
   ): JobRecord {
     const now = new Date().toISOString();
     const record: JobRecord = existing ?? {
-      id: `${kind}_${uuidv4().replace(/-/g, "").slice(0, 12)}`,
+      id: `${kind}_${randomBytes(6).toString("hex")}`,
       kind,
       status: "running",
       backend: this.backend.name as BackendName,

@@ -1,10 +1,15 @@
 import { join } from "node:path";
-import { v4 as uuidv4 } from "uuid";
 import { z } from "zod";
 import { optionalId } from "./schemas.js";
 import { VideoMakerError, registerSecret } from "../core/errors.js";
 import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../core/store.js";
 import type { NemoHttp, TokenSource } from "./http.js";
+
+/** A v4 UUID for the client id, as the service expects; uuid is loaded only when one is needed. */
+async function newClientId(): Promise<string> {
+  const { v4 } = await import("uuid");
+  return v4();
+}
 
 /**
  * Tokens: the person's NEMO_TOKEN when set (never renewed behind their back), else a
@@ -73,7 +78,7 @@ export class TokenManager implements TokenSource {
       // Another process may have fetched one while we waited for the lock.
       const again = await this.read();
       if (again?.token && this.isFresh(again.expires_at)) return this.remember(again);
-      return this.acquire(again?.client_id ?? uuidv4(), signal);
+      return this.acquire(again?.client_id ?? (await newClientId()), signal);
     });
   }
 
@@ -92,7 +97,7 @@ export class TokenManager implements TokenSource {
         return;
       }
       // The old client id already has its token for this week; a new id gets a new token.
-      await this.acquire(uuidv4(), signal);
+      await this.acquire(await newClientId(), signal);
     });
   }
 
@@ -101,7 +106,7 @@ export class TokenManager implements TokenSource {
     this.cached = undefined;
     await withFileLock(this.file, async () => {
       const stored = await this.read();
-      if (stored) await writeJsonFileAtomic(this.file, { client_id: uuidv4() } satisfies AuthFile);
+      if (stored) await writeJsonFileAtomic(this.file, { client_id: await newClientId() } satisfies AuthFile);
     });
   }
 
@@ -114,7 +119,7 @@ export class TokenManager implements TokenSource {
     } catch (error) {
       if (!(error instanceof VideoMakerError) || error.code !== "rate_limited") throw error;
       // One token per client id per week: a fresh id may still get one.
-      clientId = uuidv4();
+      clientId = await newClientId();
       await writeJsonFileAtomic(this.file, { client_id: clientId } satisfies AuthFile);
       try {
         data = await this.requestToken(clientId, signal);

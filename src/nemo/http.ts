@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import type { Config } from "../config.js";
 import { VideoMakerError, isAbortError, redactSecrets } from "../core/errors.js";
 import { attributionHeaders } from "./attribution.js";
@@ -90,7 +90,8 @@ export class NemoHttp {
   readonly apiBase: URL;
   readonly retry: RetryPolicy;
   readonly timeouts: HttpTimeouts;
-  readonly dispatcher: Dispatcher;
+  private dispatcherInstance: Dispatcher | undefined;
+  private undici: Promise<typeof import("undici")> | undefined;
   private readonly ownsDispatcher: boolean;
   private readonly baseHeaders: Record<string, string>;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -101,7 +102,7 @@ export class NemoHttp {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+    this.dispatcherInstance = options.dispatcher;
     this.tokens = options.tokens;
     this.sleep = options.sleep ?? sleep;
     this.baseHeaders = {
@@ -185,7 +186,19 @@ export class NemoHttp {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher && this.dispatcherInstance) await this.dispatcherInstance.close();
+    this.dispatcherInstance = undefined;
+  }
+
+  /**
+   * undici is loaded on the first request, not at startup: it is the largest module we
+   * use, and an MCP host waits for `tools/list` before anything goes over the network.
+   */
+  async raw(url: URL, options: Omit<Dispatcher.RequestOptions, "origin" | "path"> & { dispatcher?: never }): Promise<Dispatcher.ResponseData> {
+    this.undici ??= import("undici");
+    const undici = await this.undici;
+    this.dispatcherInstance ??= new undici.Agent({ keepAliveTimeout: 10_000, connections: 16 });
+    return undici.request(url, { ...options, dispatcher: this.dispatcherInstance });
   }
 
   private requireTokens(): TokenSource {
@@ -205,12 +218,11 @@ export class NemoHttp {
       if (req.contentType) headers["content-type"] = req.contentType;
       if (req.contentLength !== undefined) headers["content-length"] = String(req.contentLength);
     }
-    const response = await request(this.url(req.path), {
+    const response = await this.raw(this.url(req.path), {
       method: req.method,
       headers,
       // undici pulls an async iterable chunk by chunk, waiting for 'drain' (its types omit it).
       body: (body ?? null) as string | null,
-      dispatcher: this.dispatcher,
       signal: req.signal ?? null,
       headersTimeout: req.headersTimeoutMs ?? this.timeouts.headersMs,
       bodyTimeout: req.bodyTimeoutMs ?? this.timeouts.bodyMs,

@@ -2,7 +2,6 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
-import { request } from "undici";
 import { isAllowedServiceUrl } from "../config.js";
 import type { Draft } from "../core/draft.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
@@ -212,10 +211,9 @@ async function fetchToFile(
     }
     let response;
     try {
-      response = await request(url, {
+      response = await http.raw(url, {
         method: "GET",
         headers,
-        dispatcher: http.dispatcher,
         signal: options.signal ?? null,
         headersTimeout: http.timeouts.headersMs,
         bodyTimeout: http.timeouts.bodyMs,
