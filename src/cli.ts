@@ -1,45 +1,72 @@
 #!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type Config, loadConfig } from "./config.js";
-import type { ProgressEvent } from "./core/backend.js";
-import { VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
-import type { NemoBackend } from "./nemo/backend.js";
+import { type CommandContext, type Command, EXIT } from "./cli/context.js";
+import { type Io, processIo } from "./cli/io.js";
+import { loadConfig } from "./config.js";
+import { type VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
 import { PACKAGE_VERSION } from "./package-info.js";
 
-// Each face loads only what it needs: an MCP host waits on startup before its first call.
-
 /**
- * The `video-maker` command. Each subcommand is one action over the backend; output is
- * plain lines for people (never a token, never raw JSON unless --json asks for it).
+ * The `video-maker` command. With no arguments it serves MCP over stdio (what MCP hosts
+ * run); otherwise each subcommand is one action over the same core as the MCP tools.
+ * Each face loads only what it needs: an MCP host waits on startup before its first call.
  */
 
-const HELP = `video-maker — turn your clips, photos and music into a finished MP4
+async function loadCommands(): Promise<Command[]> {
+  const modules = await Promise.all([
+    import("./cli/commands/upload.js"),
+    import("./cli/commands/edit.js"),
+    import("./cli/commands/state.js"),
+    import("./cli/commands/credits.js"),
+    import("./cli/commands/export.js"),
+    import("./cli/commands/job.js"),
+    import("./cli/commands/cancel.js"),
+    import("./cli/commands/new.js"),
+    import("./cli/commands/say.js"),
+    import("./cli/commands/claim.js"),
+    import("./cli/commands/doctor.js"),
+  ]);
+  return [
+    modules[0].uploadCommand,
+    modules[1].editCommand,
+    modules[2].stateCommand,
+    modules[3].creditsCommand,
+    modules[4].exportCommand,
+    modules[5].jobCommand,
+    modules[6].cancelCommand,
+    modules[7].newCommand,
+    modules[8].sayCommand,
+    modules[9].claimCommand,
+    modules[10].doctorCommand,
+  ];
+}
 
-Usage: video-maker                 serve MCP over stdio (what MCP hosts run)
-       video-maker <command> [options]
+function help(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.usage.length), "mcp [--http PORT]".length) + 2;
+  const line = (usage: string, summary: string) => `  ${usage.padEnd(width)}${summary}`;
+  return [
+    "video-maker — turn your clips, photos and music into a finished MP4",
+    "",
+    "Usage: video-maker                    serve MCP over stdio (what MCP hosts run)",
+    "       video-maker <command> [options]",
+    "",
+    "Commands:",
+    ...commands.map((c) => line(c.usage, c.summary)),
+    line("mcp [--http PORT]", "serve MCP over stdio, or Streamable HTTP on 127.0.0.1:PORT/mcp"),
+    "",
+    "Options:",
+    line("--json", "one JSON document on stdout, no progress (for scripts)"),
+    line("-h, --help", "show this help"),
+    line("-v, --version", "print the version"),
+    "",
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad input, 4 account or configuration, 5 service or network, 130 cancelled.",
+    "Environment: NEMO_TOKEN, NEMO_API_BASE, VIDEO_MAKER_HOME, VIDEO_MAKER_BACKEND, VIDEO_MAKER_OUTPUT_DIR, VIDEO_MAKER_SKILL (see README.md).",
+  ].join("\n");
+}
 
-Commands:
-  upload <paths...> [--url URL]   upload media files (and/or links) to the current project
-  edit "<instruction>"            ask the agent to edit, e.g. "add a title 'Summer Sale'"
-  state [--json]                  show the timeline of the current project
-  credits [--json]                show the credit balance
-  export [--out DIR] [--name F]   render the project and save the MP4
-  new [--language xx]             start a new project
-  claim                           print a link that keeps this project in a NemoVideo account
-  mcp [--http PORT]               serve MCP over stdio, or Streamable HTTP on 127.0.0.1:PORT/mcp
-
-Options:
-  --json       machine-readable output
-  -h, --help   show this help
-  -v, --version
-
-Environment: NEMO_TOKEN, NEMO_API_BASE, VIDEO_MAKER_HOME, VIDEO_MAKER_OUTPUT_DIR, VIDEO_MAKER_SKILL.
-See README.md for everything else.`;
-
-/** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, input: 3, account: 4, upstream: 5, cancelled: 130 } as const;
-
-function exitCodeFor(error: VideoMakerError): number {
+export function exitCodeFor(error: VideoMakerError): number {
   switch (error.kind) {
     case "input":
       return EXIT.input;
@@ -53,12 +80,7 @@ function exitCodeFor(error: VideoMakerError): number {
   }
 }
 
-interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -72,6 +94,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         out: { type: "string" },
         name: { type: "string" },
         language: { type: "string" },
+        wait: { type: "boolean" },
         http: { type: "string" },
       },
     });
@@ -80,101 +103,74 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
-  const [command, ...args] = positionals;
+  const [name, ...args] = positionals;
   if (values.version) {
     io.out(PACKAGE_VERSION);
     return EXIT.ok;
   }
-  if (values.help || command === "help") {
-    io.out(HELP);
+  if (!name || name === "mcp") {
+    if (values.help) {
+      io.out(help(await loadCommands()));
+      return EXIT.ok;
+    }
+    return serveMcp(values.http, io);
+  }
+  const commands = await loadCommands();
+  if (values.help || name === "help") {
+    io.out(help(commands));
     return EXIT.ok;
   }
-  if (!command || command === "mcp") return serveMcp(values.http, io);
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}". Run "video-maker --help" for the list.`);
+    return EXIT.usage;
+  }
+  if ((name === "job" || name === "cancel") && !args[0]) {
+    io.err(`Usage: video-maker ${command.usage}`);
+    return EXIT.usage;
+  }
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
-  let backend: NemoBackend | undefined;
+  let context: CommandContext | undefined;
   try {
     const config = loadConfig();
-    if (config.backend !== "nemo") {
-      throw new VideoMakerError("config", "These commands work with the NemoVideo backend; unset VIDEO_MAKER_BACKEND.");
-    }
-    const { NemoBackend } = await import("./nemo/backend.js");
-    backend = new NemoBackend(config);
-    const context = { signal: controller.signal, onProgress: progressPrinter(io) };
-    const json = values.json === true;
-    switch (command) {
-      case "upload": {
-        const result = await backend.upload({ paths: args, urls: values.url ?? [] }, context);
-        if (json) io.out(JSON.stringify(result, null, 2));
-        else {
-          for (const media of result.uploaded) io.out(`uploaded ${media.name} (${media.type})`);
-          for (const bad of result.rejected) io.err(`not uploaded ${bad.input}: ${bad.reason}`);
-        }
-        return result.uploaded.length === 0 && result.rejected.length > 0 ? EXIT.input : EXIT.ok;
-      }
-      case "edit": {
-        const instruction = args.join(" ");
-        const result = await backend.edit(instruction, context);
-        if (json) io.out(JSON.stringify(result, null, 2));
-        else {
-          io.out(result.reply);
-          if (result.changes.length > 0) io.out(`Changes: ${result.changes.join("; ")}`);
-          io.out(result.timeline);
-          if (result.suggestsExport) io.out('Next: run "video-maker export" to render and download the MP4.');
-        }
-        return EXIT.ok;
-      }
-      case "state": {
-        const state = await backend.getState(context);
-        if (json) io.out(JSON.stringify({ ...state }, null, 2));
-        else {
-          io.out(state.timeline);
-          for (const media of state.media) io.out(`media: ${media.name} (${media.type})`);
-        }
-        return EXIT.ok;
-      }
-      case "credits": {
-        const credits = await backend.getCredits(context);
-        if (json) io.out(JSON.stringify(credits));
-        else io.out(`Credits: ${credits.available} available, ${credits.frozen} reserved, ${credits.total} total`);
-        return EXIT.ok;
-      }
-      case "export": {
-        const result = await backend.exportVideo(
-          { outputDir: values.out ?? config.outputDir, ...(values.name ? { fileName: values.name } : {}) },
-          context,
-        );
-        if (json) io.out(JSON.stringify(result));
-        else io.out(result.file);
-        return EXIT.ok;
-      }
-      case "new": {
-        const session = await backend.newSession(values.language, context);
-        if (json) io.out(JSON.stringify(session));
-        else io.out(`Started a new project (session ${session.session_id}).`);
-        return EXIT.ok;
-      }
-      case "claim": {
-        io.out(await backend.claimLink(context));
-        return EXIT.ok;
-      }
-      default:
-        io.err(`Unknown command "${command}". Run "video-maker --help" for the list.`);
-        return EXIT.usage;
-    }
+    const [{ createBackend }, { JobManager }] = await Promise.all([import("./backends.js"), import("./core/jobs.js")]);
+    const backend = createBackend(config);
+    context = {
+      config,
+      backend,
+      jobs: new JobManager(config.home, backend),
+      io,
+      json: values.json === true,
+      args,
+      options: {
+        ...(values.url ? { url: values.url } : {}),
+        ...(values.out ? { out: values.out } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.language ? { language: values.language } : {}),
+        ...(values.wait ? { wait: true } : {}),
+      },
+      signal: controller.signal,
+    };
+    return await command.run(context);
   } catch (error) {
     const failure = toVideoMakerError(error);
-    io.err(`Error: ${redactSecrets(failure.message)}`);
+    if (values.json) {
+      io.out(JSON.stringify({ error: { code: failure.code, message: failure.message, ...(failure.link ? { link: failure.link } : {}) } }, null, 2));
+    } else {
+      const link = failure.link && !failure.message.includes(failure.link) ? ` ${failure.link}` : "";
+      io.err(`Error: ${redactSecrets(failure.message)}${link}`);
+    }
     return exitCodeFor(failure);
   } finally {
     process.off("SIGINT", onSignal);
-    await backend?.close();
+    await context?.backend.close();
   }
 }
 
-/** Serves MCP until the host goes away; returns only on a startup failure. */
+/** Serves MCP until the host goes away; returns only on a startup failure or a signal. */
 async function serveMcp(httpPort: string | undefined, io: Io): Promise<number> {
   try {
     const config = loadConfig();
@@ -184,7 +180,7 @@ async function serveMcp(httpPort: string | undefined, io: Io): Promise<number> {
       return new Promise<number>(() => {}); // stdio ends the process itself
     }
     const port = Number(httpPort);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    if (!/^\d+$/.test(httpPort) || port > 65535) {
       io.err(`--http needs a port number (0-65535), not "${httpPort}".`);
       return EXIT.usage;
     }
@@ -204,28 +200,18 @@ async function serveMcp(httpPort: string | undefined, io: Io): Promise<number> {
   }
 }
 
-function progressPrinter(io: Io): (event: ProgressEvent) => void {
-  let last = "";
-  let lastAt = 0;
-  return (event) => {
-    // Plain lines, at most one per second unless the message changes meaningfully.
-    const now = Date.now();
-    if (event.message === last || (now - lastAt < 1000 && event.stage === "upload")) return;
-    last = event.message;
-    lastAt = now;
-    io.err(`… ${event.message}`);
-  };
+/** True when this file is the program (also through npm's bin symlink), not an import. */
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
 
-function defaultIo(): Io {
-  return { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
-}
-
-export type { Config };
-
-const invokedDirectly = process.argv[1] && /cli\.(js|ts)$/.test(process.argv[1]);
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then((code) => {
+if (isEntryPoint()) {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,4 +1,4 @@
-import { readdir, rm, stat } from "node:fs/promises";
+import { access, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -44,6 +44,8 @@ const JobRecordSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   progress: ProgressSchema,
+  /** The process running the job; another process leaves a live owner's job alone. */
+  owner_pid: z.number().int().optional(),
   input: z.object({
     instruction: z.string().optional(),
     output_dir: z.string().optional(),
@@ -87,9 +89,12 @@ interface LiveJob {
   lastPersist: number;
   /** Writes happen one after another, so an older snapshot never lands after a newer one. */
   writes: Promise<void>;
+  /** Watches for a cancel request left by another process (the CLI's `cancel`). */
+  watcher?: NodeJS.Timeout;
 }
 
 const PERSIST_PROGRESS_EVERY_MS = 2000;
+const CANCEL_POLL_MS = 500;
 const KEEP_FINISHED_JOBS_MS = 7 * 24 * 3600 * 1000;
 
 export class JobManager {
@@ -178,15 +183,52 @@ export class JobManager {
     return live.record;
   }
 
-  /** Stops the job: the waiting, and the work itself where the backend can stop it. */
-  async cancel(id: string): Promise<JobRecord> {
+  /**
+   * Stops the job: the waiting, and the work itself where the backend can stop it. A job
+   * run by another live process is asked to stop through a `<id>.cancel` file it watches.
+   */
+  async cancel(id: string, waitForOwnerMs = 5000): Promise<JobRecord> {
     const live = this.live.get(id);
-    if (!live) return this.require(id);
-    if (live.record.status === "running") {
-      live.controller.abort();
-      await live.done;
+    if (live) {
+      if (live.record.status === "running") {
+        live.controller.abort();
+        await live.done;
+      }
+      return live.record;
     }
-    return live.record;
+    const record = await this.require(id);
+    if (record.status !== "running") return record;
+    if (!ownerAlive(record)) {
+      record.status = "cancelled";
+      record.updated_at = new Date().toISOString();
+      record.error = { code: "cancelled", message: "The job was cancelled." };
+      await writeJsonFileAtomic(this.file(id), record);
+      return record;
+    }
+    await writeFile(this.cancelFile(id), String(process.pid), { mode: 0o600 });
+    const deadline = Date.now() + waitForOwnerMs;
+    for (;;) {
+      const now = await this.require(id);
+      if (now.status !== "running" || Date.now() > deadline) return now;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /**
+   * Takes over a job left running by a process that is gone: a cloud render is resumed
+   * here, an edit is reported as interrupted. A job whose owner is alive is left alone.
+   */
+  async adopt(id: string): Promise<JobRecord> {
+    const live = this.live.get(id);
+    if (live) return live.record;
+    const record = await this.require(id);
+    if (record.status !== "running" || ownerAlive(record) || record.backend !== this.backend.name) return record;
+    if (record.kind === "export" && record.checkpoint) {
+      this.resumeExport(record, record.checkpoint);
+      return record;
+    }
+    await this.markInterrupted(record);
+    return record;
   }
 
   /** The ids of jobs running in this process, newest first. */
@@ -217,7 +259,7 @@ export class JobManager {
         if (age > KEEP_FINISHED_JOBS_MS) await rm(path, { force: true });
         continue;
       }
-      if (this.live.has(record.id) || record.backend !== this.backend.name) continue;
+      if (this.live.has(record.id) || record.backend !== this.backend.name || ownerAlive(record)) continue;
       if (record.kind === "export" && record.checkpoint) {
         this.resumeExport(record, record.checkpoint);
         resumed.push(record.id);
@@ -263,6 +305,8 @@ export class JobManager {
       progress: { message: kind === "edit" ? "sending the instruction" : "starting the render" },
       input,
     };
+    record.owner_pid = process.pid;
+    void rm(this.cancelFile(record.id), { force: true }).catch(() => {});
     const controller = new AbortController();
     const job: LiveJob = {
       record,
@@ -274,6 +318,13 @@ export class JobManager {
     };
     this.live.set(record.id, job);
     const onProgress = (event: ProgressEvent) => this.progress(job, event);
+    job.watcher = setInterval(() => {
+      void access(this.cancelFile(record.id)).then(
+        () => controller.abort(),
+        () => {},
+      );
+    }, CANCEL_POLL_MS);
+    job.watcher.unref();
     job.done = (async () => {
       await this.persist(job);
       try {
@@ -291,6 +342,8 @@ export class JobManager {
           });
         }
       }
+      clearInterval(job.watcher);
+      await rm(this.cancelFile(record.id), { force: true }).catch(() => {});
       await this.persist(job).catch(() => {});
     })();
     return record;
@@ -367,6 +420,22 @@ export class JobManager {
 
   private file(id: string): string {
     return join(this.dir, `${id}.json`);
+  }
+
+  private cancelFile(id: string): string {
+    return join(this.dir, `${id}.cancel`);
+  }
+}
+
+/** Whether the process that started a job is still running (then it owns the job). */
+export function ownerAlive(record: JobRecord): boolean {
+  const pid = record.owner_pid;
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

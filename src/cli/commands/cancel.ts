@@ -1,0 +1,17 @@
+import { type Command, EXIT, printJson } from "../context.js";
+
+export const cancelCommand: Command = {
+  name: "cancel",
+  usage: "cancel <id>",
+  summary: "stop a running edit or export",
+  async run(context) {
+    const id = context.args[0] ?? "";
+    const before = await context.jobs.require(id);
+    const record = await context.jobs.cancel(id);
+    if (context.json) printJson(context, { job_id: record.id, status: record.status });
+    else if (before.status !== "running") context.io.out(`Job ${id} had already ended (${before.status}).`);
+    else if (record.status === "cancelled") context.io.out(`Cancelled job ${id}.`);
+    else context.io.out(`Asked job ${id} to stop; it is still ${record.status}.`);
+    return EXIT.ok;
+  },
+};

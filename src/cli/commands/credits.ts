@@ -1,0 +1,13 @@
+import { type Command, EXIT, printJson } from "../context.js";
+
+export const creditsCommand: Command = {
+  name: "credits",
+  usage: "credits [--json]",
+  summary: "show the credit balance",
+  async run(context) {
+    const credits = await context.backend.getCredits({ signal: context.signal });
+    if (context.json) printJson(context, credits);
+    else context.io.out(`Credits: ${credits.available} available, ${credits.frozen} reserved, ${credits.total} total`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,17 @@
+import { type Command, EXIT } from "../context.js";
+import { reportJob, runJobToEnd } from "./jobs-shared.js";
+
+export const editCommand: Command = {
+  name: "edit",
+  usage: 'edit "<instruction>"',
+  summary: 'ask the agent to edit, e.g. "add a title \'Summer Sale\' for 3 seconds"',
+  async run(context) {
+    const instruction = context.args.join(" ").trim();
+    if (!instruction) {
+      context.io.err('Error: The instruction is empty: say what the video should become, e.g. video-maker edit "add background music".');
+      return EXIT.input;
+    }
+    const job = context.jobs.startEdit(instruction);
+    return reportJob(context, await runJobToEnd(context, job));
+  },
+};

@@ -1,0 +1,15 @@
+import type { Command } from "../context.js";
+import { reportJob, runJobToEnd } from "./jobs-shared.js";
+
+export const exportCommand: Command = {
+  name: "export",
+  usage: "export [--out DIR] [--name FILE]",
+  summary: "render the project and save the MP4 (prints its path last)",
+  async run(context) {
+    const job = context.jobs.startExport({
+      outputDir: context.options.out ?? context.config.outputDir,
+      ...(context.options.name ? { fileName: context.options.name } : {}),
+    });
+    return reportJob(context, await runJobToEnd(context, job));
+  },
+};

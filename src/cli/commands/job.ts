@@ -1,0 +1,32 @@
+import type { Command } from "../context.js";
+import { reportJob, runJobToEnd } from "./jobs-shared.js";
+
+export const jobCommand: Command = {
+  name: "job",
+  usage: "job <id> [--wait]",
+  summary: "show an edit or export job; --wait waits for it to finish",
+  async run(context) {
+    const id = context.args[0] ?? "";
+    // A job left by a process that is gone is taken over here: a render resumes, an edit is reported.
+    let record = await context.jobs.adopt(id);
+    if (context.options.wait && record.status === "running") {
+      record = context.jobs.running().some((job) => job.id === id)
+        ? await runJobToEnd(context, record)
+        : await waitForOtherProcess(context, id);
+    }
+    return reportJob(context, record);
+  },
+};
+
+async function waitForOtherProcess(context: Parameters<Command["run"]>[0], id: string) {
+  let last = "";
+  for (;;) {
+    const record = await context.jobs.require(id);
+    if (record.status !== "running" || context.signal.aborted) return record;
+    if (!context.json && record.progress.message !== last) {
+      last = record.progress.message;
+      context.io.err(`… ${last}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}

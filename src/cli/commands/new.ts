@@ -1,0 +1,13 @@
+import { type Command, EXIT, printJson } from "../context.js";
+
+export const newCommand: Command = {
+  name: "new",
+  usage: "new [--language xx]",
+  summary: "start a new project",
+  async run(context) {
+    const session = await context.backend.newSession(context.options.language, { signal: context.signal });
+    if (context.json) printJson(context, { session_id: session.session_id });
+    else context.io.out(`Started a new project (session ${session.session_id}).`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,20 @@
+import { type Command, EXIT, printJson } from "../context.js";
+
+export const stateCommand: Command = {
+  name: "state",
+  usage: "state [--json]",
+  summary: "show the timeline of the current project",
+  async run(context) {
+    const state = await context.backend.getState({ signal: context.signal });
+    if (context.json) {
+      printJson(context, state);
+      return EXIT.ok;
+    }
+    context.io.out(state.timeline);
+    for (const media of state.media) {
+      const facts = [media.type, media.duration_s ? `${Math.round(media.duration_s)} s` : "", media.width && media.height ? `${media.width}x${media.height}` : ""];
+      context.io.out(`media: ${media.name} (${facts.filter(Boolean).join(", ")})`);
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,26 @@
+import { type Command, EXIT, printJson } from "../context.js";
+import { progressDisplay } from "../io.js";
+
+export const uploadCommand: Command = {
+  name: "upload",
+  usage: "upload <paths...> [--url URL]",
+  summary: "upload media files (and/or links) to the current project",
+  async run(context) {
+    const display = context.json ? undefined : progressDisplay(context.io);
+    try {
+      const result = await context.backend.upload(
+        { paths: context.args, urls: context.options.url ?? [] },
+        { signal: context.signal, ...(display ? { onProgress: display.update } : {}) },
+      );
+      display?.done();
+      if (context.json) printJson(context, result);
+      else {
+        for (const media of result.uploaded) context.io.out(`uploaded ${media.name} (${media.type})`);
+        for (const bad of result.rejected) context.io.err(`not uploaded ${bad.input}: ${bad.reason}`);
+      }
+      return result.uploaded.length === 0 && result.rejected.length > 0 ? EXIT.input : EXIT.ok;
+    } finally {
+      display?.done();
+    }
+  },
+};
