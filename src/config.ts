@@ -39,7 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const apiBase = parseServiceUrl(env.NEMO_API_BASE?.trim() || DEFAULT_API_BASE, "NEMO_API_BASE");
   const webBase = parseServiceUrl(env.NEMO_WEB_BASE?.trim() || DEFAULT_WEB_BASE, "NEMO_WEB_BASE");
 
-  const backendRaw = (env.VIDEO_MAKER_BACKEND ?? "nemo").trim().toLowerCase();
+  const backendRaw = (env.VIDEO_MAKER_BACKEND?.trim() || "nemo").toLowerCase();
   if (backendRaw !== "nemo" && backendRaw !== "local") {
     throw new VideoMakerError("config", `VIDEO_MAKER_BACKEND must be "nemo" or "local", not "${backendRaw}".`);
   }

@@ -1,0 +1,276 @@
+import { execFile, spawn } from "node:child_process";
+import { VideoMakerError, redactSecrets } from "../core/errors.js";
+
+/**
+ * The ffmpeg binary: found through FFMPEG_PATH or PATH, its filters and encoders probed
+ * once per path, and one function that runs it with progress, cancel and a readable error.
+ * Never through a shell: arguments always travel as an array.
+ */
+
+export const INSTALL_FFMPEG_HINT =
+  "Install a full ffmpeg (Debian/Ubuntu: `sudo apt-get install -y ffmpeg`; macOS: `brew install ffmpeg`; Windows: `winget install ffmpeg`) or point FFMPEG_PATH at one.";
+
+/** Filters and encoders a render may use; which ones a given render needs is decided by the compiler. */
+export type FfmpegFeature =
+  | "libx264"
+  | "aac"
+  | "png"
+  | "drawtext"
+  | "xfade"
+  | "acrossfade"
+  | "zoompan"
+  | "sidechaincompress"
+  | "amix"
+  | "amix-normalize"
+  | "silencedetect"
+  | "subtitles"
+  | "scale"
+  | "pad"
+  | "crop"
+  | "fps"
+  | "tpad"
+  | "loop"
+  | "boxblur"
+  | "overlay"
+  | "concat"
+  | "color"
+  | "anullsrc"
+  | "apad"
+  | "atrim"
+  | "afade"
+  | "adelay"
+  | "volume";
+
+const ENCODER_FEATURES: ReadonlySet<FfmpegFeature> = new Set(["libx264", "aac", "png"]);
+
+export interface FfmpegFeatures {
+  path: string;
+  /** "5.1.9-0+deb12u1" */
+  version: string;
+  available: ReadonlySet<FfmpegFeature>;
+  /** xfade transition names this build knows. */
+  transitions: ReadonlySet<string>;
+}
+
+const cache = new Map<string, Promise<FfmpegFeatures>>();
+
+/** Probes the binary once per path and process; a failed probe is retried next time. */
+export function probeFfmpeg(path: string): Promise<FfmpegFeatures> {
+  let pending = cache.get(path);
+  if (!pending) {
+    pending = probeUncached(path);
+    cache.set(path, pending);
+    pending.catch(() => cache.delete(path));
+  }
+  return pending;
+}
+
+async function probeUncached(path: string): Promise<FfmpegFeatures> {
+  const [versionText, filtersText, encodersText, amixHelp, xfadeHelp] = await Promise.all([
+    captureStdout(path, ["-hide_banner", "-version"]),
+    captureStdout(path, ["-hide_banner", "-filters"]),
+    captureStdout(path, ["-hide_banner", "-encoders"]),
+    captureStdout(path, ["-hide_banner", "-h", "filter=amix"]).catch(() => ""),
+    captureStdout(path, ["-hide_banner", "-h", "filter=xfade"]).catch(() => ""),
+  ]);
+  return {
+    path,
+    version: /ffmpeg version (\S+)/.exec(versionText)?.[1] ?? "unknown",
+    available: parseFeatures(filtersText, encodersText, amixHelp),
+    transitions: parseTransitions(xfadeHelp),
+  };
+}
+
+/** Reads `ffmpeg -filters` / `-encoders` listings: " T.C drawtext  V->V  …" / " V....D libx264  …". */
+export function parseFeatures(filtersText: string, encodersText: string, amixHelp: string): Set<FfmpegFeature> {
+  const names = new Set<string>();
+  for (const line of filtersText.split("\n")) {
+    const match = /^\s*[T.][S.][C.]\s+(\S+)\s+\S+->\S+/.exec(line);
+    if (match) names.add(match[1]!);
+  }
+  for (const line of encodersText.split("\n")) {
+    const match = /^\s*[VAS][F.][S.][X.][B.][D.]\s+(\S+)/.exec(line);
+    if (match) names.add(match[1]!);
+  }
+  const available = new Set<FfmpegFeature>();
+  const all: FfmpegFeature[] = [
+    "libx264", "aac", "png", "drawtext", "xfade", "acrossfade", "zoompan", "sidechaincompress", "amix",
+    "silencedetect", "subtitles", "scale", "pad", "crop", "fps", "tpad", "loop", "boxblur", "overlay",
+    "concat", "color", "anullsrc", "apad", "atrim", "afade", "adelay", "volume",
+  ];
+  for (const feature of all) if (names.has(feature)) available.add(feature);
+  // amix's `normalize` option (ffmpeg 4.4+) keeps the music at the volume asked for instead of halving it.
+  if (available.has("amix") && /\bnormalize\b/.test(amixHelp)) available.add("amix-normalize");
+  return available;
+}
+
+export function parseTransitions(xfadeHelp: string): Set<string> {
+  const names = new Set<string>();
+  const section = xfadeHelp.split(/\n\s*duration\s/)[0] ?? "";
+  for (const line of section.split("\n")) {
+    const match = /^\s{4,}([a-z]+)\s+-?\d+\s/.exec(line);
+    if (match && match[1] !== "custom") names.add(match[1]!);
+  }
+  return names;
+}
+
+const FEATURE_USE: Record<FfmpegFeature, string> = {
+  libx264: "the H.264 encoder libx264",
+  aac: "the AAC audio encoder",
+  png: "the PNG encoder (for preview frames)",
+  drawtext: "the drawtext filter (text overlays; needs ffmpeg built with freetype)",
+  xfade: "the xfade filter (video transitions, ffmpeg 4.3+)",
+  acrossfade: "the acrossfade filter (audio under transitions)",
+  zoompan: "the zoompan filter (Ken Burns on photos)",
+  sidechaincompress: "the sidechaincompress filter (music ducking)",
+  amix: "the amix filter (mixing music)",
+  "amix-normalize": "amix's normalize option (ffmpeg 4.4+)",
+  silencedetect: "the silencedetect filter (cutting pauses)",
+  subtitles: "the subtitles filter",
+  scale: "the scale filter",
+  pad: "the pad filter",
+  crop: "the crop filter",
+  fps: "the fps filter",
+  tpad: "the tpad filter (ffmpeg 4.2+)",
+  loop: "the loop filter",
+  boxblur: "the boxblur filter (blurred backgrounds)",
+  overlay: "the overlay filter",
+  concat: "the concat filter",
+  color: "the color source",
+  anullsrc: "the anullsrc source (silence for clips without sound)",
+  apad: "the apad filter",
+  atrim: "the atrim filter",
+  afade: "the afade filter",
+  adelay: "the adelay filter",
+  volume: "the volume filter",
+};
+
+/** Throws one error naming everything this ffmpeg lacks for the job at hand. */
+export function requireFeatures(features: FfmpegFeatures, needed: Iterable<FfmpegFeature>): void {
+  const missing = [...new Set(needed)].filter((feature) => !features.available.has(feature));
+  if (missing.length === 0) return;
+  throw new VideoMakerError(
+    "config",
+    `The ffmpeg at ${features.path} (version ${features.version}) lacks ${missing.map((f) => FEATURE_USE[f]).join(", ")}. ${INSTALL_FFMPEG_HINT}`,
+  );
+}
+
+export function isEncoderFeature(feature: FfmpegFeature): boolean {
+  return ENCODER_FEATURES.has(feature);
+}
+
+export function ffmpegMissingError(path: string, tool = "ffmpeg", variable = "FFMPEG_PATH"): VideoMakerError {
+  const where = path.includes("/") || path.includes("\\") ? `at ${path} (${variable})` : `on PATH (looked for "${path}")`;
+  return new VideoMakerError("config", `${tool} was not found ${where}. The local backend needs it to read and render media. ${INSTALL_FFMPEG_HINT}`);
+}
+
+function captureStdout(path: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(path, args, { maxBuffer: 8 * 1024 * 1024, timeout: 30_000, windowsHide: true }, (error, stdout) => {
+      if (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        reject(code === "ENOENT" || code === "EACCES" ? ffmpegMissingError(path) : error);
+      } else resolve(stdout);
+    });
+  });
+}
+
+// --- running ---------------------------------------------------------------------
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Expected output length, to turn `out_time` into a fraction. */
+  durationMs?: number;
+  onProgress?: (fraction: number, outTimeMs: number) => void;
+  /** How long ffmpeg gets to stop on SIGTERM before SIGKILL. */
+  killGraceMs?: number;
+  /** Lines of stderr kept for the error message. */
+  tailLines?: number;
+  /** What is being done, for messages: "render", "preview". */
+  activity?: string;
+}
+
+const MAX_LINE_CHARS = 400;
+
+/** Runs ffmpeg to completion; rejects with a person-facing error carrying the tail of its stderr. */
+export function runFfmpeg(path: string, args: readonly string[], options: RunOptions = {}): Promise<void> {
+  const activity = options.activity ?? "render";
+  const tailLimit = options.tailLines ?? 15;
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new VideoMakerError("cancelled", `The ${activity} was cancelled.`));
+      return;
+    }
+    const child = spawn(path, [...args], { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    const tail: string[] = [];
+    let stderrRest = "";
+    let stdoutRest = "";
+    let cancelled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const pushTail = (line: string): void => {
+      const trimmed = line.trimEnd();
+      if (!trimmed) return;
+      tail.push(trimmed.length > MAX_LINE_CHARS ? `${trimmed.slice(0, MAX_LINE_CHARS)}…` : trimmed);
+      if (tail.length > tailLimit) tail.shift();
+    };
+
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      const lines = (stderrRest + chunk).split(/\r?\n|\r/);
+      stderrRest = lines.pop() ?? "";
+      // Keep the unfinished line bounded: ffmpeg can print very long lines.
+      if (stderrRest.length > 4 * MAX_LINE_CHARS) stderrRest = stderrRest.slice(0, 4 * MAX_LINE_CHARS);
+      for (const line of lines) pushTail(line);
+    });
+
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      const lines = (stdoutRest + chunk).split("\n");
+      stdoutRest = lines.pop() ?? "";
+      for (const line of lines) {
+        const outTimeMs = parseOutTime(line);
+        if (outTimeMs !== undefined && options.onProgress) {
+          const fraction = options.durationMs ? Math.min(1, Math.max(0, outTimeMs / options.durationMs)) : 0;
+          options.onProgress(fraction, outTimeMs);
+        } else if (line.trim() === "progress=end" && options.onProgress && options.durationMs) {
+          options.onProgress(1, options.durationMs);
+        }
+      }
+    });
+
+    const onAbort = (): void => {
+      cancelled = true;
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), options.killGraceMs ?? 2000);
+      killTimer.unref();
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      options.signal?.removeEventListener("abort", onAbort);
+      reject(error.code === "ENOENT" || error.code === "EACCES" ? ffmpegMissingError(path) : error);
+    });
+
+    child.on("close", (code, signal) => {
+      options.signal?.removeEventListener("abort", onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      pushTail(stderrRest);
+      if (cancelled) {
+        reject(new VideoMakerError("cancelled", `The ${activity} was cancelled.`));
+      } else if (code === 0) {
+        resolve();
+      } else {
+        const how = code !== null ? `exit code ${code}` : `signal ${signal ?? "unknown"}`;
+        const details = tail.length > 0 ? `\n${redactSecrets(tail.join("\n"))}` : "";
+        reject(new VideoMakerError("render_failed", `ffmpeg stopped during the ${activity} (${how}). Its last messages:${details}`));
+      }
+    });
+  });
+}
+
+/** `out_time_us=` and, despite its name, `out_time_ms=` are both microseconds. */
+export function parseOutTime(line: string): number | undefined {
+  const match = /^out_time_(?:us|ms)=(\d+)\s*$/.exec(line.trim());
+  return match ? Number(match[1]) / 1000 : undefined;
+}

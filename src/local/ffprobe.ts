@@ -1,0 +1,161 @@
+import { execFile } from "node:child_process";
+import { basename } from "node:path";
+import { z } from "zod";
+import { VideoMakerError } from "../core/errors.js";
+import { ffmpegMissingError } from "./ffmpeg.js";
+import type { MediaKind, ProbeFacts } from "./media.js";
+
+/**
+ * Reads a file's facts with ffprobe's JSON output. The schema is tolerant (ffprobe writes
+ * numbers as strings, and omits what it does not know); what matters is turned into
+ * plain facts: kind, duration, displayed size, rotation, frame rate, streams present.
+ */
+
+const numeric = z
+  .union([z.number(), z.string()])
+  .transform((value) => (typeof value === "number" ? value : Number(value)))
+  .pipe(z.number())
+  .optional()
+  .catch(undefined);
+
+const StreamSchema = z.looseObject({
+  codec_type: z.string().optional().catch(undefined),
+  codec_name: z.string().optional().catch(undefined),
+  width: numeric,
+  height: numeric,
+  avg_frame_rate: z.string().optional().catch(undefined),
+  r_frame_rate: z.string().optional().catch(undefined),
+  duration: numeric,
+  nb_frames: numeric,
+  disposition: z.looseObject({ attached_pic: numeric }).optional().catch(undefined),
+  tags: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  side_data_list: z.array(z.looseObject({ rotation: numeric })).optional().catch(undefined),
+});
+
+const ProbeSchema = z.looseObject({
+  streams: z.array(StreamSchema).default([]),
+  format: z
+    .looseObject({ format_name: z.string().optional().catch(undefined), duration: numeric })
+    .optional()
+    .catch(undefined),
+});
+
+export type ProbeOutput = z.infer<typeof ProbeSchema>;
+
+/** Runs ffprobe on a file; a file ffprobe cannot read becomes an "unsupported_file" error naming it. */
+export async function probeMedia(ffprobePath: string, path: string, signal?: AbortSignal): Promise<ProbeFacts> {
+  const json = await runFfprobe(ffprobePath, path, signal);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw unreadable(path, "ffprobe's answer was not JSON");
+  }
+  const parsed = ProbeSchema.safeParse(raw);
+  if (!parsed.success) throw unreadable(path, "ffprobe's answer had an unexpected shape");
+  return factsFromProbe(parsed.data, path);
+}
+
+/** Pure: ffprobe's parsed JSON → facts. Exported for tests. */
+export function factsFromProbe(probe: ProbeOutput, path: string): ProbeFacts {
+  const videoStreams = probe.streams.filter((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
+  const audio = probe.streams.find((s) => s.codec_type === "audio");
+  const video = videoStreams[0];
+  if (!video && !audio) throw unreadable(path, "it holds no video, picture or sound");
+
+  const formatName = probe.format?.format_name ?? "";
+  const durationS = probe.format?.duration ?? video?.duration ?? audio?.duration;
+  const rotation = video ? rotationOf(video) : 0;
+  const turned = rotation === 90 || rotation === 270;
+  const width = video?.width && video.width > 0 ? Math.round(video.width) : undefined;
+  const height = video?.height && video.height > 0 ? Math.round(video.height) : undefined;
+
+  let kind: MediaKind;
+  if (!video) kind = "audio";
+  else if (isStillImage(video, formatName, durationS)) kind = "image";
+  else kind = "video";
+
+  const facts: ProbeFacts = {
+    kind,
+    rotation,
+    has_audio: audio !== undefined,
+    has_video: video !== undefined,
+  };
+  if (kind !== "image" && durationS !== undefined && Number.isFinite(durationS) && durationS > 0) {
+    facts.duration_ms = Math.round(durationS * 1000);
+  }
+  if (width !== undefined && height !== undefined) {
+    facts.width = turned ? height : width;
+    facts.height = turned ? width : height;
+  }
+  const fps = video ? frameRate(video.avg_frame_rate) ?? frameRate(video.r_frame_rate) : undefined;
+  if (fps !== undefined && kind === "video") facts.fps = fps;
+  return facts;
+}
+
+/** Single-picture demuxers: "image2", "png_pipe", "jpeg_pipe", "webp_pipe", … */
+const IMAGE_FORMATS = /(^|,)(image2|image2pipe|[a-z0-9]+_pipe)(,|$)/;
+const IMAGE_CODECS = new Set(["png", "mjpeg", "webp", "bmp", "tiff", "jpegls", "jpeg2000"]);
+
+function isStillImage(video: z.infer<typeof StreamSchema>, formatName: string, durationS: number | undefined): boolean {
+  if (formatName === "gif") {
+    // An animated GIF plays like a clip; a single-frame one is a picture.
+    return (video.nb_frames ?? 1) <= 1 && !(durationS !== undefined && durationS > 0.1);
+  }
+  if (IMAGE_FORMATS.test(formatName)) return true;
+  return IMAGE_CODECS.has(video.codec_name ?? "") && (video.nb_frames ?? 1) <= 1 && !(durationS && durationS > 0.1);
+}
+
+/** The clockwise turn a player applies: from the display matrix (ffmpeg 5+) or the old `rotate` tag. */
+function rotationOf(video: z.infer<typeof StreamSchema>): number {
+  const fromMatrix = video.side_data_list?.find((entry) => entry.rotation !== undefined)?.rotation;
+  const fromTag = Number(video.tags?.["rotate"]);
+  const degrees = fromMatrix !== undefined ? fromMatrix : Number.isFinite(fromTag) ? fromTag : 0;
+  const normalized = ((Math.round(degrees / 90) * 90) % 360 + 360) % 360;
+  return normalized;
+}
+
+function frameRate(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const [num, den] = text.split("/").map(Number);
+  if (num === undefined || !Number.isFinite(num) || num <= 0) return undefined;
+  const value = den === undefined ? num : den > 0 ? num / den : NaN;
+  return Number.isFinite(value) && value > 0 && value < 1000 ? Math.round(value * 1000) / 1000 : undefined;
+}
+
+function unreadable(path: string, why: string): VideoMakerError {
+  return new VideoMakerError(
+    "unsupported_file",
+    `"${basename(path)}" could not be read as media: ${why}. The file may be damaged, incomplete or in a format ffmpeg does not know; try re-exporting it from the app that made it.`,
+  );
+}
+
+function runFfprobe(ffprobePath: string, path: string, signal?: AbortSignal): Promise<string> {
+  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", path];
+  return new Promise((resolve, reject) => {
+    execFile(
+      ffprobePath,
+      args,
+      { maxBuffer: 16 * 1024 * 1024, timeout: 60_000, windowsHide: true, ...(signal ? { signal } : {}) },
+      (error, stdout, stderr) => {
+        if (!error) {
+          resolve(stdout);
+          return;
+        }
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "EACCES") reject(ffmpegMissingError(ffprobePath, "ffprobe", "FFPROBE_PATH"));
+        else if (code === "ABORT_ERR") reject(new VideoMakerError("cancelled", "Reading the media was cancelled."));
+        else {
+          const reason = lastLine(stderr) ?? "ffprobe could not open it";
+          reject(unreadable(path, reason.replace(path, basename(path))));
+        }
+      },
+    );
+  });
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const line = lines[lines.length - 1];
+  return line === undefined ? undefined : line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
