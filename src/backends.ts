@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import type {
+  ApplyEditsResult,
   Backend,
   BackendName,
   Credits,
@@ -9,6 +10,7 @@ import type {
   ExportRequest,
   ExportResult,
   OperationContext,
+  PreviewFrame,
   SessionInfo,
   StateResult,
   UploadRequest,
@@ -23,13 +25,10 @@ export type ClosableBackend = Backend & { close: () => Promise<void> };
  * at startup, so an MCP host gets its tool list without waiting for the HTTP client.
  */
 export function createBackend(config: Config): ClosableBackend {
-  if (config.backend === "nemo") {
-    return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config));
+  if (config.backend === "local") {
+    return new LazyBackend("local", async () => new (await import("./local/backend.js")).LocalBackend(config));
   }
-  throw new VideoMakerError(
-    "config",
-    "The local backend (VIDEO_MAKER_BACKEND=local) is not available in this version yet; unset VIDEO_MAKER_BACKEND to use NemoVideo.",
-  );
+  return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config));
 }
 
 class LazyBackend implements ClosableBackend {
@@ -65,6 +64,16 @@ class LazyBackend implements ClosableBackend {
   }
   async newSession(language?: string, context?: OperationContext): Promise<SessionInfo> {
     return (await this.real).newSession(language, context);
+  }
+  async applyEdits(ops: unknown[], context?: OperationContext): Promise<ApplyEditsResult> {
+    const real = await this.real;
+    if (!real.applyEdits) throw new VideoMakerError("invalid_input", "apply_edits works with the local backend (VIDEO_MAKER_BACKEND=local).");
+    return real.applyEdits(ops, context);
+  }
+  async previewFrame(atSeconds: number, context?: OperationContext): Promise<PreviewFrame> {
+    const real = await this.real;
+    if (!real.previewFrame) throw new VideoMakerError("invalid_input", "preview_frame works with the local backend (VIDEO_MAKER_BACKEND=local).");
+    return real.previewFrame(atSeconds, context);
   }
   async close(): Promise<void> {
     if (this.instance) await (await this.instance).close();

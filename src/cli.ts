@@ -27,6 +27,9 @@ async function loadCommands(): Promise<Command[]> {
     import("./cli/commands/say.js"),
     import("./cli/commands/claim.js"),
     import("./cli/commands/doctor.js"),
+    import("./cli/commands/demo.js"),
+    import("./cli/commands/apply.js"),
+    import("./cli/commands/preview.js"),
   ]);
   return [
     modules[0].uploadCommand,
@@ -40,6 +43,9 @@ async function loadCommands(): Promise<Command[]> {
     modules[8].sayCommand,
     modules[9].claimCommand,
     modules[10].doctorCommand,
+    modules[11].demoCommand,
+    modules[12].applyCommand,
+    modules[13].previewCommand,
   ];
 }
 
@@ -131,8 +137,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
 
   const controller = new AbortController();
+  // Ctrl-C or a supervisor's SIGTERM cancels the work (and kills any ffmpeg) before exiting.
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   let context: CommandContext | undefined;
   try {
     const config = loadConfig();
@@ -166,6 +174,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return exitCodeFor(failure);
   } finally {
     process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await context?.backend.close();
   }
 }

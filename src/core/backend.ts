@@ -57,6 +57,8 @@ export interface EditResult {
 }
 
 export interface MediaInfo {
+  /** The backend's own id for it, when it has one (local: "media-2"), for use in edits. */
+  id?: string;
   name: string;
   type: UploadedMedia["type"];
   duration_s?: number;
@@ -121,6 +123,21 @@ export interface SessionInfo {
   created: boolean;
 }
 
+/** What apply_edits reports (local backend: the host LLM edits with structured operations). */
+export interface ApplyEditsResult {
+  changes: string[];
+  timeline: string;
+  /** Every segment with its id, one per line, so the next edits can name them. */
+  outline?: string[];
+}
+
+export interface PreviewFrame {
+  png: Buffer;
+  width: number;
+  height: number;
+  at_seconds: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   upload(request: UploadRequest, context?: OperationContext): Promise<UploadResult>;
@@ -130,4 +147,8 @@ export interface Backend {
   exportVideo(request: ExportRequest, context?: ExportContext): Promise<ExportResult>;
   resumeExport(checkpoint: ExportCheckpoint, context?: ExportContext): Promise<ExportResult>;
   newSession(language?: string, context?: OperationContext): Promise<SessionInfo>;
+  /** Local backend only: structured edit operations, validated all-or-nothing. */
+  applyEdits?(ops: unknown[], context?: OperationContext): Promise<ApplyEditsResult>;
+  /** Local backend only: a PNG of the timeline at a moment. */
+  previewFrame?(atSeconds: number, context?: OperationContext): Promise<PreviewFrame>;
 }

@@ -188,7 +188,18 @@ export interface RunOptions {
   tailLines?: number;
   /** What is being done, for messages: "render", "preview". */
   activity?: string;
+  /** Every stderr line, for runs that read ffmpeg's log (silencedetect). */
+  onStderrLine?: (line: string) => void;
+  /**
+   * With `-progress`: give up when the output time has not moved for this long. A graph
+   * waiting for frames an input will never give spins forever while reporting progress.
+   */
+  stallTimeoutMs?: number;
+  /** Give up after this long in any case (for runs without progress, like a preview). */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 const MAX_LINE_CHARS = 400;
 
@@ -206,7 +217,19 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
     let stderrRest = "";
     let stdoutRest = "";
     let cancelled = false;
+    let stuck: string | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let lastOutTimeMs = -1;
+    let lastAdvance = Date.now();
+    const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    const giveUp = (why: string): void => {
+      if (stuck || cancelled) return;
+      stuck = why;
+      child.kill("SIGKILL");
+    };
+    const deadline = options.timeoutMs
+      ? setTimeout(() => giveUp(`it did not finish within ${secondsText(options.timeoutMs!)} s`), options.timeoutMs)
+      : undefined;
 
     const pushTail = (line: string): void => {
       const trimmed = line.trimEnd();
@@ -221,7 +244,10 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       stderrRest = lines.pop() ?? "";
       // Keep the unfinished line bounded: ffmpeg can print very long lines.
       if (stderrRest.length > 4 * MAX_LINE_CHARS) stderrRest = stderrRest.slice(0, 4 * MAX_LINE_CHARS);
-      for (const line of lines) pushTail(line);
+      for (const line of lines) {
+        options.onStderrLine?.(line);
+        pushTail(line);
+      }
     });
 
     child.stdout.setEncoding("utf8");
@@ -230,6 +256,14 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       stdoutRest = lines.pop() ?? "";
       for (const line of lines) {
         const outTimeMs = parseOutTime(line);
+        if (outTimeMs !== undefined) {
+          if (outTimeMs > lastOutTimeMs) {
+            lastOutTimeMs = outTimeMs;
+            lastAdvance = Date.now();
+          } else if (Date.now() - lastAdvance > stallTimeoutMs) {
+            giveUp(`it stopped making progress at ${(outTimeMs / 1000).toFixed(1)} s for ${secondsText(stallTimeoutMs)} s; one of the files may be unreadable`);
+          }
+        }
         if (outTimeMs !== undefined && options.onProgress) {
           const fraction = options.durationMs ? Math.min(1, Math.max(0, outTimeMs / options.durationMs)) : 0;
           options.onProgress(fraction, outTimeMs);
@@ -249,15 +283,21 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
 
     child.on("error", (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener("abort", onAbort);
+      if (deadline) clearTimeout(deadline);
       reject(error.code === "ENOENT" || error.code === "EACCES" ? ffmpegMissingError(path) : error);
     });
 
     child.on("close", (code, signal) => {
       options.signal?.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
+      if (deadline) clearTimeout(deadline);
+      if (stderrRest) options.onStderrLine?.(stderrRest);
       pushTail(stderrRest);
       if (cancelled) {
         reject(new VideoMakerError("cancelled", `The ${activity} was cancelled.`));
+      } else if (stuck) {
+        const details = tail.length > 0 ? ` Its last messages:\n${redactSecrets(tail.join("\n"))}` : "";
+        reject(new VideoMakerError("render_failed", `ffmpeg was stopped during the ${activity}: ${stuck}.${details}`));
       } else if (code === 0) {
         resolve();
       } else {
@@ -267,6 +307,10 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       }
     });
   });
+}
+
+function secondsText(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** `out_time_us=` and, despite its name, `out_time_ms=` are both microseconds. */

@@ -123,6 +123,30 @@ function frameRate(text: string | undefined): number | undefined {
   return Number.isFinite(value) && value > 0 && value < 1000 ? Math.round(value * 1000) / 1000 : undefined;
 }
 
+/**
+ * Decodes the first picture with ffmpeg (`-xerror` turns a decode error into a failure).
+ * ffprobe reads only headers, so a file with a valid header and damaged data passes it and
+ * then stalls a render: this catches it when the file is added.
+ */
+export async function checkFirstFrame(ffmpegPath: string, path: string, signal?: AbortSignal): Promise<void> {
+  const args = ["-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", path, "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"];
+  await new Promise<void>((resolve, reject) => {
+    execFile(ffmpegPath, args, { timeout: 60_000, windowsHide: true, ...(signal ? { signal } : {}) }, (error, _stdout, stderr) => {
+      if (!error) return resolve();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "EACCES") return reject(ffmpegMissingError(ffmpegPath));
+      if (code === "ABORT_ERR") return reject(new VideoMakerError("cancelled", "Reading the media was cancelled."));
+      const reason = firstLine(stderr) ?? "the picture could not be decoded";
+      reject(unreadable(path, `its picture data is damaged (${reason.replace(/^\[[^\]]*\]\s*/, "").split(`${path}: `).join("")})`));
+    });
+  });
+}
+
+function firstLine(text: string): string | undefined {
+  const line = text.split(/\r?\n/).map((l) => l.trim()).find(Boolean);
+  return line === undefined ? undefined : line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
 function unreadable(path: string, why: string): VideoMakerError {
   return new VideoMakerError(
     "unsupported_file",
@@ -147,7 +171,8 @@ function runFfprobe(ffprobePath: string, path: string, signal?: AbortSignal): Pr
         else if (code === "ABORT_ERR") reject(new VideoMakerError("cancelled", "Reading the media was cancelled."));
         else {
           const reason = lastLine(stderr) ?? "ffprobe could not open it";
-          reject(unreadable(path, reason.replace(path, basename(path))));
+          // ffprobe starts its message with the path ("/x/clip.mp4: Invalid data…"); the name is said already.
+          reject(unreadable(path, reason.split(`${path}: `).join("").split(path).join(basename(path))));
         }
       },
     );

@@ -29,7 +29,36 @@ const CANDIDATES = [
 export const INSTALL_FONT_HINT =
   "Install one: Debian/Ubuntu `sudo apt-get install -y fonts-dejavu-core`, Fedora `sudo dnf install dejavu-sans-fonts`, Alpine `apk add font-dejavu` (macOS and Windows ship Arial).";
 
+/** Fonts with Chinese, Japanese and Korean glyphs (DejaVu has none; drawtext has no fallback). */
+const CJK_CANDIDATES = [
+  "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+  "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+  "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+  "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc",
+  "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+  "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+  "/System/Library/Fonts/PingFang.ttc",
+  "/System/Library/Fonts/STHeiti Medium.ttc",
+  "C:\\Windows\\Fonts\\msyhbd.ttc",
+  "C:\\Windows\\Fonts\\msyh.ttc",
+];
+
+export const INSTALL_CJK_FONT_HINT =
+  "Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`, Fedora `sudo dnf install google-noto-sans-cjk-fonts` (macOS and Windows ship one).";
+
 let located: Promise<string> | undefined;
+let locatedCjk: Promise<string | undefined> | undefined;
+
+/** A font for Chinese, Japanese and Korean text, or undefined when the machine has none. */
+export function locateCjkFont(): Promise<string | undefined> {
+  locatedCjk ??= (async () => {
+    for (const path of CJK_CANDIDATES) if (await readable(path)) return path;
+    const listed = await fontconfigList(":lang=zh");
+    const bold = listed.find((file) => /bold/i.test(file)) ?? listed[0];
+    return bold && (await readable(bold)) ? bold : undefined;
+  })();
+  return locatedCjk;
+}
 
 /** The first usable font, looked up once per process. */
 export function locateFont(candidates: readonly string[] = CANDIDATES): Promise<string> {
@@ -57,6 +86,15 @@ async function readable(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function fontconfigList(pattern: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    execFile("fc-list", [pattern, "file"], { timeout: 5000, windowsHide: true }, (error, stdout) => {
+      if (error) return resolve([]);
+      resolve(stdout.split("\n").map((line) => line.trim().replace(/:$/, "")).filter((file) => /\.(ttf|otf|ttc)$/i.test(file)));
+    });
+  });
 }
 
 /** fontconfig knows about fonts installed anywhere; absent on most Macs and Windows, which is fine. */

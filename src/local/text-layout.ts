@@ -27,6 +27,13 @@ export function ffmpegColor(stored: string): string {
   return normal.startsWith("#") ? `0x${normal.slice(1)}` : normal;
 }
 
+/** Han, kana, Hangul, and their punctuation and full-width forms: glyphs DejaVu does not have. */
+const WIDE_SCRIPT = /[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\u{20000}-\u{2fa1f}]/u;
+
+export function needsCjkFont(text: string): boolean {
+  return WIDE_SCRIPT.test(text);
+}
+
 /** Rough advance of DejaVu Sans Bold / Arial Bold, as a share of the font size. */
 const CHAR_WIDTH = 0.62;
 const WIDE_CHAR_WIDTH = 1.0;

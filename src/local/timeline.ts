@@ -112,7 +112,7 @@ function parseSegments<T>(schema: z.ZodType<T>, track: Track, what: string): T[]
     if (!parsed.success) {
       throw new VideoMakerError(
         "invalid_input",
-        `The saved timeline has a ${what} (#${index + 1}${segment.id !== undefined ? `, ${String(segment.id)}` : ""}) the local engine cannot read. Remove it with {"op":"remove"} or start a new project.`,
+        `The saved timeline has a ${what} (#${index + 1}${segment.id !== undefined ? `, ${String(segment.id)}` : ""}) the local engine cannot read; the project file was probably edited by hand. Start a new project with new_session.`,
       );
     }
     return parsed.data;

@@ -14,12 +14,24 @@ export const MCP_ACTION_NAMES: ActionNames = {
   newSession: "new_session",
 };
 
-export function videoMakerPromptText(request?: string): string {
+/** The local backend's edit guide, loaded only when the prompt is asked for in local mode. */
+async function localGuide(): Promise<string> {
+  const { EDIT_OPS_GUIDE } = await import("../local/ops.js");
+  return [
+    "## Local mode: you are the editor",
+    "The local backend has no editing agent. Instead of edit_video, turn the request into operations for apply_edits, check a moment with preview_frame, then export_video. Rendering is offline and free (no credits).",
+    "",
+    EDIT_OPS_GUIDE,
+  ].join("\n");
+}
+
+export function videoMakerPromptText(request?: string, extra?: string): string {
   const parts = [
     "You are acting as the video-maker skill: you turn the person's own clips, photos and music into a finished MP4 using the video-maker tools. Keep technical details out of the chat.",
     "",
     guideMarkdown(MCP_ACTION_NAMES),
   ];
+  if (extra) parts.push("", extra);
   if (request?.trim()) {
     const decision = route(request);
     parts.push(
@@ -33,7 +45,7 @@ export function videoMakerPromptText(request?: string): string {
   return parts.join("\n");
 }
 
-export function registerPrompts(server: McpServer): void {
+export function registerPrompts(server: McpServer, backend: "nemo" | "local"): void {
   server.registerPrompt(
     "video-maker",
     {
@@ -42,8 +54,13 @@ export function registerPrompts(server: McpServer): void {
         "Act as the video-maker skill: the routing table, how to translate the agent's GUI language, the workflows, and what each error means for the person.",
       argsSchema: { request: z.string().optional().describe("What the person asked for, e.g. \"export 1080p MP4\"") },
     },
-    ({ request }) => ({
-      messages: [{ role: "user", content: { type: "text", text: videoMakerPromptText(request) } }],
+    async ({ request }) => ({
+      messages: [
+        {
+          role: "user",
+          content: { type: "text", text: videoMakerPromptText(request, backend === "local" ? await localGuide() : undefined) },
+        },
+      ],
     }),
   );
 }

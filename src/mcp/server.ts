@@ -44,8 +44,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   );
   log.attach(server);
   const context: ToolContext = { config, backend, jobs, log };
-  registerTools(server, context);
-  registerPrompts(server);
+  await registerTools(server, context);
+  registerPrompts(server, backend.name);
   registerResources(server, backend);
 
   if (options.resumeJobs !== false && options.jobs === undefined) {

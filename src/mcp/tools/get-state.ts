@@ -23,6 +23,7 @@ export const getStateTool = defineTool({
     ),
     media: z.array(
       z.object({
+        id: z.string().optional().describe("local backend: the media id to use in apply_edits"),
         name: z.string(),
         type: z.enum(["video", "image", "audio", "other"]),
         duration_s: z.number().optional(),

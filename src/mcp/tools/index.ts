@@ -9,8 +9,11 @@ import { getStateTool } from "./get-state.js";
 import { newSessionTool } from "./new-session.js";
 import { uploadMediaTool } from "./upload-media.js";
 
-/** Every tool, in the order a host sees them. */
-export function registerTools(server: McpServer, context: ToolContext): void {
+/**
+ * Every tool, in the order a host sees them. The local backend's own tools (and their
+ * code) are loaded only when that backend is in use.
+ */
+export async function registerTools(server: McpServer, context: ToolContext): Promise<void> {
   registerTool(server, uploadMediaTool, context);
   registerTool(server, editVideoTool, context);
   registerTool(server, getStateTool, context);
@@ -19,4 +22,9 @@ export function registerTools(server: McpServer, context: ToolContext): void {
   registerTool(server, getJobTool, context);
   registerTool(server, cancelJobTool, context);
   registerTool(server, newSessionTool, context);
+  if (context.backend.name === "local") {
+    const [{ applyEditsTool }, { previewFrameTool }] = await Promise.all([import("./apply-edits.js"), import("./preview-frame.js")]);
+    registerTool(server, applyEditsTool, context);
+    registerTool(server, previewFrameTool, context);
+  }
 }

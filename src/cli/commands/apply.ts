@@ -1,0 +1,47 @@
+import { readFile } from "node:fs/promises";
+import { VideoMakerError } from "../../core/errors.js";
+import { type Command, EXIT, printJson } from "../context.js";
+
+/** Structured edits for the local backend, from a JSON file or stdin: `[{"op": "add_clip", …}, …]`. */
+export const applyCommand: Command = {
+  name: "apply",
+  usage: "apply <ops.json | ->",
+  summary: "local backend: apply structured edit operations (see the apply_edits guide)",
+  async run(context) {
+    const source = context.args[0];
+    if (!source) {
+      context.io.err('Usage: video-maker apply <ops.json | -> (a JSON list like [{"op":"add_clip","media":"beach.mp4"}])');
+      return EXIT.usage;
+    }
+    const text = source === "-" ? await readStdin() : await readFile(source, "utf8").catch(() => {
+      throw new VideoMakerError("file_not_found", `Cannot read ${source}.`);
+    });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new VideoMakerError("invalid_input", "The operations are not valid JSON: expected a list like [{\"op\":\"add_clip\",\"media\":\"beach.mp4\"}].");
+    }
+    const ops = Array.isArray(parsed) ? parsed : (parsed as { ops?: unknown }).ops;
+    if (!Array.isArray(ops)) throw new VideoMakerError("invalid_input", 'Expected a JSON list of operations, or {"ops": [...]}.');
+    if (!context.backend.applyEdits) throw new VideoMakerError("invalid_input", "apply works with the local backend (VIDEO_MAKER_BACKEND=local).");
+    const result = await context.backend.applyEdits(ops, { signal: context.signal });
+    if (context.json) printJson(context, { changes: result.changes, timeline: result.timeline });
+    else {
+      for (const change of result.changes) context.io.out(`- ${change}`);
+      context.io.out(result.timeline);
+    }
+    return EXIT.ok;
+  },
+};
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).byteLength;
+    if (size > 5 * 1024 * 1024) throw new VideoMakerError("invalid_input", "The operations are larger than 5 MB.");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

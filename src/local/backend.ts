@@ -1,0 +1,423 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Config } from "../config.js";
+import type {
+  ApplyEditsResult as CoreApplyEditsResult,
+  Backend,
+  Credits,
+  PreviewFrame,
+  EditResult,
+  ExportCheckpoint,
+  ExportContext,
+  ExportRequest,
+  ExportResult,
+  MediaInfo,
+  OperationContext,
+  RejectedInput,
+  SessionInfo,
+  StateResult,
+  TrackInfo,
+  UploadRequest,
+  UploadResult,
+  UploadedMedia,
+} from "../core/backend.js";
+import { diffDrafts } from "../core/diff.js";
+import { type Draft, isDraftExportable } from "../core/draft.js";
+import { VideoMakerError, isVideoMakerError } from "../core/errors.js";
+import { inspectLocalMedia } from "../core/media-files.js";
+import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
+import { describeTracks, summarizeTimeline } from "../core/summary.js";
+import { compileRender } from "./compile.js";
+import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
+import { checkFirstFrame, probeMedia } from "./ffprobe.js";
+import { INSTALL_CJK_FONT_HINT, locateCjkFont, locateFont } from "./fonts.js";
+import type { MediaRecord } from "./media.js";
+import { type OpHelpers, type SilenceRange, applyOps } from "./ops.js";
+import { previewFrame } from "./preview.js";
+import { detectSilence } from "./silence.js";
+import { needsCjkFont } from "./text-layout.js";
+import { outlineTimeline, readTimeline } from "./timeline.js";
+import { type NewMedia, LocalWorkspace, hashFile, verifySources } from "./workspace.js";
+
+/**
+ * The embedded, offline backend: media stay where they are on disk, the host LLM edits with
+ * structured ops (apply_edits), and ffmpeg renders the MP4 in one run.
+ */
+
+export interface LocalBackendOptions {
+  /** A font for text overlays; by default one is located on the machine. */
+  fontFile?: string;
+  /** How long ffmpeg gets to stop on cancel before it is killed. */
+  killGraceMs?: number;
+}
+
+/** `changes`: the draft diff plus explanations (fitted durations, cut pauses); `timeline`: the one-line summary. */
+export interface ApplyEditsResult extends CoreApplyEditsResult {
+  /** One line per segment with its id, for the next ops. */
+  outline: string[];
+  draft: Draft;
+}
+
+export class LocalBackend implements Backend {
+  readonly name = "local" as const;
+  readonly workspace: LocalWorkspace;
+  private readonly running = new Set<AbortController>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly options: LocalBackendOptions = {},
+  ) {
+    this.workspace = new LocalWorkspace(config.home);
+  }
+
+  /** Stops any ffmpeg still running for this backend. */
+  async close(): Promise<void> {
+    for (const controller of this.running) controller.abort();
+    this.running.clear();
+  }
+
+  // --- media ---------------------------------------------------------------------------
+
+  async upload(request: UploadRequest, context: OperationContext = {}): Promise<UploadResult> {
+    const paths = request.paths ?? [];
+    const urls = request.urls ?? [];
+    if (paths.length === 0 && urls.length === 0) {
+      throw new VideoMakerError("invalid_input", "Nothing to add: give at least one file path.");
+    }
+    const rejected: RejectedInput[] = urls.map((url) => ({
+      input: url,
+      reason: "Local mode works with files on this computer: download the file first and pass its path.",
+    }));
+    const session = await this.workspace.current();
+    const { records, rejected: refused } = await this.registerPaths(session.session_id, paths, context);
+    return { uploaded: records.map(uploadedOf), rejected: [...refused, ...rejected] };
+  }
+
+  /** Checks, probes and hashes files, then adds them to the session's registry. */
+  private async registerPaths(
+    sessionId: string,
+    paths: readonly string[],
+    context: OperationContext,
+  ): Promise<{ records: MediaRecord[]; rejected: RejectedInput[] }> {
+    const rejected: RejectedInput[] = [];
+    const ready: NewMedia[] = [];
+    const seen = new Set<string>();
+    for (const [index, input] of paths.entries()) {
+      const check = await inspectLocalMedia(input);
+      if (!check.ok) {
+        rejected.push({ input, reason: check.reason });
+        continue;
+      }
+      const { file } = check;
+      if (seen.has(file.path)) {
+        rejected.push({ input, reason: "The same file is listed twice." });
+        continue;
+      }
+      seen.add(file.path);
+      context.onProgress?.({ stage: "upload", message: `reading ${index + 1}/${paths.length}: ${file.name}`, fraction: index / paths.length });
+      try {
+        const facts = await probeMedia(this.config.ffprobePath, file.path, context.signal);
+        if (facts.has_video) await checkFirstFrame(this.config.ffmpegPath, file.path, context.signal);
+        const info = await stat(file.path);
+        const sha256 = await hashFile(file.path, context.signal);
+        ready.push({ ...facts, path: file.path, name: file.name, size: info.size, mtime_ms: info.mtimeMs, sha256 });
+      } catch (error) {
+        if (isVideoMakerError(error) && error.code === "unsupported_file") rejected.push({ input, reason: error.message });
+        else throw error;
+      }
+    }
+    const records = ready.length > 0 ? await this.workspace.registerMedia(sessionId, ready) : [];
+    return { records, rejected };
+  }
+
+  // --- editing -------------------------------------------------------------------------
+
+  async edit(_instruction: string, _context?: OperationContext): Promise<EditResult> {
+    throw new VideoMakerError(
+      "invalid_input",
+      "In local mode the host makes the edits itself: call apply_edits with structured ops such as " +
+        '[{"op":"add_clip","media":"beach.mp4"},{"op":"add_text","text":"Summer","at":0,"duration":3},{"op":"set_transition","all":true,"type":"fade"}]. ' +
+        "Its description lists every op (add_clip, add_image, add_text, add_audio, set_transition, trim, remove, move, set_format, fit_duration, remove_silence, add_subtitles, set_volume, set_text). " +
+        "Natural-language edits need the NemoVideo backend (unset VIDEO_MAKER_BACKEND).",
+    );
+  }
+
+  /** Validates and applies ops all or nothing; every problem is reported at once. */
+  async applyEdits(ops: unknown[], context: OperationContext = {}): Promise<ApplyEditsResult> {
+    const session = await this.workspace.current();
+    await this.registerReferencedPaths(session.session_id, ops, context);
+    const silences = new Map<string, Promise<SilenceRange[]>>();
+    const helpers: OpHelpers = {
+      // Remembered across attempts: finding pauses is the slow part of an edit.
+      detectSilence: (source, fromMs, toMs, options) => {
+        const key = JSON.stringify([source.id, source.path, fromMs, toMs, options]);
+        let found = silences.get(key);
+        if (!found) {
+          found = this.track(context.signal, (signal) => detectSilence(this.config.ffmpegPath, source, fromMs, toMs, { ...options, signal }));
+          silences.set(key, found);
+        }
+        return found;
+      },
+      readTextFile: (path) => readSubtitleFile(path),
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await this.workspace.readDraft(session.session_id);
+      const media = await this.workspace.readMedia(session.session_id);
+      const { draft, notes } = await applyOps(before, ops, media, helpers);
+      if (!(await this.workspace.replaceDraft(session.session_id, before, draft))) continue;
+      const changes = [...diffDrafts(before, draft), ...notes];
+      return {
+        changes: changes.length > 0 ? changes : ["Nothing changed."],
+        timeline: summarizeTimeline(draft),
+        outline: outlineTimeline(readTimeline(draft)),
+        draft,
+      };
+    }
+    throw new VideoMakerError(
+      "invalid_input",
+      "The timeline kept changing while these edits were applied (another edit was running at the same time). Look at the timeline, then send the edits again.",
+    );
+  }
+
+  /**
+   * An op may name a file by absolute path without uploading it first; such files are
+   * registered now, and one that cannot be used stops the batch with its reason.
+   */
+  private async registerReferencedPaths(sessionId: string, ops: unknown[], context: OperationContext): Promise<void> {
+    if (!Array.isArray(ops)) return;
+    const known = new Set((await this.workspace.readMedia(sessionId)).map((m) => m.path));
+    const wanted = new Map<string, number>();
+    ops.forEach((op, index) => {
+      const media = typeof op === "object" && op !== null ? (op as Record<string, unknown>)["media"] : undefined;
+      if (typeof media === "string" && isAbsolute(media) && !known.has(resolve(media)) && !wanted.has(resolve(media))) {
+        wanted.set(resolve(media), index);
+      }
+    });
+    if (wanted.size === 0) return;
+    const { rejected } = await this.registerPaths(sessionId, [...wanted.keys()], context);
+    if (rejected.length > 0) {
+      const lines = rejected.map((r) => `- op ${(wanted.get(resolve(r.input)) ?? 0) + 1}: ${r.input}: ${r.reason}`);
+      throw new VideoMakerError("invalid_input", `Some files named in the edits cannot be used, so nothing was changed:\n${lines.join("\n")}`);
+    }
+  }
+
+  // --- state -----------------------------------------------------------------------------
+
+  async getState(_context: OperationContext = {}): Promise<StateResult> {
+    const session = await this.workspace.current();
+    const draft = await this.workspace.readDraft(session.session_id);
+    const media = await this.workspace.readMedia(session.session_id);
+    return {
+      session_id: session.session_id,
+      timeline: summarizeTimeline(draft),
+      tracks: tracksWithIds(draft),
+      media: media.map(mediaInfoOf),
+      draft,
+    };
+  }
+
+  /** The segments with their ids, one line each, for a host writing the next ops. */
+  async getOutline(): Promise<string[]> {
+    const session = await this.workspace.current();
+    return outlineTimeline(readTimeline(await this.workspace.readDraft(session.session_id)));
+  }
+
+  /** The registry with every fact, for callers that can show more than MediaInfo holds. */
+  async listMedia(): Promise<MediaRecord[]> {
+    const session = await this.workspace.current();
+    return this.workspace.readMedia(session.session_id);
+  }
+
+  async getCredits(_context?: OperationContext): Promise<Credits> {
+    throw new VideoMakerError(
+      "invalid_input",
+      "The local backend is free and needs no credits: it edits and renders on this computer with ffmpeg. Credits only exist with the NemoVideo backend.",
+    );
+  }
+
+  async newSession(language?: string, _context?: OperationContext): Promise<SessionInfo> {
+    const record = await this.workspace.create(language ?? "en");
+    return { session_id: record.session_id, created: true };
+  }
+
+  // --- preview & export ------------------------------------------------------------------
+
+  async previewFrame(atSeconds: number, context: OperationContext = {}): Promise<PreviewFrame> {
+    const session = await this.workspace.current();
+    const { draft, media } = await this.renderInputs(session.session_id);
+    const features = await probeFfmpeg(this.config.ffmpegPath);
+    const fonts = await this.fontsFor(draft);
+    return this.track(context.signal, (signal) =>
+      previewFrame({ ffmpegPath: this.config.ffmpegPath, draft, media, atSeconds, features, ...fonts, signal }),
+    );
+  }
+
+  async exportVideo(request: ExportRequest, context: ExportContext = {}): Promise<ExportResult> {
+    const fileName = validateFileName(request.fileName ?? defaultExportName());
+    const outputDir = await prepareOutputDir(request.outputDir);
+    const session = await this.workspace.current();
+    // Everything that can be wrong with the project is found before the job is checkpointed.
+    await this.renderInputs(session.session_id);
+    const checkpoint: ExportCheckpoint = {
+      backend: "local",
+      render_id: `local_${Date.now()}_${randomBytes(3).toString("hex")}`,
+      session_id: session.session_id,
+      output_path: join(outputDir, fileName),
+      started_at: new Date().toISOString(),
+    };
+    await context.onCheckpoint?.(checkpoint);
+    return this.render(checkpoint, context);
+  }
+
+  /** A local render dies with its process, so resuming means rendering the session's draft again. */
+  async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
+    await prepareOutputDir(dirname(checkpoint.output_path));
+    return this.render(checkpoint, context);
+  }
+
+  private async render(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
+    const { draft, media } = await this.renderInputs(checkpoint.session_id);
+    const features = await probeFfmpeg(this.config.ffmpegPath);
+    const fonts = await this.fontsFor(draft);
+    const tempPath = temporaryPathFor(checkpoint.output_path);
+    const workDir = await mkdtemp(join(tmpdir(), "video-maker-render-"));
+    try {
+      const compiled = compileRender(draft, media, {
+        outputPath: tempPath,
+        workDir,
+        features,
+        ...fonts,
+      });
+      for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
+      context.onProgress?.({ stage: "render", message: "render 0%", fraction: 0 });
+      let lastPercent = 0;
+      await this.track(context.signal, (signal) =>
+        runFfmpeg(this.config.ffmpegPath, compiled.args, {
+          signal,
+          durationMs: compiled.durationMs,
+          ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
+          onProgress: (fraction) => {
+            const percent = Math.floor(fraction * 100);
+            if (percent <= lastPercent) return;
+            lastPercent = percent;
+            context.onProgress?.({ stage: "render", message: `render ${percent}%`, fraction });
+          },
+        }),
+      );
+      const file = await publishFile(tempPath, checkpoint.output_path);
+      const { size } = await stat(file);
+      context.onProgress?.({ stage: "render", message: `saved ${basename(file)}`, fraction: 1 });
+      return { render_id: checkpoint.render_id, file, bytes: size };
+    } catch (error) {
+      await rm(tempPath, { force: true });
+      throw explainRenderFailure(error, media);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /** The draft and the media it uses, after checking it can be rendered and its files are unchanged. */
+  private async renderInputs(sessionId: string): Promise<{ draft: Draft; media: MediaRecord[] }> {
+    const draft = await this.workspace.readDraft(sessionId);
+    if (!isDraftExportable(draft)) {
+      throw new VideoMakerError(
+        "not_ready",
+        "The timeline is empty, so there is nothing to render yet. Add media with upload_media, then build the video with apply_edits.",
+      );
+    }
+    const timeline = readTimeline(draft);
+    const used = new Set([...timeline.video, ...timeline.music].map((s) => s.src));
+    const media = (await this.workspace.readMedia(sessionId)).filter((m) => used.has(m.id));
+    await verifySources(media);
+    return { draft, media };
+  }
+
+  /** The fonts text needs: one always, plus one for Chinese, Japanese or Korean when such text is present. */
+  private async fontsFor(draft: Draft): Promise<{ fontFile?: string; cjkFontFile?: string }> {
+    const timeline = readTimeline(draft);
+    const texts = [...timeline.titles, ...timeline.subtitles].map((t) => t.tx);
+    if (texts.length === 0) return {};
+    const fontFile = this.options.fontFile ?? (await locateFont());
+    if (!texts.some(needsCjkFont)) return { fontFile };
+    const cjkFontFile = await locateCjkFont();
+    if (!cjkFontFile) {
+      throw new VideoMakerError("config", `The text has Chinese, Japanese or Korean characters, and no font for them was found on this computer. ${INSTALL_CJK_FONT_HINT}`);
+    }
+    return { fontFile, cjkFontFile };
+  }
+
+  /** Runs ffmpeg work that `close()` can stop, following the caller's signal too. */
+  private async track<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const forward = (): void => controller.abort();
+    if (signal?.aborted) controller.abort();
+    signal?.addEventListener("abort", forward, { once: true });
+    this.running.add(controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      this.running.delete(controller);
+      signal?.removeEventListener("abort", forward);
+    }
+  }
+}
+
+/**
+ * ffmpeg's tail names a file by path when it cannot read it; say that in plain words first,
+ * since the person can act on it (the file is damaged, or was replaced by another kind).
+ */
+function explainRenderFailure(error: unknown, media: readonly MediaRecord[]): unknown {
+  if (!isVideoMakerError(error) || error.code !== "render_failed") return error;
+  const unreadable = media.filter((m) =>
+    error.message.split("\n").some((line) => line.includes(m.path) && /Invalid data|moov atom not found|could not find codec|End of file|Error opening/i.test(line)),
+  );
+  if (unreadable.length === 0) return error;
+  const names = unreadable.map((m) => `"${m.name}"`).join(", ");
+  return new VideoMakerError(
+    "render_failed",
+    `${names} could not be read while rendering: the file may be damaged or incomplete. Replace it and upload it again (or remove the clips that use it). ${error.message}`,
+  );
+}
+
+// --- shapes for the interface -------------------------------------------------------------
+
+function uploadedOf(record: MediaRecord): UploadedMedia {
+  return {
+    name: record.name,
+    type: record.kind,
+    ...(record.duration_ms !== undefined ? { duration_s: record.duration_ms / 1000 } : {}),
+    ...(record.width !== undefined ? { width: record.width } : {}),
+    ...(record.height !== undefined ? { height: record.height } : {}),
+  };
+}
+
+function mediaInfoOf(record: MediaRecord): MediaInfo {
+  return { id: record.id, ...uploadedOf(record), url: pathToFileURL(record.path).toString() };
+}
+
+/** The core's track summaries, each followed by the ids a host uses in ops. */
+function tracksWithIds(draft: Draft): TrackInfo[] {
+  return describeTracks(draft).map((info, i) => {
+    const ids = draft.t[i]?.sg.map((s) => (s.id === undefined ? undefined : String(s.id))).filter((id): id is string => !!id) ?? [];
+    if (ids.length === 0) return info;
+    const shown = ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length})` : ids.join(", ");
+    return { ...info, label: `${info.label} — ids: ${shown}` };
+  });
+}
+
+const MAX_SUBTITLE_BYTES = 5 * 1024 * 1024;
+
+async function readSubtitleFile(path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new VideoMakerError("not_a_file", `${path} is not a file.`);
+    if (info.size > MAX_SUBTITLE_BYTES) throw new VideoMakerError("file_too_large", `${path} is too large for a subtitle file.`);
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if (isVideoMakerError(error)) throw error;
+    throw new VideoMakerError("file_not_found", `The subtitle file ${path} cannot be read (missing or not permitted).`);
+  }
+}

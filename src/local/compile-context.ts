@@ -1,0 +1,113 @@
+import { VideoMakerError } from "../core/errors.js";
+import type { FfmpegFeature, FfmpegFeatures } from "./ffmpeg.js";
+import { GraphBuilder, filter } from "./filtergraph.js";
+import { type FrameRate, type OutputFormat, framesToSeconds } from "./format.js";
+import type { MediaFacts } from "./media.js";
+import type { VideoSegment } from "./timeline.js";
+
+/** What the parts of the compiler share while one ffmpeg invocation is being written. */
+
+export interface CompileOptions {
+  /** Where ffmpeg writes (a temporary path: the container is given with `-f`). */
+  outputPath: string;
+  /** Folder for the drawtext text files (and the filtergraph when it is very long). */
+  workDir: string;
+  /** Needed when the timeline has text. */
+  fontFile?: string;
+  /** Used for lines with Chinese, Japanese or Korean characters, which the main font lacks. */
+  cjkFontFile?: string;
+  /** Override the draft's format (tests render small; previews render smaller). */
+  width?: number;
+  height?: number;
+  fps?: number;
+  /** When given, everything the graph uses must be in it (or a clear error names what is missing). */
+  features?: FfmpegFeatures;
+  /** One PNG frame of the timeline at this time instead of the MP4; video only. */
+  previewAtMs?: number;
+}
+
+/** Above this the graph goes into a file (`-filter_complex_script`): one argv entry is capped at 128 KiB on Linux. */
+export const INLINE_GRAPH_LIMIT = 60_000;
+export const SAMPLE_RATE = 48_000;
+export const AUDIO_FORMAT = `aformat=sample_fmts=fltp:sample_rates=${SAMPLE_RATE}:channel_layouts=stereo`;
+/** Source seconds read past a clip's end, so rounding never starves the last frame. */
+export const INPUT_MARGIN_S = 0.5;
+/** Aspect ratios closer than this count as the same shape for `fit: auto`. */
+export const AUTO_FIT_TOLERANCE = 0.15;
+
+export interface PlannedSegment {
+  segment: VideoSegment;
+  media: MediaFacts;
+  frames: number;
+  /** Frames shared with the previous segment (its transition), 0 for a cut. */
+  overlap: number;
+  startFrame: number;
+  /** In a preview, segments away from the frame shown are drawn as black. */
+  placeholder: boolean;
+}
+
+export interface Streams {
+  video: string;
+  /** Undefined in a preview (video only). */
+  audio?: string;
+}
+
+export class Compilation {
+  readonly graph = new GraphBuilder();
+  readonly inputs: string[] = [];
+  readonly textFiles: Array<{ path: string; content: string }> = [];
+  readonly needs = new Set<FfmpegFeature>();
+  private inputCount = 0;
+
+  constructor(
+    readonly format: OutputFormat,
+    readonly rate: FrameRate,
+    readonly options: CompileOptions,
+    readonly withAudio: boolean,
+    readonly media: readonly MediaFacts[],
+  ) {}
+
+  mediaFor(owner: string, id: string): MediaFacts {
+    const found = this.media.find((m) => m.id === id);
+    if (!found) {
+      throw new VideoMakerError(
+        "file_not_found",
+        `${owner} uses media "${id}", which is not registered in this project any more. Upload the file again or remove ${owner}.`,
+      );
+    }
+    return found;
+  }
+
+  addInput(args: string[]): number {
+    this.inputs.push(...args);
+    return this.inputCount++;
+  }
+
+  use(...features: FfmpegFeature[]): void {
+    for (const feature of features) this.needs.add(feature);
+  }
+
+  seconds(frames: number): string {
+    return framesToSeconds(frames, this.rate);
+  }
+
+  /** Audio samples in a number of frames, so audio pieces are cut exactly where video pieces are. */
+  samples(frames: number): number {
+    return Math.round((frames * SAMPLE_RATE * this.rate.den) / this.rate.num);
+  }
+}
+
+export function silence(c: Compilation, seconds: string): string {
+  c.use("anullsrc", "atrim");
+  const label = c.graph.label("s");
+  c.graph.add([], [filter("anullsrc", { r: SAMPLE_RATE, cl: "stereo" }), filter("atrim", { duration: seconds }), AUDIO_FORMAT], [label]);
+  return label;
+}
+
+export function msText(ms: number): string {
+  return trimNumber(ms / 1000);
+}
+
+export function trimNumber(value: number): string {
+  return value.toFixed(6).replace(/\.?0+$/, "") || "0";
+}

@@ -1,0 +1,266 @@
+import { expression, filter } from "./filtergraph.js";
+import { frameRateText } from "./format.js";
+import type { MediaFacts } from "./media.js";
+import type { Fit, KenBurns, LocalTimeline } from "./timeline.js";
+import {
+  AUDIO_FORMAT,
+  AUTO_FIT_TOLERANCE,
+  type Compilation,
+  INPUT_MARGIN_S,
+  type PlannedSegment,
+  SAMPLE_RATE,
+  type Streams,
+  msText,
+  silence,
+  trimNumber,
+} from "./compile-context.js";
+
+/** The video track: each clip or photo normalised, transitions blended, all joined by one concat. */
+
+/**
+ * Whole frames per clip and per transition. Frame boundaries are rounded from the timeline's
+ * times (not each length on its own), so rounding never adds up: twelve clips fitted to 60 s
+ * give exactly 1800 frames. Transitions are clamped so every xfade has the frames it needs.
+ */
+export function planVideo(c: Compilation, timeline: LocalTimeline): PlannedSegment[] {
+  const toFrame = (ms: number): number => Math.round((ms * c.rate.num) / (c.rate.den * 1000));
+  const planned: PlannedSegment[] = [];
+  timeline.video.forEach((segment, index) => {
+    const source = c.mediaFor(segment.id, segment.src);
+    const frames = Math.max(1, toFrame(segment.st + segment.d) - toFrame(segment.st));
+    const previous = planned[index - 1];
+    let overlap = 0;
+    if (segment.tr && previous) {
+      const wanted = toFrame(previous.segment.st + previous.segment.d) - toFrame(segment.st);
+      overlap = Math.max(0, Math.min(wanted, previous.frames - previous.overlap - 1, frames - 1));
+    }
+    const startFrame = previous ? previous.startFrame + previous.frames - overlap : 0;
+    planned.push({ segment, media: source, frames, overlap, startFrame, placeholder: false });
+  });
+  return planned;
+}
+
+/**
+ * The video track as ONE concat. A transition needs only the frames it blends, so each
+ * segment is cut into head (blended with the previous), body and tail (blended with the
+ * next); each tail and head pair is blended on its own (xfade, plus a crossfade of the
+ * sound), and the pieces are concatenated: body₀, fade₁, body₁, fade₂, … Start times are
+ * plain running sums (start(i) = start(i−1) + frames(i−1) − overlap(i)) with no offsets to
+ * compute, and ffmpeg decodes about one clip at a time. (xfade chained over the whole
+ * timeline, with offsets, made ffmpeg 5.1 hold frames of the clips waiting their turn:
+ * 4.3 GB and 59 s for a 60 s 1080p promo on 2 cores, against 1 GB and 30 s this way.)
+ */
+export function composeVideoTrack(c: Compilation, planned: PlannedSegment[]): Streams {
+  const parts = planned.map((p, i) => cutForTransitions(c, p, segmentStreams(c, p), planned[i + 1]?.overlap ?? 0));
+  const sequence: Streams[] = [];
+  parts.forEach((part, i) => {
+    const previous = parts[i - 1];
+    if (previous?.tail && part.head) sequence.push(blend(c, previous.tail, part.head, planned[i]!));
+    sequence.push(part.body);
+  });
+  if (sequence.length === 1) return sequence[0]!;
+  c.use("concat");
+  const video = c.graph.label("cv");
+  if (!c.withAudio) {
+    c.graph.add(sequence.map((piece) => piece.video), filter("concat", { n: sequence.length, v: 1, a: 0 }), [video]);
+    return { video };
+  }
+  const audio = c.graph.label("ca");
+  c.graph.add(sequence.flatMap((piece) => [piece.video, piece.audio!]), filter("concat", { n: sequence.length, v: 1, a: 1 }), [video, audio]);
+  return { video, audio };
+}
+
+interface SegmentParts {
+  head?: Streams;
+  body: Streams;
+  tail?: Streams;
+}
+
+/** Splits a segment into the frames shared with its neighbours and the rest (exact frames and samples). */
+function cutForTransitions(c: Compilation, p: PlannedSegment, whole: Streams, tailFrames: number): SegmentParts {
+  const headFrames = p.overlap;
+  if (headFrames === 0 && tailFrames === 0) return { body: whole };
+  const ranges: Array<{ name: "head" | "body" | "tail"; from: number; to: number }> = [];
+  if (headFrames > 0) ranges.push({ name: "head", from: 0, to: headFrames });
+  ranges.push({ name: "body", from: headFrames, to: p.frames - tailFrames });
+  if (tailFrames > 0) ranges.push({ name: "tail", from: p.frames - tailFrames, to: p.frames });
+
+  const videoCopies = ranges.map(() => c.graph.label("vs"));
+  c.graph.add([whole.video], `split=${ranges.length}`, videoCopies);
+  const audioCopies = c.withAudio ? ranges.map(() => c.graph.label("as")) : [];
+  if (c.withAudio) c.graph.add([whole.audio!], `asplit=${ranges.length}`, audioCopies);
+
+  const parts: Partial<SegmentParts> = {};
+  ranges.forEach((range, k) => {
+    const video = c.graph.label("vp");
+    c.graph.add([videoCopies[k]!], [filter("trim", { start_frame: range.from, end_frame: range.to }), "setpts=PTS-STARTPTS"], [video]);
+    let audio: string | undefined;
+    if (c.withAudio) {
+      audio = c.graph.label("ap");
+      c.graph.add(
+        [audioCopies[k]!],
+        [filter("atrim", { start_sample: c.samples(range.from), end_sample: c.samples(range.to) }), "asetpts=PTS-STARTPTS"],
+        [audio],
+      );
+    }
+    parts[range.name] = { video, ...(audio ? { audio } : {}) };
+  });
+  return parts as SegmentParts;
+}
+
+/** The transition into `into`: the previous segment's tail blended into this one's head. */
+function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegment): Streams {
+  c.use("xfade");
+  const seconds = c.seconds(into.overlap);
+  const video = c.graph.label("xv");
+  c.graph.add([tail.video, head.video], filter("xfade", { transition: into.segment.tr!.type, duration: seconds, offset: 0 }), [video]);
+  if (!c.withAudio) return { video };
+  // The sound crossfades linearly: tail faded out + head faded in, mixed. (acrossfade does the
+  // same but, in ffmpeg 5.1, made the whole render hold twice the memory.)
+  c.use("afade", "amix", "amix-normalize");
+  const [out, into_, audio] = [c.graph.label("fo"), c.graph.label("fi"), c.graph.label("xa")];
+  c.graph.add([tail.audio!], filter("afade", { t: "out", st: 0, d: seconds }), [out]);
+  c.graph.add([head.audio!], filter("afade", { t: "in", st: 0, d: seconds }), [into_]);
+  c.graph.add([out, into_], filter("amix", { inputs: 2, normalize: 0, duration: "longest" }), [audio]);
+  return { video, audio };
+}
+
+/** One segment, normalised: exact frame count, output size, SAR 1, constant rate, yuv420p; plus its sound. */
+function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
+  const { width, height } = c.format;
+  const rate = frameRateText(c.rate);
+  const out = c.graph.label("v");
+  const seconds = c.seconds(p.frames);
+  const exactLength = [
+    filter("tpad", { stop_mode: "clone", stop: p.frames }),
+    filter("trim", { end_frame: p.frames }),
+    "setpts=PTS-STARTPTS",
+    // concat answers in microseconds; every input of an xfade must share one time base.
+    "settb=AVTB",
+  ];
+  c.use("tpad");
+
+  if (p.placeholder) {
+    c.use("color");
+    c.graph.add([], [filter("color", { c: "black", s: `${width}x${height}`, r: rate }), "setsar=1", "format=yuv420p", ...exactLength], [out]);
+    return { video: out, ...(c.withAudio ? { audio: silence(c, seconds) } : {}) };
+  }
+
+  const media = p.media;
+  const isImage = media.kind === "image";
+  const inputArgs: string[] = [];
+  if (!isImage && p.segment.in > 0) inputArgs.push("-ss", msText(p.segment.in));
+  if (!isImage) inputArgs.push("-t", (Number(seconds) + INPUT_MARGIN_S).toFixed(3));
+  const index = c.addInput([...inputArgs, "-i", media.path]);
+  const fit = resolveFit(p.segment.fit, media, width, height);
+  const kenBurns: KenBurns = isImage ? (p.segment.kb ?? "none") : "none";
+
+  c.use("scale", "fps");
+  if (kenBurns !== "none") {
+    // zoompan makes `d` frames from EACH input frame, so it gets exactly one, fitted at 1.5×
+    // the output size so the slow zoom does not step from pixel to pixel (2× costs 50% more).
+    c.use("zoompan");
+    const even = (n: number): number => Math.round(n / 2) * 2;
+    const fitted = fitFrame(c, `${index}:v:0`, fit, even(width * 1.5), even(height * 1.5), ["trim=end_frame=1", "setpts=PTS-STARTPTS"]);
+    c.graph.add(
+      [fitted],
+      [
+        zoompanFilter(kenBurns, p.frames, width, height, rate),
+        "setsar=1",
+        "format=yuv420p",
+        ...exactLength,
+      ],
+      [out],
+    );
+  } else {
+    const prelude = isImage ? ["trim=end_frame=1", "setpts=PTS-STARTPTS", `fps=${rate}`] : ["setpts=PTS-STARTPTS", `fps=${rate}`];
+    const fitted = fitFrame(c, `${index}:v:0`, fit, width, height, prelude);
+    c.graph.add([fitted], ["setsar=1", "format=yuv420p", ...exactLength], [out]);
+  }
+
+  if (!c.withAudio) return { video: out };
+  const volume = p.segment.v ?? 1;
+  if (isImage || !media.has_audio || volume === 0) return { video: out, audio: silence(c, seconds) };
+  c.use("apad", "atrim");
+  const audio = c.graph.label("a");
+  const chain = ["asetpts=PTS-STARTPTS", `aresample=${SAMPLE_RATE}`, AUDIO_FORMAT];
+  if (volume !== 1) {
+    c.use("volume");
+    chain.push(filter("volume", { volume: trimNumber(volume) }));
+  }
+  chain.push(filter("apad", { whole_dur: seconds }), filter("atrim", { duration: seconds }), "asetpts=PTS-STARTPTS");
+  c.graph.add([`${index}:a:0`], chain, [audio]);
+  return { video: out, audio };
+}
+
+/** `fit` unset means: cover when the shapes nearly match, else a blurred copy behind the whole picture. */
+export function resolveFit(fit: Fit | undefined, media: MediaFacts, width: number, height: number): Fit {
+  if (fit) return fit;
+  if (!media.width || !media.height) return "cover";
+  const ratio = media.width / media.height / (width / height);
+  return Math.abs(Math.log(ratio)) <= Math.log(1 + AUTO_FIT_TOLERANCE) ? "cover" : "blur";
+}
+
+/**
+ * Scales a picture into `width`×`height`: `cover` fills and crops, `contain` fits and adds
+ * black bars, `blur` fits over a blurred, cropped copy of itself. ffmpeg has already turned
+ * phone clips upright (autorotate), so no rotation happens here.
+ */
+function fitFrame(c: Compilation, input: string, fit: Fit, width: number, height: number, prelude: string[]): string {
+  const out = c.graph.label("f");
+  const contained = filter("scale", { w: width, h: height, force_original_aspect_ratio: "decrease", force_divisible_by: 2 });
+  if (fit === "cover") {
+    c.use("crop");
+    c.graph.add([input], [...prelude, filter("scale", { w: width, h: height, force_original_aspect_ratio: "increase" }), filter("crop", { w: width, h: height })], [out]);
+    return out;
+  }
+  if (fit === "contain") {
+    c.use("pad");
+    c.graph.add([input], [...prelude, contained, filter("pad", { w: width, h: height, x: "(ow-iw)/2", y: "(oh-ih)/2", color: "black" })], [out]);
+    return out;
+  }
+  // blur: the background is blurred at an eighth of the size (cheap) and scaled back up.
+  c.use("crop", "boxblur", "overlay");
+  const smallW = Math.max(16, Math.round(width / 16) * 2);
+  const smallH = Math.max(16, Math.round(height / 16) * 2);
+  const radius = Math.max(1, Math.min(10, Math.floor(Math.min(smallW, smallH) / 4) - 1));
+  const [bgIn, fgIn, bg, fg] = ["bgi", "fgi", "bg", "fg"].map((p) => c.graph.label(p)) as [string, string, string, string];
+  c.graph.add([input], [...prelude, "split=2"], [bgIn, fgIn]);
+  c.graph.add(
+    [bgIn],
+    [
+      filter("scale", { w: smallW, h: smallH, force_original_aspect_ratio: "increase" }),
+      filter("crop", { w: smallW, h: smallH }),
+      filter("boxblur", { luma_radius: radius, luma_power: 2 }),
+      filter("scale", { w: width, h: height }),
+      "setsar=1",
+    ],
+    [bg],
+  );
+  c.graph.add([fgIn], [contained, "setsar=1"], [fg]);
+  c.graph.add([bg, fg], filter("overlay", { x: "(W-w)/2", y: "(H-h)/2" }), [out]);
+  return out;
+}
+
+/** Ken Burns over exactly `frames` frames; `on` is zoompan's output frame number. */
+function zoompanFilter(kind: Exclude<KenBurns, "none">, frames: number, width: number, height: number, rate: string): string {
+  const progress = `on/${Math.max(1, frames - 1)}`;
+  const centreX = "iw/2-(iw/zoom/2)";
+  const centreY = "ih/2-(ih/zoom/2)";
+  const zoom = { zoom_in: `1+0.2*${progress}`, zoom_out: `1.2-0.2*${progress}`, pan_left: "1.2", pan_right: "1.2" }[kind];
+  const x = {
+    zoom_in: centreX,
+    zoom_out: centreX,
+    pan_left: `(iw-iw/zoom)*(1-${progress})`,
+    pan_right: `(iw-iw/zoom)*${progress}`,
+  }[kind];
+  return filter("zoompan", { z: expression(zoom), x: expression(x), y: expression(centreY), d: frames, s: `${width}x${height}`, fps: rate });
+}
+
+export function blackBackground(c: Compilation, totalFrames: number): Streams {
+  const { width, height } = c.format;
+  c.use("color");
+  const video = c.graph.label("bgv");
+  c.graph.add([], [filter("color", { c: "black", s: `${width}x${height}`, r: frameRateText(c.rate) }), "setsar=1", "format=yuv420p", filter("trim", { end_frame: totalFrames }), "setpts=PTS-STARTPTS"], [video]);
+  return { video, ...(c.withAudio ? { audio: silence(c, c.seconds(totalFrames)) } : {}) };
+}

@@ -1,0 +1,161 @@
+import { join } from "node:path";
+import type { Draft } from "../core/draft.js";
+import { VideoMakerError } from "../core/errors.js";
+import { type FfmpegFeature, type FfmpegFeatures, requireFeatures } from "./ffmpeg.js";
+import { filter } from "./filtergraph.js";
+import { type FrameRate, type OutputFormat, frameRateOf, frameRateText, framesToMs, msToFrames, readFormat } from "./format.js";
+import type { MediaFacts } from "./media.js";
+import { cloneTimeline, normalizeTimeline, readTimeline, timelineLengthMs } from "./timeline.js";
+import { Compilation, type CompileOptions, INLINE_GRAPH_LIMIT, type PlannedSegment, SAMPLE_RATE } from "./compile-context.js";
+import { mixMusic } from "./compile-audio.js";
+import { drawTexts } from "./compile-text.js";
+import { blackBackground, composeVideoTrack, planVideo } from "./compile-video.js";
+
+export type { CompileOptions } from "./compile-context.js";
+export { resolveFit } from "./compile-video.js";
+
+/**
+ * The draft → ffmpeg compiler: a pure function from the timeline and the media facts to
+ * the arguments of ONE ffmpeg run. Nothing here touches the disk or spawns anything; the
+ * caller writes `textFiles` and runs `args`.
+ *
+ * Every clip is normalised to the same size, SAR 1, frame rate and pixel format and cut to
+ * an exact number of frames, so that concat and xfade line up and start times are plain
+ * sums: start(i) = start(i-1) + frames(i-1) − overlap(i).
+ *
+ *   compile-video.ts   clips and photos, fits, Ken Burns, transitions, the one concat
+ *   compile-text.ts    titles and subtitles (drawtext)
+ *   compile-audio.ts   music: fades, loop, ducking, the mix
+ *   compile-context.ts what they share (labels, inputs, features used, frame maths)
+ */
+
+export interface CompiledRender {
+  args: string[];
+  filtergraph: string;
+  /** The exact output length (whole frames); one frame for a preview. */
+  durationMs: number;
+  /** The whole timeline's length (whole frames). */
+  timelineMs: number;
+  /** For a preview: the time of the frame shown (snapped to a frame, clamped to the last). */
+  shownAtMs?: number;
+  width: number;
+  height: number;
+  frameRate: FrameRate;
+  textFiles: Array<{ path: string; content: string }>;
+  /** What this render needs from ffmpeg. */
+  needs: FfmpegFeature[];
+}
+
+export function compileRender(draft: Draft, media: readonly MediaFacts[], options: CompileOptions): CompiledRender {
+  const timeline = cloneTimeline(readTimeline(draft));
+  normalizeTimeline(timeline, media);
+  const format = resolveFormat(draft, options);
+  const rate = frameRateOf(format.fps);
+  const preview = options.previewAtMs !== undefined;
+  const c = new Compilation(format, rate, options, !preview, media);
+
+  const planned = planVideo(c, timeline);
+  const totalFrames =
+    planned.length > 0 ? planned[planned.length - 1]!.startFrame + planned[planned.length - 1]!.frames : msToFramesOrZero(timelineLengthMs(timeline), rate);
+  if (totalFrames === 0) {
+    throw new VideoMakerError("not_ready", "The timeline is empty, so there is nothing to render yet. Add a clip, a photo or a text first.");
+  }
+
+  let previewFrame = 0;
+  if (preview) {
+    previewFrame = Math.min(totalFrames - 1, Math.max(0, Math.floor(((options.previewAtMs ?? 0) * rate.num) / (rate.den * 1000) + 1e-6)));
+    // Only what is on screen at that frame is decoded; the rest keeps its length as black.
+    for (const p of planned) p.placeholder = !(previewFrame >= p.startFrame && previewFrame < p.startFrame + p.frames);
+  }
+
+  const base = planned.length > 0 ? composeVideoTrack(c, planned) : blackBackground(c, totalFrames);
+  const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.st - b.st);
+  let video = drawTexts(c, base.video, texts, totalFrames);
+
+  let audio: string | undefined;
+  if (c.withAudio) audio = mixMusic(c, base.audio!, timeline.music, totalFrames);
+
+  if (preview) {
+    const shown = c.graph.label("vp");
+    c.graph.add([video], [filter("trim", { start_frame: previewFrame, end_frame: previewFrame + 1 }), "setpts=PTS-STARTPTS"], [shown]);
+    video = shown;
+    c.use("png");
+  } else {
+    c.use("libx264", "aac");
+  }
+
+  if (options.features) {
+    requireFeatures(options.features, c.needs);
+    requireTransitions(options.features, planned);
+  }
+
+  const filtergraph = c.graph.toString();
+  const head = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
+  const outputArgs = preview
+    ? ["-map", `[${video}]`, "-an", "-frames:v", "1", "-c:v", "png", "-f", "image2", options.outputPath]
+    : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options.outputPath);
+
+  return {
+    args: [...head, ...c.inputs, ...graphArguments(c, filtergraph), ...outputArgs],
+    filtergraph,
+    durationMs: preview ? framesToMs(1, rate) : framesToMs(totalFrames, rate),
+    timelineMs: framesToMs(totalFrames, rate),
+    ...(preview ? { shownAtMs: framesToMs(previewFrame, rate) } : {}),
+    width: format.width,
+    height: format.height,
+    frameRate: rate,
+    textFiles: c.textFiles,
+    needs: [...c.needs].sort(),
+  };
+}
+
+/** H.264 High + AAC in an MP4 that starts playing before it is fully downloaded; progress on stdout. */
+function mp4OutputArgs(video: string, audio: string, rate: FrameRate, seconds: string, outputPath: string): string[] {
+  return [
+    "-map", `[${video}]`,
+    "-map", `[${audio}]`,
+    "-c:v", "libx264", "-profile:v", "high", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+    "-r", frameRateText(rate),
+    "-c:a", "aac", "-b:a", "192k", "-ar", String(SAMPLE_RATE), "-ac", "2",
+    "-t", seconds,
+    "-movflags", "+faststart",
+    "-f", "mp4",
+    "-progress", "pipe:1", "-nostats",
+    outputPath,
+  ];
+}
+
+/** Inline when it fits one argument; otherwise from a file the caller writes with the text files. */
+function graphArguments(c: Compilation, filtergraph: string): string[] {
+  if (filtergraph.length <= INLINE_GRAPH_LIMIT) return ["-filter_complex", filtergraph];
+  const scriptPath = join(c.options.workDir, "filtergraph.txt");
+  c.textFiles.push({ path: scriptPath, content: filtergraph });
+  return ["-filter_complex_script", scriptPath];
+}
+
+function requireTransitions(features: FfmpegFeatures, planned: readonly PlannedSegment[]): void {
+  if (features.transitions.size === 0) return; // an ffmpeg whose xfade help we could not read: let it try
+  const unknown = [...new Set(planned.flatMap((p) => (p.overlap > 0 && p.segment.tr ? [p.segment.tr.type] : [])))].filter(
+    (type) => !features.transitions.has(type),
+  );
+  if (unknown.length === 0) return;
+  throw new VideoMakerError(
+    "config",
+    `This ffmpeg (${features.version}) does not know the transition${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; choose another (fade, dissolve, wipeleft, slideleft, circleopen…) or install a newer ffmpeg.`,
+  );
+}
+
+function resolveFormat(draft: Draft, options: CompileOptions): OutputFormat {
+  const format = readFormat(draft);
+  const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
+  return {
+    aspect: format.aspect,
+    width: even(options.width ?? format.width),
+    height: even(options.height ?? format.height),
+    fps: options.fps ?? format.fps,
+  };
+}
+
+function msToFramesOrZero(ms: number, rate: FrameRate): number {
+  return ms > 0 ? msToFrames(ms, rate) : 0;
+}

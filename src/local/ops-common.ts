@@ -1,0 +1,114 @@
+import { type MediaFacts, findMedia } from "./media.js";
+import {
+  type LocalTimeline,
+  type VideoSegment,
+  TEXT_SIZES,
+  findSegment,
+  knownIds,
+  seconds,
+  videoEndMs,
+} from "./timeline.js";
+import { normalizeColor } from "./text-layout.js";
+
+/** What every op needs: failing with a message for the host, finding media and segments, placing clips. */
+
+export interface SilenceRange {
+  startMs: number;
+  endMs: number;
+}
+
+/** The input/output an op may need, injected so the ops stay testable without ffmpeg. */
+export interface OpHelpers {
+  /** Silences in a source between `fromMs` and `toMs` (source time). */
+  detectSilence?: (
+    media: MediaFacts,
+    fromMs: number,
+    toMs: number,
+    options: { noiseDb: number; minSilenceMs: number },
+  ) => Promise<SilenceRange[]>;
+  readTextFile?: (path: string) => Promise<string>;
+}
+
+/** A problem with one op; collected, never shown alone. */
+export class OpProblem extends Error {}
+
+export const fail = (message: string): never => {
+  throw new OpProblem(message);
+};
+
+export const ms = (s: number): number => Math.round(s * 1000);
+/** A clip may end this close past its source's end (container durations are rounded). */
+export const END_TOLERANCE_MS = 50;
+export const MIN_SEGMENT_MS = 40;
+
+export function mediaOrFail(reference: string, media: readonly MediaFacts[]): MediaFacts {
+  const found = findMedia(reference, media);
+  if (!found.ok) fail(found.reason);
+  return (found as { ok: true; media: MediaFacts }).media;
+}
+
+export function mediaById(id: string, media: readonly MediaFacts[]): MediaFacts | undefined {
+  return media.find((m) => m.id === id);
+}
+
+export function segmentOrFail(t: LocalTimeline, id: string): NonNullable<ReturnType<typeof findSegment>> {
+  const found = findSegment(t, id);
+  if (!found) fail(`there is no segment "${id}" (${knownIds(t)})`);
+  return found!;
+}
+
+export function videoSegmentOrFail(t: LocalTimeline, id: string, what: string): { index: number; segment: VideoSegment } {
+  const found = segmentOrFail(t, id);
+  if (found.track !== "video") fail(`${id} is not on the video track; ${what} works on clips and photos`);
+  return { index: found.index, segment: found.segment as VideoSegment };
+}
+
+/** The cut nearest to `atMs` (0 = before the first clip … n = after the last). */
+export function nearestCut(video: readonly VideoSegment[], atMs: number): { index: number; timeMs: number } {
+  let best = { index: video.length, timeMs: videoEndMs({ video: [...video] }) };
+  for (let i = 0; i <= video.length; i++) {
+    const time = i < video.length ? video[i]!.st : videoEndMs({ video: [...video] });
+    if (Math.abs(time - atMs) < Math.abs(best.timeMs - atMs)) best = { index: i, timeMs: time };
+  }
+  return best;
+}
+
+export function placeOnVideoTrack(t: LocalTimeline, segment: VideoSegment, atSeconds: number | undefined): string[] {
+  if (atSeconds === undefined) {
+    t.video.push(segment);
+    return [];
+  }
+  const cut = nearestCut(t.video, ms(atSeconds));
+  t.video.splice(cut.index, 0, segment);
+  return Math.abs(cut.timeMs - ms(atSeconds)) > 50
+    ? [`${segment.id} was placed at ${seconds(cut.timeMs)}s, the cut nearest to ${atSeconds}s (clips play one after another).`]
+    : [];
+}
+
+export function colourOf(op: { colour?: string | undefined; color?: string | undefined }, fallback: string): string {
+  const given = op.colour ?? op.color;
+  if (given === undefined) return fallback;
+  const normal = normalizeColor(given);
+  if (!normal) fail(`unknown colour "${given}"; use white, black, yellow, red, green, blue, orange, pink, purple, cyan, gold or "#RRGGBB"`);
+  return normal!;
+}
+
+export function sizeOf(size: number | keyof typeof TEXT_SIZES): number {
+  return typeof size === "number" ? size : TEXT_SIZES[size];
+}
+
+/** Checks in/out (seconds) against the source; returns ms. */
+export function sourceRange(source: MediaFacts, inS: number | undefined, outS: number | undefined): { inMs: number; outMs: number } {
+  const length = source.duration_ms;
+  const inMs = ms(inS ?? 0);
+  let outMs = outS !== undefined ? ms(outS) : length;
+  if (outMs === undefined) fail(`the length of "${source.name}" is unknown; give "out"`);
+  if (length !== undefined) {
+    if (inMs >= length) fail(`"in" ${inS}s is past the end of "${source.name}" (${seconds(length)}s long)`);
+    if (outMs! > length + END_TOLERANCE_MS) fail(`"out" ${outS}s is past the end of "${source.name}" (${seconds(length)}s long)`);
+    outMs = Math.min(outMs!, length);
+  }
+  if (outMs! - inMs <= 0) fail(`"out" must come after "in"`);
+  return { inMs, outMs: Math.max(outMs!, inMs + 1) };
+}
+

@@ -1,0 +1,71 @@
+/**
+ * How a host writes local edits: the ops in brief and two worked requests. It goes into
+ * the apply_edits tool description and the prompt, so it stays short and exact.
+ */
+
+const PROMO_FROM_CLIPS = [
+  { op: "set_format", aspect: "16:9", resolution: "1080p", fps: 30 },
+  { op: "add_clip", media: "intro.mp4", in: 2, out: 14 },
+  { op: "add_clip", media: "product.mov", out: 20 },
+  { op: "add_clip", media: "team.mp4", in: 5, out: 25 },
+  { op: "add_clip", media: "outro.mp4", fit: "blur" },
+  { op: "set_transition", all: true, type: "fade", duration: 0.6 },
+  { op: "fit_duration", seconds: 60 },
+  { op: "add_text", text: "Meet the new Aurora", at: 0, duration: 4, position: "center", size: "huge" },
+  { op: "add_text", text: "Built for speed", at: 14, duration: 3, position: "lower_third", box: true },
+  { op: "add_text", text: "Try it today", at: 55, duration: 5, position: "center", size: "large", colour: "#ffcc00" },
+  { op: "add_audio", media: "music.mp3", volume: 0.35, fade_in: 1, fade_out: 2, loop: true, duck: true },
+];
+
+const PROMO_FROM_PHOTOS = [
+  { op: "set_format", aspect: "9:16" },
+  { op: "add_image", media: "photo1.jpg", duration: 5, ken_burns: "zoom_in" },
+  { op: "add_image", media: "photo2.jpg", duration: 5, ken_burns: "pan_right" },
+  { op: "add_image", media: "photo3.jpg", duration: 5, ken_burns: "zoom_out" },
+  { op: "add_image", media: "photo4.jpg", duration: 5, ken_burns: "pan_left" },
+  { op: "add_image", media: "photo5.jpg", duration: 5, ken_burns: "zoom_in" },
+  { op: "add_image", media: "photo6.jpg", duration: 5, ken_burns: "zoom_out" },
+  { op: "set_transition", all: true, type: "dissolve", duration: 0.8 },
+  { op: "fit_duration", seconds: 30 },
+  { op: "add_text", text: "Summer Collection", at: 0, duration: 4, size: "huge" },
+  { op: "add_audio", media: "music.mp3", volume: 0.8, fade_in: 1, fade_out: 3, loop: true },
+];
+
+const json = (ops: unknown[]): string => `[\n${ops.map((op) => `  ${JSON.stringify(op)}`).join(",\n")}\n]`;
+
+export const EDIT_OPS_GUIDE = `## Local edits: apply_edits ops
+
+Send a list of ops; they are applied in order, all or nothing (every problem is reported at once and nothing changes until all are valid). Times are seconds. Media are named by id ("media-2"), file name ("beach.mp4") or absolute path, after upload. Segments are named by the ids the timeline outline shows ("clip-3", "image-1", "text-2", "audio-1", "sub-4"); ids never change.
+
+| op | fields (defaults) |
+|---|---|
+| add_clip | media, in (0), out (end), at (after the last clip; snaps to the nearest cut), fit (cover/contain/blur; auto), volume (1) |
+| add_image | media, duration (3), at, fit, ken_burns (none/zoom_in/zoom_out/pan_left/pan_right) |
+| add_text | text, at (0), duration (3), position (center; top, bottom, lower_third, top_left, top_right, bottom_left, bottom_right), size (large; small, medium, huge or px at 1080p), colour (white; name or #RRGGBB), box (false) |
+| add_audio | media, at (0), in (0), duration (to the end of the video), volume (1), fade_in (0), fade_out (0), loop (false), duck (false: lower it under the clips' sound) |
+| set_transition | after (clip id, or N for between clip N and N+1) or all: true; type (fade, dissolve, fadeblack, wipeleft, wiperight, slideleft, slideright, circleopen, circleclose, radial, pixelize, zoomin, … or none); duration (0.5) |
+| trim | segment, in / out (source seconds, clips and audio) or duration (any segment) |
+| remove | segment |
+| move | segment, to (position among clips) or at (seconds) |
+| set_format | aspect (16:9, 9:16, 1:1, 4:5), resolution (1080p; 720p, 1440p, 2160p or the short side in px), fps (30) |
+| fit_duration | seconds: stretch or shorten all clips and photos in proportion (clips never past their footage); titles move with them |
+| remove_silence | segment (default: every clip with sound), noise_db (-35), min_silence (0.5): cuts the pauses |
+| add_subtitles | file (.srt/.vtt), offset (0), position (bottom), size (small), colour, box (true) |
+| set_volume | segment (clip or audio id, or "all_clips"), volume 0–1 |
+| set_text | segment, text, position, size, colour, box |
+
+Clips and photos play one after another on the video track; a transition overlaps two of them, so it shortens the video by its duration. Look before exporting with preview_frame.
+
+"Combine these clips into a 60-second promo video with text overlays and transitions":
+\`\`\`json
+${json(PROMO_FROM_CLIPS)}
+\`\`\`
+
+"Turn these photos into a 30-second promo with background music":
+\`\`\`json
+${json(PROMO_FROM_PHOTOS)}
+\`\`\`
+`;
+
+/** The worked examples as data, so a test can prove they pass validation. */
+export const GUIDE_EXAMPLES = { PROMO_FROM_CLIPS, PROMO_FROM_PHOTOS } as const;

@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Draft } from "../core/draft.js";
+import { VideoMakerError } from "../core/errors.js";
+import { compileRender } from "./compile.js";
+import { type FfmpegFeatures, runFfmpeg } from "./ffmpeg.js";
+import { readFormat } from "./format.js";
+import type { MediaFacts } from "./media.js";
+
+/**
+ * One frame of the timeline as a PNG, so a host can look before exporting. It is compiled
+ * from the same graph as the export (at most 640 px on its long side), with everything not
+ * on screen at that moment replaced by black so only one or two clips are decoded.
+ */
+
+export const PREVIEW_MAX_SIDE = 640;
+/** A preview decodes one or two clips; anything near this long is stuck, not slow. */
+const PREVIEW_TIMEOUT_MS = 120_000;
+
+export interface PreviewRequest {
+  ffmpegPath: string;
+  draft: Draft;
+  media: readonly MediaFacts[];
+  atSeconds: number;
+  features?: FfmpegFeatures;
+  fontFile?: string;
+  cjkFontFile?: string;
+  signal?: AbortSignal;
+}
+
+export interface PreviewFrame {
+  png: Buffer;
+  width: number;
+  height: number;
+  /** The time actually shown (clamped to the last frame, snapped to a frame). */
+  at_seconds: number;
+}
+
+export function previewSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, PREVIEW_MAX_SIDE / Math.max(width, height));
+  const even = (n: number): number => Math.max(2, Math.round((n * scale) / 2) * 2);
+  return { width: even(width), height: even(height) };
+}
+
+export async function previewFrame(request: PreviewRequest): Promise<PreviewFrame> {
+  if (!Number.isFinite(request.atSeconds) || request.atSeconds < 0) {
+    throw new VideoMakerError("invalid_input", "at_seconds must be a time of 0 or more, in seconds.");
+  }
+  const format = readFormat(request.draft);
+  const size = previewSize(format.width, format.height);
+  const workDir = await mkdtemp(join(tmpdir(), "video-maker-preview-"));
+  try {
+    const outputPath = join(workDir, "frame.png");
+    const compiled = compileRender(request.draft, request.media, {
+      outputPath,
+      workDir,
+      ...size,
+      previewAtMs: request.atSeconds * 1000,
+      ...(request.features ? { features: request.features } : {}),
+      ...(request.fontFile ? { fontFile: request.fontFile } : {}),
+      ...(request.cjkFontFile ? { cjkFontFile: request.cjkFontFile } : {}),
+    });
+    for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
+    await runFfmpeg(request.ffmpegPath, compiled.args, {
+      activity: "preview",
+      timeoutMs: PREVIEW_TIMEOUT_MS,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const png = await readFile(outputPath);
+    return { png, ...size, at_seconds: Math.round(compiled.shownAtMs ?? 0) / 1000 };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

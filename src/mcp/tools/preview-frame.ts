@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { VideoMakerError } from "../../core/errors.js";
+import { defineTool } from "../tool.js";
+
+export const previewFrameTool = defineTool({
+  name: "preview_frame",
+  title: "Preview a frame (local)",
+  description:
+    "Render one frame of the current timeline at `at_seconds` and return it as a PNG image, so you can check framing, titles and colours before exporting. Fast: only that moment is rendered, at most 640 px wide.",
+  inputSchema: {
+    at_seconds: z
+      .number({ error: "at_seconds must be a number of seconds" })
+      .min(0, { error: "at_seconds cannot be negative" })
+      .max(24 * 3600, { error: "at_seconds is beyond any timeline" })
+      .describe("The moment to show, in seconds from the start"),
+  },
+  outputSchema: {
+    at_seconds: z.number(),
+    width: z.number(),
+    height: z.number(),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run(args, { backend }, call) {
+    if (!backend.previewFrame) throw new VideoMakerError("invalid_input", "preview_frame works with the local backend only.");
+    const frame = await backend.previewFrame(args.at_seconds, { signal: call.signal });
+    return {
+      structured: { at_seconds: frame.at_seconds, width: frame.width, height: frame.height },
+      text: `Frame at ${frame.at_seconds} s (${frame.width}×${frame.height}).`,
+      content: [{ type: "image", data: frame.png.toString("base64"), mimeType: "image/png" }],
+    };
+  },
+});
