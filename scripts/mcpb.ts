@@ -5,24 +5,15 @@ import { execFileSync } from "node:child_process";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { binBuildOptions } from "./esbuild-options.mjs";
 import { buildManifest } from "./mcpb-manifest.js";
 
 const stage = join("build", "mcpb");
 await rm(stage, { recursive: true, force: true });
 await mkdir(stage, { recursive: true });
 
-await build({
-  entryPoints: { cli: "src/cli.ts" },
-  outdir: join(stage, "server"),
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  chunkNames: "chunks/[name]-[hash]",
-  banner: { js: "import { createRequire as __vmCreateRequire } from 'node:module'; const require = __vmCreateRequire(import.meta.url);" },
-  logLevel: "warning",
-});
+// Everything bundled, undici included: the .mcpb ships no node_modules.
+await build(binBuildOptions(join(stage, "server")));
 
 const pkg = JSON.parse(await readFile("package.json", "utf8")) as { name: string; version: string; description: string; license: string };
 // The server finds its skill versions through the nearest package.json named video-maker.

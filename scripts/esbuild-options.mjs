@@ -1,0 +1,22 @@
+// The one esbuild configuration for the `video-maker` bin, shared by the npm package
+// build (scripts/bundle.mjs) and the MCP Bundle (scripts/mcpb.ts).
+
+/** @param {string} outdir @param {string[]} external */
+export function binBuildOptions(outdir, external = []) {
+  return {
+    entryPoints: { cli: "src/cli.ts" },
+    outdir,
+    bundle: true,
+    // The HTTP transport and each backend become chunks loaded on first use.
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    chunkNames: "chunks/[name]-[hash]",
+    external,
+    sourcemap: "linked",
+    // CommonJS dependencies (ajv, via the MCP SDK) call require(); ESM output needs one.
+    banner: { js: "import { createRequire as __vmCreateRequire } from 'node:module'; const require = __vmCreateRequire(import.meta.url);" },
+    logLevel: "warning",
+  };
+}
