@@ -91,6 +91,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
 
   const filtergraph = c.graph.toString();
   const head = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
+  if (options.features?.slowGather) head.push("-cpuflags", "+slowgather");
   const outputArgs = preview
     ? ["-map", `[${video}]`, "-an", "-frames:v", "1", "-c:v", "png", "-f", "image2", options.outputPath]
     : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options.outputPath);

@@ -1,0 +1,74 @@
+// bench/render child: one render through the real LocalBackend code path (dist/), in a process
+// of its own so its peak RSS is Node's alone. upload → applyEdits → exportVideo; prints one JSON
+// line: timings, the compiled encoder arguments (for the floor), and this process's peak RSS.
+//   node bench/render/render-once.mjs <job.json>
+// job.json: { home, outDir, media: [paths], ops: [...] }
+import { readFile } from "node:fs/promises";
+import { performance } from "node:perf_hooks";
+
+const job = JSON.parse(await readFile(process.argv[2], "utf8"));
+const { loadConfig } = await import("../../dist/config.js");
+const { LocalBackend } = await import("../../dist/local/backend.js");
+const { compileRender } = await import("../../dist/local/compile.js");
+const { locateFont } = await import("../../dist/local/fonts.js");
+const { probeFfmpeg } = await import("../../dist/local/ffmpeg.js");
+
+/** Peak and current resident set from the kernel (kB → bytes); VmHWM is the high-water mark. */
+async function memory() {
+  const status = await readFile("/proc/self/status", "utf8");
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+  return { hwm: kb("VmHWM"), rss: kb("VmRSS") };
+}
+
+const config = loadConfig({ ...process.env, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: job.home });
+const backend = new LocalBackend(config);
+try {
+  await backend.newSession("en");
+  const t0 = performance.now();
+  const uploaded = await backend.upload({ paths: job.media });
+  if (uploaded.rejected.length > 0) throw new Error(`rejected: ${JSON.stringify(uploaded.rejected)}`);
+  const t1 = performance.now();
+  const edit = await backend.applyEdits(job.ops);
+  const t2 = performance.now();
+
+  // The arguments the renderer will use (compileRender is the pure function exportVideo calls),
+  // so the floor can encode with exactly the same settings.
+  const state = await backend.getState();
+  const compiled = compileRender(state.draft, await backend.listMedia(), {
+    outputPath: "OUT.mp4",
+    workDir: "/tmp/unused",
+    fontFile: await locateFont(),
+    features: await probeFfmpeg(config.ffmpegPath),
+  });
+  const beforeExport = await memory();
+
+  const t3 = performance.now();
+  const result = await backend.exportVideo({ outputDir: job.outDir, fileName: "promo.mp4" });
+  const t4 = performance.now();
+  const after = await memory();
+
+  process.stdout.write(
+    `${JSON.stringify({
+      file: result.file,
+      bytes: result.bytes,
+      timeline: edit.timeline,
+      segments: edit.outline.length,
+      upload_ms: t1 - t0,
+      apply_edits_ms: t2 - t1,
+      export_ms: t4 - t3,
+      compiled: {
+        args: compiled.args,
+        duration_ms: compiled.durationMs,
+        width: compiled.width,
+        height: compiled.height,
+        frame_rate: compiled.frameRate,
+        filtergraph_chars: compiled.filtergraph.length,
+        filters: compiled.filtergraph.split(/[;,]/).length,
+      },
+      node_rss_before_export: beforeExport.rss,
+      node_peak_rss: after.hwm,
+    })}\n`,
+  );
+} finally {
+  await backend.close();
+}
