@@ -124,35 +124,40 @@ const OPS = [
 
 const readText = (path) => readFile(path, "utf8").catch(() => "");
 
-/** Every process below `pid` (Linux: /proc/<pid>/task/<tid>/children). */
-async function descendants(pid) {
+/**
+ * Every process below `pid` (Linux: /proc/<pid>/task/<tid>/children). ffmpeg starts no
+ * processes, so its (many) threads are not walked: the watcher must stay cheap, as it runs
+ * on the same two cores as what it measures.
+ */
+async function descendants(pid, comm) {
+  if (comm === "ffmpeg") return [];
   const found = [];
   const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
   for (const tid of tasks) {
     for (const child of (await readText(`/proc/${pid}/task/${tid}/children`)).split(/\s+/).filter(Boolean)) {
-      found.push(Number(child), ...(await descendants(child)));
+      found.push(Number(child), ...(await descendants(child, (await readText(`/proc/${child}/comm`)).trim())));
     }
   }
   return found;
 }
 
 /**
- * Polls /proc every 50 ms for the ffmpeg processes at or below `pid` and keeps each one's
- * kernel-kept peak RSS (VmHWM) and CPU time; the last reading before exit is within 50 ms of it.
+ * Polls /proc every 100 ms for the processes at and below `pid` and keeps each one's
+ * kernel-kept peak RSS (VmHWM: a high-water mark, so sampling misses no peak, only growth in
+ * the last 100 ms) and CPU time.
  */
-function watchFfmpeg(pid, { includeSelf = false } = {}) {
-  const seen = new Map(); // pid → { args, hwm, cpuS }
+function watchTree(pid) {
+  const seen = new Map(); // pid → { comm, args, hwm, cpuS }
   const tick = 1 / 100; // USER_HZ
   let stopped = false;
   const poll = async () => {
-    const pids = [...(includeSelf ? [pid] : []), ...(await descendants(pid))];
-    for (const p of pids) {
-      if ((await readText(`/proc/${p}/comm`)).trim() !== "ffmpeg") continue;
-      const [status, stat] = await Promise.all([readText(`/proc/${p}/status`), readText(`/proc/${p}/stat`)]);
+    for (const p of [pid, ...(await descendants(pid, (await readText(`/proc/${pid}/comm`)).trim()))]) {
+      const [comm, status, stat] = await Promise.all([readText(`/proc/${p}/comm`), readText(`/proc/${p}/status`), readText(`/proc/${p}/stat`)]);
+      if (!stat) continue;
       const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const cpuS = (Number(fields[11]) + Number(fields[12])) * tick; // utime + stime
-      const entry = seen.get(p) ?? { args: (await readText(`/proc/${p}/cmdline`)).split("\0"), hwm: 0, cpuS: 0 };
+      const entry = seen.get(p) ?? { comm: comm.trim(), args: (await readText(`/proc/${p}/cmdline`)).split("\0"), hwm: 0, cpuS: 0 };
       entry.hwm = Math.max(entry.hwm, hwm);
       if (Number.isFinite(cpuS)) entry.cpuS = Math.max(entry.cpuS, cpuS);
       seen.set(p, entry);
@@ -161,7 +166,7 @@ function watchFfmpeg(pid, { includeSelf = false } = {}) {
   const loop = (async () => {
     while (!stopped) {
       await poll();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
   return {
@@ -172,6 +177,15 @@ function watchFfmpeg(pid, { includeSelf = false } = {}) {
     },
   };
 }
+
+/** CPU seconds the whole machine has been busy (all cores, all processes), from /proc/stat. */
+async function machineBusyS() {
+  const [user, nice, system, , , irq, softirq, steal] = (await readText("/proc/stat")).split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/** Cores kept busy by other processes while we ran: how shared the machine was during a measurement. */
+const otherLoad = (busyS, ourCpuS, wallS) => Math.max(0, (busyS - ourCpuS) / wallS);
 
 function waitFor(child, what) {
   let stdout = "";
@@ -197,19 +211,32 @@ async function renderOnce() {
   const outDir = join(work, `out-${n}`);
   const media = [...CLIPS.map((c) => (c.name === "phone-raw.mp4" ? "phone.mp4" : c.name)), ...PHOTOS.map((p) => p.name), MUSIC.name].map(at);
   await writeFile(jobPath, JSON.stringify({ home: join(work, `home-${n}`), outDir, media, ops: OPS }));
+  const busyBefore = await machineBusyS();
+  const harnessBefore = process.cpuUsage();
+  const started = performance.now();
   const child = spawn(process.execPath, [join(root, "bench/render/render-once.mjs"), jobPath], { cwd: root, env: baseEnv, stdio: ["ignore", "pipe", "pipe"] });
-  const watch = watchFfmpeg(child.pid);
+  const watch = watchTree(child.pid);
   let stdout;
-  let ffmpegs;
+  let tree;
   try {
     stdout = await waitFor(child, "render");
   } finally {
-    ffmpegs = await watch.stop();
+    tree = await watch.stop();
   }
+  const wallS = (performance.now() - started) / 1000;
+  const busyS = (await machineBusyS()) - busyBefore;
+  const harness = process.cpuUsage(harnessBefore);
   const result = JSON.parse(stdout.trim().split("\n").pop());
-  const renderFfmpeg = ffmpegs.filter((f) => f.args.some((a) => a.startsWith("-filter_complex")));
+  const renderFfmpeg = tree.filter((f) => f.comm === "ffmpeg" && f.args.some((a) => a.startsWith("-filter_complex")));
   if (renderFfmpeg.length !== 1) throw new Error(`expected one render ffmpeg, saw ${renderFfmpeg.length}`);
-  return { ...result, ffmpeg_peak_rss: renderFfmpeg[0].hwm, ffmpeg_cpu_s: renderFfmpeg[0].cpuS };
+  const ourCpuS = tree.reduce((sum, f) => sum + f.cpuS, 0);
+  return {
+    ...result,
+    ffmpeg_peak_rss: renderFfmpeg[0].hwm,
+    ffmpeg_cpu_s: renderFfmpeg[0].cpuS,
+    other_load_cores: otherLoad(busyS, ourCpuS, wallS),
+    harness_cores: (harness.user + harness.system) / 1e6 / wallS,
+  };
 }
 
 /** The renderer's own output arguments, from `-c:v` up to the output path (so `-t`, `-r`, faststart, progress too). */
@@ -237,9 +264,11 @@ async function floorOnce(compiled) {
     ...encoderArgs(compiled.args),
     output,
   ];
+  const busyBefore = await machineBusyS();
+  const harnessBefore = process.cpuUsage();
   const started = performance.now();
   const child = spawn(FFMPEG, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const watch = watchFfmpeg(child.pid, { includeSelf: true });
+  const watch = watchTree(child.pid);
   let info;
   try {
     await waitFor(child, "floor ffmpeg");
@@ -247,9 +276,11 @@ async function floorOnce(compiled) {
     [info] = await watch.stop();
   }
   const ms = performance.now() - started;
+  const busyS = (await machineBusyS()) - busyBefore;
+  const harness = process.cpuUsage(harnessBefore);
   const probe = await probeOutput(output);
   await rm(output, { force: true });
-  return { ms, ffmpeg_peak_rss: info?.hwm ?? NaN, ffmpeg_cpu_s: info?.cpuS ?? NaN, probe, args };
+  return { ms, ffmpeg_peak_rss: info?.hwm ?? NaN, ffmpeg_cpu_s: info?.cpuS ?? NaN, other_load_cores: otherLoad(busyS, info?.cpuS ?? 0, ms / 1000), harness_cores: (harness.user + harness.system) / 1e6 / (ms / 1000), probe, args };
 }
 
 async function probeOutput(file) {
@@ -290,7 +321,8 @@ try {
     floorRuns.push(f);
     console.error(
       `run ${i + 1}/${RUNS}: render ${(r.export_ms / 1000).toFixed(2)} s (ffmpeg ${mb(r.ffmpeg_peak_rss)} MB, ${r.ffmpeg_cpu_s.toFixed(1)} CPU s; node peak ${mb(r.node_peak_rss)} MB), ` +
-        `floor ${(f.ms / 1000).toFixed(2)} s (ffmpeg ${mb(f.ffmpeg_peak_rss)} MB, ${f.ffmpeg_cpu_s.toFixed(1)} CPU s)`,
+        `floor ${(f.ms / 1000).toFixed(2)} s (ffmpeg ${mb(f.ffmpeg_peak_rss)} MB, ${f.ffmpeg_cpu_s.toFixed(1)} CPU s); ` +
+        `other load ${r.other_load_cores.toFixed(2)} / ${f.other_load_cores.toFixed(2)} cores (this watcher ${r.harness_cores.toFixed(3)} / ${f.harness_cores.toFixed(3)})`,
     );
   }
 } finally {
@@ -325,6 +357,7 @@ const summary = {
   render_runs_s: renderRuns.map((r) => r2(r.export_ms / 1000)),
   floor_s: r2(floorS),
   floor_runs_s: floorRuns.map((f) => r2(f.ms / 1000)),
+  floor_frames: floorRuns[0].probe.video?.frames,
   floor_command: `ffmpeg ${floorRuns[0].args.join(" ")}`.replace(/\/tmp\/\S+/g, "OUT.mp4"),
   realtime_ratio: r2(realtimeRatio),
   floor_ratio: r2(floorRatio),
@@ -334,6 +367,17 @@ const summary = {
   ffmpeg_floor_peak_rss_mb: mb(Math.max(...floorRuns.map((f) => f.ffmpeg_peak_rss))),
   ffmpeg_render_cpu_s: r2(median(renderRuns.map((r) => r.ffmpeg_cpu_s))),
   ffmpeg_floor_cpu_s: r2(median(floorRuns.map((f) => f.ffmpeg_cpu_s))),
+  // CPU seconds are less sensitive than wall time to other work on a shared machine.
+  cpu_ratio: r2(median(renderRuns.map((r) => r.ffmpeg_cpu_s)) / median(floorRuns.map((f) => f.ffmpeg_cpu_s))),
+  // Cores kept busy by other processes (this benchmark's own watcher included) during each run.
+  other_load_cores: {
+    render: renderRuns.map((r) => r2(r.other_load_cores)),
+    floor: floorRuns.map((f) => r2(f.other_load_cores)),
+  },
+  watcher_cores: {
+    render: Number(median(renderRuns.map((r) => r.harness_cores)).toFixed(3)),
+    floor: Number(median(floorRuns.map((f) => f.harness_cores)).toFixed(3)),
+  },
   upload_s: r2(median(renderRuns.map((r) => r.upload_ms)) / 1000),
   apply_edits_ms: Math.round(median(renderRuns.map((r) => r.apply_edits_ms))),
   targets: TARGETS,
@@ -351,6 +395,10 @@ if (v?.size !== `${first.compiled.width}x${first.compiled.height}`) problems.pus
 if (Math.abs(v.duration_s - videoSeconds) > frameS + 1e-6) problems.push(`video lasts ${v.duration_s} s, not ${videoSeconds} s`);
 if (Math.abs(videoSeconds - P.seconds) > frameS + 1e-6) problems.push(`timeline is ${videoSeconds} s, not ${P.seconds} s`);
 if (outputProbe.audio?.codec !== "aac") problems.push(`audio is ${JSON.stringify(outputProbe.audio)}`);
+// The floor encodes as many frames as the promo has, and as much sound.
+const floorProbe = floorRuns[0].probe;
+if (floorProbe.video?.frames !== v?.frames) problems.push(`the floor has ${floorProbe.video?.frames} frames, the promo ${v?.frames}`);
+if (Math.abs((floorProbe.audio?.duration_s ?? 0) - (outputProbe.audio?.duration_s ?? 0)) > 0.05) problems.push(`the floor has ${floorProbe.audio?.duration_s} s of sound`);
 summary.output_ok = problems.length === 0;
 if (problems.length) summary.output_problems = problems;
 summary.pass.all = summary.output_ok && summary.pass.realtime && summary.pass.floor && summary.pass.node_rss;
