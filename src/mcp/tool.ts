@@ -103,6 +103,42 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 }
 
 /**
+ * Arguments that fail a tool's input schema are answered by the SDK itself, before any
+ * handler runs, as "MCP error -32602: Input validation error: Invalid arguments for tool
+ * edit_video: wait_seconds cannot be negative at wait_seconds". Its only hook for that
+ * text is a private method, wrapped here so the person reads plain words instead
+ * (the SDK is pinned; tests/bad-inputs fails if the hook ever goes away).
+ */
+export function answerArgumentErrorsInWords(server: McpServer): void {
+  const sdk = server as unknown as { createToolError?: (message: string) => CallToolResult };
+  const original = sdk.createToolError;
+  if (typeof original !== "function") return;
+  sdk.createToolError = (message: string) => original.call(server, readableToolError(message));
+}
+
+/** The SDK's protocol wording of a refused call, as a sentence for a person. */
+export function readableToolError(raw: string): string {
+  const text = raw.replace(/^MCP error -?\d+: /, "");
+  const invalid = /^(?:Input validation error: )?Invalid arguments for tool (\S+): ([\s\S]*)$/.exec(text);
+  if (invalid) {
+    const problems = invalid[2]!.split("\n").filter(Boolean).map(readableIssue);
+    return `${invalid[1]} was not run: ${problems.join("; ")}. Nothing was changed.`;
+  }
+  const unknown = /^Tool (\S+) (not found|disabled)$/.exec(text);
+  if (unknown) return `There is no tool named "${unknown[1]}" here; list the tools to see which exist.`;
+  return text;
+}
+
+/** "wait_seconds cannot be negative at wait_seconds" → "wait_seconds cannot be negative". */
+function readableIssue(issue: string): string {
+  const at = / at ([\w.[\]-]+)$/.exec(issue);
+  if (!at) return issue.trim();
+  const message = issue.slice(0, at.index).trim();
+  const field = at[1]!;
+  return message.startsWith(field.split(".")[0]!) ? message : `${field}: ${message}`;
+}
+
+/**
  * Progress notifications need the caller's token and a value that only grows. Messages
  * are forwarded at most every 250 ms (the latest one wins, none is lost at the end of a
  * burst), and the last one is repeated every 15 s while nothing new happens, so a long

@@ -14,7 +14,13 @@ export const applyEditsTool = defineTool({
     // Each op is checked by the backend, not here: it reports every problem of every op at
     // once, in words, and applies nothing until all are valid (the guide above lists the fields).
     ops: z
-      .array(z.looseObject({ op: z.string().describe(`One of: ${OP_NAMES.join(", ")}`) }), { error: "ops must be a list of operations" })
+      .array(
+        z.looseObject(
+          { op: z.string({ error: `every operation needs an "op" name, one of: ${OP_NAMES.join(", ")}` }).describe(`One of: ${OP_NAMES.join(", ")}`) },
+          { error: 'each operation must be an object like {"op":"add_clip","media":"beach.mp4"}' },
+        ),
+        { error: "ops must be a list of operations" },
+      )
       .min(1, { error: "give at least one operation" })
       .max(500, { error: "at most 500 operations per call" })
       .describe("Operations, applied in order"),

@@ -8,7 +8,7 @@ export const cancelJobTool = defineTool({
     "Stop a running edit or export. An export stops polling and downloading (nothing is written); an edit stops listening to the agent, though the service may still finish it, so check get_state afterwards. " +
     "Use it only when the person asks to stop.",
   inputSchema: {
-    job_id: z.string().min(1, { error: "job_id cannot be empty" }).max(64).describe("The job to stop"),
+    job_id: z.string({ error: "job_id must be text" }).min(1, { error: "job_id cannot be empty" }).max(64, { error: "job_id is too long to be a job id" }).describe("The job to stop"),
   },
   outputSchema: {
     job_id: z.string(),

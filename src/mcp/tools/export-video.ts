@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkExportTarget } from "../../core/output.js";
 import { exportOutputShape, exportView } from "../job-view.js";
 import { defineTool, waitMs, waitSecondsSchema } from "../tool.js";
 
@@ -11,11 +12,11 @@ export const exportVideoTool = defineTool({
     "When status is \"completed\", `file` is the absolute path of the MP4 (also given as a resource link); if it is \"running\", call get_job with the job_id. " +
     "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used.",
   inputSchema: {
-    output_dir: z.string().min(1).optional().describe("Absolute folder to save into (default: the configured output folder)"),
+    output_dir: z.string({ error: "output_dir must be a folder path" }).min(1, { error: "output_dir cannot be empty; leave it out to use the default folder" }).optional().describe("Absolute folder to save into (default: the configured output folder)"),
     file_name: z
-      .string()
-      .min(1)
-      .max(200)
+      .string({ error: "file_name must be text" })
+      .min(1, { error: "file_name cannot be empty; leave it out for a dated name" })
+      .max(200, { error: "file_name is too long (at most 200 characters)" })
       .optional()
       .describe('File name without folders, e.g. "summer-promo.mp4" (.mp4 is added when missing)'),
     wait_seconds: waitSecondsSchema,
@@ -23,10 +24,9 @@ export const exportVideoTool = defineTool({
   outputSchema: exportOutputShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, { jobs, config }, call) {
-    const job = jobs.startExport({
-      outputDir: args.output_dir ?? config.outputDir,
-      ...(args.file_name ? { fileName: args.file_name } : {}),
-    });
+    const target = { outputDir: args.output_dir ?? config.outputDir, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
+    await checkExportTarget(target);
+    const job = jobs.startExport(target);
     const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
     if (call.signal.aborted) return exportView(await jobs.cancel(job.id));
     return exportView(record);

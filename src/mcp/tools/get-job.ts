@@ -10,7 +10,7 @@ export const getJobTool = defineTool({
     "Returns the same fields as the tool that started it (edit: reply, changes, timeline; export: progress and, when completed, the file path). " +
     "Keep calling it while status is \"running\"; tell the person it is still working.",
   inputSchema: {
-    job_id: z.string().min(1, { error: "job_id cannot be empty" }).max(64).describe("The job_id returned by edit_video or export_video"),
+    job_id: z.string({ error: "job_id must be text" }).min(1, { error: "job_id cannot be empty" }).max(64, { error: "job_id is too long to be a job id" }).describe("The job_id returned by edit_video or export_video"),
     wait_seconds: waitSecondsSchema,
   },
   outputSchema: jobOutputShape,

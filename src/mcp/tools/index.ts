@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type ToolContext, registerTool } from "../tool.js";
+import { type ToolContext, answerArgumentErrorsInWords, registerTool } from "../tool.js";
 import { cancelJobTool } from "./cancel-job.js";
 import { editVideoTool } from "./edit-video.js";
 import { exportVideoTool } from "./export-video.js";
@@ -14,6 +14,7 @@ import { uploadMediaTool } from "./upload-media.js";
  * code) are loaded only when that backend is in use.
  */
 export async function registerTools(server: McpServer, context: ToolContext): Promise<void> {
+  answerArgumentErrorsInWords(server);
   registerTool(server, uploadMediaTool, context);
   registerTool(server, editVideoTool, context);
   registerTool(server, getStateTool, context);

@@ -8,7 +8,7 @@ export const newSessionTool = defineTool({
     "Start a fresh, empty video project. The old project's timeline and uploads are left behind, so use it only when the person wants to start over or work on something unrelated.",
   inputSchema: {
     language: z
-      .string()
+      .string({ error: "language must be text" })
       .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'language must be a code like "en" or "zh"' })
       .optional()
       .describe('The language the agent should answer in, e.g. "en", "zh" (default: the system language)'),

@@ -11,12 +11,12 @@ export const uploadMediaTool = defineTool({
     "Next: describe the video with edit_video.",
   inputSchema: {
     paths: z
-      .array(z.string().min(1, { error: "a path cannot be empty" }))
+      .array(z.string({ error: "each path must be text" }).min(1, { error: "a path cannot be empty" }), { error: "paths must be a list of file paths" })
       .max(200, { error: "upload at most 200 files per call" })
       .optional()
       .describe("Absolute paths of local files, e.g. /Users/ana/clips/beach.mp4"),
     urls: z
-      .array(z.string().min(1))
+      .array(z.string({ error: "each link must be text" }).min(1, { error: "a link cannot be empty" }), { error: "urls must be a list of links" })
       .max(50, { error: "upload at most 50 links per call" })
       .optional()
       .describe("http(s) links the service should fetch"),
