@@ -1,4 +1,5 @@
-import { open, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import {
   MAX_UPLOAD_BYTES,
@@ -31,10 +32,10 @@ export type LocalMediaCheck = { ok: true; file: LocalMediaFile } | { ok: false; 
 export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYTES): Promise<LocalMediaCheck> {
   if (typeof input !== "string" || input.trim() === "") return { ok: false, reason: "The path is empty." };
   if (input.includes("\0")) return { ok: false, reason: "The path contains a NUL character." };
-  const path = resolve(input);
+  let path = resolve(input);
   let info;
   try {
-    info = await stat(path);
+    ({ path, info } = await statInEitherForm(path));
   } catch (error) {
     return { ok: false, reason: describeFsError(error, "stat") };
   }
@@ -58,12 +59,14 @@ export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYT
   }
 
   let head: Buffer;
+  let declaredEnd: number | undefined;
   try {
     const handle = await open(path, "r");
     try {
       const buffer = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
       head = buffer.subarray(0, bytesRead);
+      if (ISO_FORMATS.has(sniffMediaType(head)?.format ?? "")) declaredEnd = await isoBoxPastEnd(handle, info.size);
     } finally {
       await handle.close();
     }
@@ -75,10 +78,61 @@ export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYT
     const what = sniffed ? `looks like a ${sniffed.format.toUpperCase()} file` : "is not a recognisable media file";
     return { ok: false, reason: `The name says .${extension} but the content ${what}. Check that it is the right file.` };
   }
+  if (declaredEnd !== undefined) {
+    return {
+      ok: false,
+      reason: `The file is cut short: it holds ${formatBytes(info.size)} but says it has ${formatBytes(declaredEnd)}. It was probably not copied or downloaded completely; get the whole file again.`,
+    };
+  }
   return {
     ok: true,
     file: { path, name: basename(path), size: info.size, extension, type: format.type, contentType: format.contentType },
   };
+}
+
+/**
+ * macOS stores names decomposed (NFD) while people and hosts type them composed (NFC);
+ * a name that is not found in the form given is looked up in the other before giving up.
+ */
+async function statInEitherForm(path: string): Promise<{ path: string; info: Stats }> {
+  try {
+    return { path, info: await stat(path) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    for (const form of ["NFC", "NFD"] as const) {
+      const other = path.normalize(form);
+      if (other === path) continue;
+      try {
+        return { path: other, info: await stat(other) };
+      } catch {
+        // not under this form either
+      }
+    }
+    throw error;
+  }
+}
+
+const ISO_FORMATS = new Set(["mp4", "mov", "m4a"]);
+
+/**
+ * An MP4/MOV/M4A is a row of boxes that each declare their size. A box reaching past the
+ * end of the file means it was cut short (an interrupted copy or download): ffprobe still
+ * reads its header happily and the render fails or freezes late. Returns that declared end.
+ */
+async function isoBoxPastEnd(handle: FileHandle, fileSize: number): Promise<number | undefined> {
+  const header = Buffer.alloc(16);
+  let offset = 0;
+  for (let boxes = 0; boxes < 1000 && offset < fileSize; boxes++) {
+    const { bytesRead } = await handle.read(header, 0, 16, offset);
+    if (bytesRead < 8) return undefined;
+    const size32 = header.readUInt32BE(0);
+    if (size32 === 0) return undefined; // "up to the end of the file"
+    const size = size32 === 1 && bytesRead >= 16 ? Number(header.readBigUInt64BE(8)) : size32;
+    if (size < 8) return undefined; // not a box row we understand: leave it to ffprobe
+    if (offset + size > fileSize) return offset + size;
+    offset += size;
+  }
+  return undefined;
 }
 
 function describeFsError(error: unknown, action: "stat" | "read"): string {
