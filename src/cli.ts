@@ -155,8 +155,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       args,
       options: {
         ...(values.url ? { url: values.url } : {}),
-        ...(values.out ? { out: values.out } : {}),
-        ...(values.name ? { name: values.name } : {}),
+        // An empty --out or --name is a mistake to report, not a reason to fall back silently.
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.name !== undefined ? { name: values.name } : {}),
         ...(values.language ? { language: values.language } : {}),
         ...(values.wait ? { wait: true } : {}),
       },

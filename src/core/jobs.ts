@@ -12,6 +12,7 @@ import type {
   ProgressEvent,
 } from "./backend.js";
 import { type ErrorCode, VideoMakerError, toVideoMakerError } from "./errors.js";
+import { checkInstruction } from "./instruction.js";
 import { readJsonFile, writeJsonFileAtomic } from "./store.js";
 
 /**
@@ -110,8 +111,10 @@ export class JobManager {
 
   startEdit(instruction: string): JobRecord {
     this.refuseWhileEditing();
-    return this.start("edit", { instruction }, async (job, context) => {
-      const result = await this.backend.edit(instruction, context);
+    // A mistake in the words is answered at once and leaves no job behind.
+    const text = checkInstruction(instruction);
+    return this.start("edit", { instruction: text }, async (job, context) => {
+      const result = await this.backend.edit(text, context);
       job.record.edit = result satisfies EditResult;
     });
   }

@@ -23,6 +23,10 @@ export function validateFileName(raw: string): string {
   if (/[\u0000-\u001f\u007f]/.test(name)) {
     throw new VideoMakerError("invalid_input", "The file name contains control characters such as line breaks.");
   }
+  // Windows gives these names to devices, whatever the extension: the file could never be opened there.
+  if (/^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)/i.test(name)) {
+    throw new VideoMakerError("invalid_input", `"${name}" is a name Windows reserves for a device; choose another file name.`);
+  }
   if (Buffer.byteLength(name, "utf8") > 240) {
     throw new VideoMakerError("invalid_input", "The file name is too long.");
   }
@@ -36,6 +40,7 @@ export function defaultExportName(now = new Date()): string {
 
 /** Makes sure the folder exists and can be written, with a message a person understands. */
 export async function prepareOutputDir(dir: string): Promise<string> {
+  if (!dir.trim()) throw new VideoMakerError("invalid_input", "The output folder is empty; name a folder or leave it out for the default.");
   const absolute = resolve(dir);
   try {
     await mkdir(absolute, { recursive: true });
@@ -53,6 +58,15 @@ export async function prepareOutputDir(dir: string): Promise<string> {
     throw new VideoMakerError("invalid_input", `Cannot save into ${absolute}: ${why}. Choose another output folder.`);
   }
   return absolute;
+}
+
+/**
+ * Checks an export's name and folder before a job is started for it, so a mistake is
+ * answered at once and leaves no job behind.
+ */
+export async function checkExportTarget(request: { outputDir: string; fileName?: string }): Promise<void> {
+  if (request.fileName !== undefined) validateFileName(request.fileName);
+  await prepareOutputDir(request.outputDir);
 }
 
 export function temporaryPathFor(finalPath: string): string {

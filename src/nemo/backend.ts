@@ -22,6 +22,7 @@ import type {
 import { diffDrafts } from "../core/diff.js";
 import { type Draft, isDraftExportable, parseDraft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
+import { checkInstruction } from "../core/instruction.js";
 import { type LocalMediaFile, formatBytes, inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, validateFileName } from "../core/output.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
@@ -65,8 +66,7 @@ const CreditsSchema = z.looseObject({
 
 const ClaimSchema = z.looseObject({ claim_token: z.string().min(1) });
 
-/** An instruction longer than this is almost certainly a paste by mistake. */
-export const MAX_INSTRUCTION_CHARS = 8000;
+export { MAX_INSTRUCTION_CHARS } from "../core/instruction.js";
 
 export class NemoBackend implements Backend {
   readonly name = "nemo" as const;
@@ -148,14 +148,7 @@ export class NemoBackend implements Backend {
   // --- edit -----------------------------------------------------------------
 
   async edit(instruction: string, context: OperationContext = {}): Promise<EditResult> {
-    const text = typeof instruction === "string" ? instruction.trim() : "";
-    if (!text) throw new VideoMakerError("invalid_input", "The instruction is empty: say what the video should become.");
-    if (text.length > MAX_INSTRUCTION_CHARS) {
-      throw new VideoMakerError(
-        "invalid_input",
-        `The instruction is ${text.length} characters long; keep it under ${MAX_INSTRUCTION_CHARS}.`,
-      );
-    }
+    const text = checkInstruction(instruction);
     return this.withSession(context, async (session) => {
       const before = await this.fetchDraft(session.session_id, context.signal);
       context.onProgress?.({ stage: "agent", message: "agent: reading the request" });

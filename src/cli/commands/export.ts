@@ -1,3 +1,4 @@
+import { checkExportTarget } from "../../core/output.js";
 import type { Command } from "../context.js";
 import { reportJob, runJobToEnd } from "./jobs-shared.js";
 
@@ -6,10 +7,12 @@ export const exportCommand: Command = {
   usage: "export [--out DIR] [--name FILE]",
   summary: "render the project and save the MP4 (prints its path last)",
   async run(context) {
-    const job = context.jobs.startExport({
+    const target = {
       outputDir: context.options.out ?? context.config.outputDir,
-      ...(context.options.name ? { fileName: context.options.name } : {}),
-    });
+      ...(context.options.name !== undefined ? { fileName: context.options.name } : {}),
+    };
+    await checkExportTarget(target);
+    const job = context.jobs.startExport(target);
     return reportJob(context, await runJobToEnd(context, job));
   },
 };
