@@ -1,6 +1,7 @@
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { VideoMakerError } from "../../core/errors.js";
+import { rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { VideoMakerError, isVideoMakerError } from "../../core/errors.js";
+import { prepareOutputDir, publishFile, temporaryPathFor } from "../../core/output.js";
 import { type Command, EXIT, printJson } from "../context.js";
 
 export const previewCommand: Command = {
@@ -14,9 +15,21 @@ export const previewCommand: Command = {
       return EXIT.usage;
     }
     if (!context.backend.previewFrame) throw new VideoMakerError("invalid_input", "preview works with the local backend (VIDEO_MAKER_BACKEND=local).");
+    const wanted = resolve(context.options.out ?? `preview-${at}s.png`);
+    // The folder is checked before the frame is rendered; the PNG is written whole or not at all.
+    const inFolder = await stat(wanted).then((info) => info.isDirectory(), () => false);
+    const target = inFolder ? join(wanted, `preview-${at}s.png`) : wanted;
+    await prepareOutputDir(dirname(target));
     const frame = await context.backend.previewFrame(at, { signal: context.signal });
-    const file = resolve(context.options.out ?? `preview-${at}s.png`);
-    await writeFile(file, frame.png);
+    const temp = temporaryPathFor(target);
+    let file: string;
+    try {
+      await writeFile(temp, frame.png, { flag: "wx" });
+      file = await publishFile(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw isVideoMakerError(error) ? error : new VideoMakerError("invalid_input", `Cannot save the preview as ${target}; choose another --out.`);
+    }
     if (context.json) printJson(context, { file, width: frame.width, height: frame.height, at_seconds: frame.at_seconds });
     else context.io.out(file);
     return EXIT.ok;
