@@ -147,7 +147,7 @@ export class JobManager {
     if (!job) {
       throw new VideoMakerError(
         "invalid_input",
-        `There is no job "${id}". Job ids come from edit_video or export_video (e.g. "export_1a2b3c4d5e6f").`,
+        `There is no job "${id.length > 40 ? `${id.slice(0, 37)}...` : id}". Job ids come from edit_video or export_video (e.g. "export_1a2b3c4d5e6f").`,
       );
     }
     return job;

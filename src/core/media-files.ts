@@ -113,6 +113,7 @@ async function statInEitherForm(path: string): Promise<{ path: string; info: Sta
 }
 
 const ISO_FORMATS = new Set(["mp4", "mov", "m4a"]);
+const TOP_LEVEL_BOXES = new Set(["ftyp", "moov", "mdat", "free", "skip", "wide", "uuid", "meta", "moof", "mfra", "styp", "sidx", "pdin", "pnot"]);
 
 /**
  * An MP4/MOV/M4A is a row of boxes that each declare their size. A box reaching past the
@@ -128,7 +129,8 @@ async function isoBoxPastEnd(handle: FileHandle, fileSize: number): Promise<numb
     const size32 = header.readUInt32BE(0);
     if (size32 === 0) return undefined; // "up to the end of the file"
     const size = size32 === 1 && bytesRead >= 16 ? Number(header.readBigUInt64BE(8)) : size32;
-    if (size < 8) return undefined; // not a box row we understand: leave it to ffprobe
+    // Anything but a known top-level box is damage of another kind: left to ffprobe to describe.
+    if (size < 8 || !TOP_LEVEL_BOXES.has(header.toString("latin1", 4, 8))) return undefined;
     if (offset + size > fileSize) return offset + size;
     offset += size;
   }
