@@ -14,6 +14,7 @@ import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { makePng, makeVideo } from "../integration/media-fixtures.js";
 import { type McpHarness, startMcp, textOf } from "../mcp/harness.js";
 import { BAD_INPUTS, type BadInputCase, type Fixtures } from "./cases.js";
+import { DOC_PATH, withTable } from "./doc.js";
 
 /**
  * Every row of the bad-input table (cases.ts) through the real faces: the MCP tools over the
@@ -88,6 +89,10 @@ describe("bad inputs: a clear message, the right outcome, nothing lost", () => {
       });
     }
   }
+
+  it("docs/bad-inputs.md lists exactly these cases", async () => {
+    expect(withTable(await readFile(DOC_PATH, "utf8")), "run: npx tsx tests/bad-inputs/doc.ts").toBe(await readFile(DOC_PATH, "utf8"));
+  });
 
   it("the table has at least 30 cases, most of them through both faces", () => {
     const both = BAD_INPUTS.filter((row) => row.mcp && row.cli).length;

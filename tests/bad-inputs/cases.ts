@@ -55,6 +55,8 @@ export interface BadInputCase {
   name?: (f: Fixtures) => string;
   /** Why the case cannot run here (said in the test output, never silent). */
   skip?: (f: Fixtures) => string | undefined;
+  /** Existing tests that already cover this input at another layer (named in the doc, not repeated). */
+  alsoIn?: string;
   /** Changes the world before the call and restores it after (the snapshot is taken in between). */
   around?: { before: (f: Fixtures) => Promise<void>; after: (f: Fixtures) => Promise<void> };
 }
@@ -363,3 +365,39 @@ export const BAD_INPUTS: BadInputCase[] = [
     },
   },
 ];
+
+const UPLOAD_CHECKS = 'tests/integration/nemo-upload.test.ts › "checks every file before sending anything" (the backend alone)';
+const TOOL_ARGUMENTS = 'tests/mcp/tools.test.ts › "bad arguments are answered in words" (message only)';
+const OPS_ALL_OR_NOTHING = 'tests/local/ops.test.ts › "all or nothing" (the pure ops layer)';
+
+/** Where an input is already tested at another layer; the doc names it beside the row. */
+const ALSO_IN: Record<string, string> = {
+  "missing-path": UPLOAD_CHECKS,
+  directory: UPLOAD_CHECKS,
+  "symlink-loop": UPLOAD_CHECKS,
+  unreadable: UPLOAD_CHECKS,
+  "zero-bytes": UPLOAD_CHECKS,
+  "text-as-mp4": UPLOAD_CHECKS,
+  "png-as-mp4": `${UPLOAD_CHECKS}; tests/unit/media.test.ts › extensionMatchesContent`,
+  "unsupported-extension": UPLOAD_CHECKS,
+  "over-500-mb": UPLOAD_CHECKS,
+  "truncated-mp4": 'tests/local/backend.test.ts › "registers files … refuses links, corrupt and missing files" (garbage after the header)',
+  "url-file": TOOL_ARGUMENTS,
+  "url-ftp": UPLOAD_CHECKS,
+  "file-name-dotdot": `${TOOL_ARGUMENTS}; tests/e2e/cli.test.ts › "answers mistakes with a clear message"`,
+  "instruction-empty": TOOL_ARGUMENTS,
+  "instruction-blank": 'tests/e2e/cli.test.ts › "answers mistakes with a clear message"',
+  "wait-negative": TOOL_ARGUMENTS,
+  "wait-huge": TOOL_ARGUMENTS,
+  "job-unknown": `${TOOL_ARGUMENTS}; tests/e2e/cli-actions.test.ts › "an unknown job id is a clear input error"`,
+  "unknown-tool": 'tests/e2e/cli.test.ts › "answers mistakes with a clear message" (unknown command)',
+  "ops-unknown-op": OPS_ALL_OR_NOTHING,
+  "ops-wrong-types": 'tests/local/ops.test.ts › "explains type and range mistakes"',
+  "ops-out-of-range": 'tests/local/ops.test.ts › "explains type and range mistakes"',
+  "ops-unknown-media": OPS_ALL_OR_NOTHING,
+  "ops-not-objects": OPS_ALL_OR_NOTHING,
+  "ops-empty": 'tests/local/ops.test.ts › "refuses an empty list and names ambiguous media"',
+  "source-moved": 'tests/local/backend.test.ts › "names a moved source, and a changed one, at render time"',
+  "source-changed": 'tests/local/backend.test.ts › "names a moved source, and a changed one, at render time"',
+};
+for (const row of BAD_INPUTS) row.alsoIn ??= ALSO_IN[row.id];
