@@ -96,10 +96,11 @@ export class AdkStreamReader {
   /** Adds a complete text, dropping the oldest ones beyond MAX_REPLY_CHARS (the newest always stays, cut to size). */
   private keepFinal(text: string): void {
     const kept = text.length > MAX_REPLY_CHARS ? `${text.slice(0, MAX_REPLY_CHARS - 1)}…` : text;
+    // Each text costs its length plus the blank line that joins it to the next.
     this.finals.push(kept);
-    this.finalsChars += kept.length;
-    while (this.finals.length > 1 && this.finalsChars > MAX_REPLY_CHARS) {
-      this.finalsChars -= this.finals.shift()!.length;
+    this.finalsChars += kept.length + 2;
+    while (this.finals.length > 1 && this.finalsChars - 2 > MAX_REPLY_CHARS) {
+      this.finalsChars -= this.finals.shift()!.length + 2;
       this.finalsDropped = true;
     }
   }
