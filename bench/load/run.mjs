@@ -25,6 +25,9 @@ if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`RUNS must be a positiv
 const CALLS = 50;
 const UPLOADS = Math.ceil(CALLS / 3);
 const CLI_PROCESSES = 20;
+// The fake answers at once; the real service is a round trip away. Timed batches add this much
+// before every answer, so the concurrency ratio means something (the cold batch runs at 0).
+const LATENCY_MS = Number(process.env.LATENCY_MS ?? 50);
 const STREAM_MS = SMOKE ? 6000 : 30_000;
 const TARGETS = { errors: 0, speedup_at_least: 1.5, heap_margin_mb: 1, rss_margin_mb: 16, heap_slope_mb_per_min: 1 };
 const BIN = join(root, "dist/cli.js");
@@ -75,6 +78,7 @@ async function stdioRuns() {
   await client.connect(transport);
   try {
     const cold = await batch(client, "stdio cold", "concurrent", await freshFiles());
+    fake.options.latencyMs = LATENCY_MS;
     const runs = [];
     // Alternating, so drift in how busy the machine is falls on both sides.
     for (let i = 0; i < RUNS; i++) {
@@ -82,6 +86,7 @@ async function stdioRuns() {
       const concurrent = await batch(client, `stdio run ${i + 1}`, "concurrent", await freshFiles(), 200 + i);
       runs.push({ sequential, concurrent, speedup: r1(sequential.wall_ms / concurrent.wall_ms) });
     }
+    fake.options.latencyMs = 0;
     return { cold, runs, server_peak_rss_mb: mb(await peakRssOf(transport.pid)) };
   } finally {
     await client.close();
@@ -102,8 +107,10 @@ async function httpRun() {
     });
     const client = new Client({ name: "bench-load-http", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    fake.options.latencyMs = LATENCY_MS;
     const sequential = await batch(client, "http reference", "sequential", await freshFiles(), 300);
     const concurrent = await batch(client, "http", "concurrent", await freshFiles(), 301);
+    fake.options.latencyMs = 0;
     await client.close();
     return { sequential, concurrent, speedup: r1(sequential.wall_ms / concurrent.wall_ms), server_peak_rss_mb: mb(await peakRssOf(child.pid)) };
   } finally {
@@ -181,6 +188,7 @@ try {
     runs: RUNS,
     smoke: SMOKE,
     calls_per_batch: CALLS,
+    service_latency_ms_in_timed_batches: LATENCY_MS,
     mix: { upload_media: UPLOADS, get_state: Math.ceil((CALLS - 1) / 3), get_credits: Math.floor(CALLS / 3) },
     stdio: { ...stdio, speedup_median: speedup },
     http,
