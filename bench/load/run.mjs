@@ -165,7 +165,7 @@ async function streamRun() {
     frames: streamed.frames,
     heartbeats: streamed.frames - streamed.events,
     mb_streamed: mb(streamed.bytes),
-    tool_calls: run.calls,
+    mcp_calls: run.calls, // edit_video, then get_job until done
     progress_notifications: run.progressNotes,
     reply_chars: reply.length,
     reply_head: reply.slice(0, 120),

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import {
@@ -89,8 +90,8 @@ describe("50 concurrent tool calls through one MCP session", () => {
       expect(await peakRssOf(transport.pid!)).toBeLessThan(200 * 1024 * 1024);
 
       // The project now holds every file once, whatever order they went up in.
-      const state = (await client.callTool({ name: "get_state", arguments: {} })) as { structuredContent: { media: Array<{ name: string }> } };
-      expect(state.structuredContent.media.map((m) => m.name).sort()).toEqual(
+      const state = (await client.callTool({ name: "get_state", arguments: {} })) as CallToolResult;
+      expect((state.structuredContent as { media: Array<{ name: string }> }).media.map((m) => m.name).sort()).toEqual(
         [...cold, ...warm].map((file) => file.slice(root.length + 1)).sort(),
       );
     } finally {
