@@ -49,6 +49,8 @@ export interface TokenInfo {
 export class TokenManager implements TokenSource {
   private readonly file: string;
   private cached: TokenInfo | undefined;
+  /** One lookup at a time in this process: concurrent calls share it instead of queueing on the file lock. */
+  private lookup: Promise<TokenInfo> | undefined;
 
   constructor(
     private readonly http: NemoHttp,
@@ -72,6 +74,15 @@ export class TokenManager implements TokenSource {
   async info(signal?: AbortSignal): Promise<TokenInfo> {
     if (this.userToken) return { token: this.userToken, anonymous: false };
     if (this.cached && this.isFresh(this.cached.expiresAt)) return this.cached;
+    if (!this.lookup) {
+      // Shared, so no one caller's cancel may fail the others: it runs without their signals.
+      this.lookup = this.lookUp();
+      void this.lookup.finally(() => (this.lookup = undefined)).catch(() => {});
+    }
+    return this.lookup;
+  }
+
+  private async lookUp(signal?: AbortSignal): Promise<TokenInfo> {
     const stored = await this.read();
     if (stored?.token && this.isFresh(stored.expires_at)) return this.remember(stored);
     return withFileLock(this.file, async () => {

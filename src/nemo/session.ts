@@ -38,6 +38,8 @@ export function defaultLanguage(env: NodeJS.ProcessEnv = process.env): string {
 export class SessionStore {
   private readonly file: string;
   private cached: SessionRecord | undefined;
+  /** One lookup at a time in this process: concurrent calls share it instead of queueing on the file lock. */
+  private lookup: Promise<SessionRecord> | undefined;
 
   constructor(
     private readonly http: NemoHttp,
@@ -50,6 +52,15 @@ export class SessionStore {
   /** The current session, creating one the first time. */
   async current(signal?: AbortSignal): Promise<SessionRecord> {
     if (this.cached) return this.cached;
+    if (!this.lookup) {
+      // Shared, so no one caller's cancel may fail the others: it runs without their signals.
+      this.lookup = this.lookUp();
+      void this.lookup.finally(() => (this.lookup = undefined)).catch(() => {});
+    }
+    return this.lookup;
+  }
+
+  private async lookUp(signal?: AbortSignal): Promise<SessionRecord> {
     const stored = await readJsonFile(this.file, SessionRecordSchema);
     if (stored) return (this.cached = stored);
     return withFileLock(this.file, async () => {

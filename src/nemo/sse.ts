@@ -16,12 +16,13 @@ export type AgentActivity =
   | { kind: "text"; partial: boolean };
 
 export interface AdkStreamSummary {
-  /** Complete (non-partial) texts, joined. */
+  /** Complete (non-partial) texts, joined; the latest ones when there were more than MAX_REPLY_CHARS. */
   finalText: string;
   /** Partial text received after the last complete text. */
   pendingPartialText: string;
   /** From an `{"error":…}` frame or an event's errorCode/errorMessage. */
   errorMessage?: string;
+  /** Distinct tool names, in the order first called (at most MAX_TOOL_NAMES). */
   toolCalls: string[];
   events: number;
   heartbeats: number;
@@ -29,12 +30,22 @@ export interface AdkStreamSummary {
 
 type Bag = Record<string, unknown>;
 
+/**
+ * An edit may stream for 15 minutes: nothing kept per event may grow with the stream. The
+ * reply keeps the latest complete texts up to this many characters (a person reads the end
+ * of a long agent turn, and an MCP host should not get megabytes back).
+ */
+export const MAX_REPLY_CHARS = 6000;
+const MAX_TOOL_NAMES = 50;
+
 export class AdkStreamReader {
   private readonly parser: EventSourceParser;
   private readonly finals: string[] = [];
+  private finalsChars = 0;
+  private finalsDropped = false;
   private partial = "";
   private errorMessage: string | undefined;
-  private readonly toolCalls: string[] = [];
+  private readonly toolCalls = new Set<string>();
   private events = 0;
   private heartbeats = 0;
 
@@ -67,7 +78,7 @@ export class AdkStreamReader {
 
   summary(): AdkStreamSummary {
     return {
-      finalText: this.finals.join("\n\n").trim(),
+      finalText: `${this.finals.length > 0 && this.finalsDropped ? "… " : ""}${this.finals.join("\n\n")}`.trim(),
       pendingPartialText: this.partial.trim(),
       ...(this.errorMessage !== undefined ? { errorMessage: this.errorMessage } : {}),
       toolCalls: [...this.toolCalls],
@@ -80,6 +91,18 @@ export class AdkStreamReader {
   reply(): string {
     const summary = this.summary();
     return summary.finalText || summary.pendingPartialText;
+  }
+
+  /** Adds a complete text, dropping the oldest ones beyond MAX_REPLY_CHARS (the newest always stays, cut to size). */
+  private keepFinal(text: string): void {
+    const kept = text.length > MAX_REPLY_CHARS ? `${text.slice(0, MAX_REPLY_CHARS - 1)}…` : text;
+    // Each text costs its length plus the blank line that joins it to the next.
+    this.finals.push(kept);
+    this.finalsChars += kept.length + 2;
+    while (this.finals.length > 1 && this.finalsChars - 2 > MAX_REPLY_CHARS) {
+      this.finalsChars -= this.finals.shift()!.length + 2;
+      this.finalsDropped = true;
+    }
   }
 
   private heartbeat(): void {
@@ -120,7 +143,7 @@ export class AdkStreamReader {
       const result = pick(part, "functionResponse", "function_response");
       if (isBag(call)) {
         const name = String(call["name"] ?? "tool");
-        this.toolCalls.push(name);
+        if (this.toolCalls.size < MAX_TOOL_NAMES) this.toolCalls.add(name);
         this.onActivity({ kind: "tool_call", name, label: describeTool(name) });
       } else if (isBag(result)) {
         const name = String(result["name"] ?? "tool");
@@ -135,10 +158,10 @@ export class AdkStreamReader {
     }
     if (!text) return;
     if (partial) {
-      this.partial += text;
+      if (this.partial.length < MAX_REPLY_CHARS) this.partial = (this.partial + text).slice(0, MAX_REPLY_CHARS);
     } else {
       // The complete event repeats the partial chunks before it.
-      this.finals.push(text);
+      this.keepFinal(text);
       this.partial = "";
     }
     this.onActivity({ kind: "text", partial });
