@@ -10,7 +10,7 @@ import type { NemoHttp } from "./http.js";
  * restarted MCP server keep editing the same timeline.
  */
 
-const SessionRecordSchema = z.object({
+export const SessionRecordSchema = z.object({
   session_id: z.string().min(1),
   task_id: z.string().optional(),
   user_id: z.string().optional(),
@@ -49,7 +49,7 @@ export class SessionStore {
 
   /** The current session, creating one the first time. */
   async current(signal?: AbortSignal): Promise<SessionRecord> {
-    if (this.cached) return this.cached;
+    // Read every time: the CLI and a running MCP server share the project, and either may start a new one.
     const stored = await readJsonFile(this.file, SessionRecordSchema);
     if (stored) return (this.cached = stored);
     return withFileLock(this.file, async () => {
@@ -61,7 +61,7 @@ export class SessionStore {
 
   /** Reads the persisted session without creating one. */
   async peek(): Promise<SessionRecord | undefined> {
-    return this.cached ?? (await readJsonFile(this.file, SessionRecordSchema));
+    return (await readJsonFile(this.file, SessionRecordSchema)) ?? this.cached;
   }
 
   /** Starts a new project; the old session is left as it is on the service. */
