@@ -386,15 +386,40 @@ describe("kill -9 during an edit (SSE in progress)", () => {
 describe("several processes on one VIDEO_MAKER_HOME", () => {
   it("10 CLIs at once on a fresh home share one anonymous token and one session", async () => {
     const sp = await space();
-    const credits = await Promise.all(Array.from({ length: 10 }, () => runCli(sp, ["credits", "--json"])));
-    for (const run of credits) expect(run.code, run.stderr).toBe(0);
+    // All ten need the token; the five `state` runs also need the session.
+    const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => runCli(sp, [i % 2 ? "credits" : "state", "--json"])));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
     expect(requestsTo("anonymousToken")).toBe(1);
     expect(fake.tokens.size).toBe(1);
-    const states = await Promise.all(Array.from({ length: 10 }, () => runCli(sp, ["state", "--json"])));
-    for (const run of states) expect(run.code, run.stderr).toBe(0);
     expect(requestsTo("createSession")).toBe(1);
-    const ids = new Set(states.map((run) => JSON.parse(run.stdout).session_id as string));
+    const ids = new Set(runs.filter((_, i) => i % 2 === 0).map((run) => JSON.parse(run.stdout).session_id as string));
     expect(ids.size).toBe(1);
+    for (const run of runs.filter((_, i) => i % 2 === 1)) expect(JSON.parse(run.stdout).available).toBe(100);
+    expect((await checkHome(sp.home)).leftovers).toEqual([]);
+  });
+
+  it("a CLI killed while it holds the token lock: 10 CLIs after it break the stale lock once and share one new token", async () => {
+    const sp = await space();
+    fake.options.latencyMs = 3000;
+    const { spawn } = await import("node:child_process");
+    const victim = spawn(process.execPath, [BIN, "credits"], { env: sp.env, stdio: "ignore" });
+    const exited = new Promise((done) => victim.once("exit", done));
+    const lock = join(sp.home, "nemo", "auth.json.lock");
+    await waitFor(() => requestsTo("anonymousToken") === 1 && stat(lock).then(() => true, () => false), 10_000, "the token request under the lock");
+    victim.kill("SIGKILL");
+    tally.kills++;
+    await exited;
+    fake.options.latencyMs = 0;
+    await checkHome(sp.home);
+    const since = Date.now();
+
+    const runs = await Promise.all(Array.from({ length: 10 }, () => runCli(sp, ["credits", "--json"])));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    // One of the ten fetches the token (two requests if the dead CLI's client id got one meanwhile: a 429, then a new id).
+    expect(requestsTo("anonymousToken", since)).toBeLessThanOrEqual(2);
+    expect(new Set(fake.requests.filter((r) => r.route === "credits" && r.at >= since).map((r) => r.headers["authorization"])).size).toBe(1);
+    const auth = AuthFileSchema.parse(JSON.parse(await readFile(join(sp.home, "nemo", "auth.json"), "utf8")));
+    expect(fake.tokens.get(auth.token!)?.revoked).toBe(false);
     expect((await checkHome(sp.home)).leftovers).toEqual([]);
   });
 
@@ -450,7 +475,7 @@ async function ffmpegWritingInto(dir: string): Promise<number[]> {
 describe("kill -9 during a local render", () => {
   it.runIf(process.platform === "linux")("takes ffmpeg down with it, renders again on restart, and never shows a partial file", async () => {
     const sp = await space({ VIDEO_MAKER_BACKEND: "local" });
-    const long = await makeVideo(root, "long.mp4", 6);
+    const long = await makeVideo(root, "long.mp4", 4);
     const watch = watchOutput(sp.out);
     const first = await startServer(sp);
     await call(first.client, "upload_media", { paths: [long] });
