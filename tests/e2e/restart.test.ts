@@ -485,7 +485,7 @@ describe("kill -9 during a local render", () => {
     expect((await ffmpegWritingInto(sp.out)).length).toBe(1);
     await kill9(first);
     // ffmpeg notices its parent is gone and stops, instead of rendering on as an orphan.
-    await waitFor(async () => (await ffmpegWritingInto(sp.out)).length === 0, 5000, "the orphaned ffmpeg to stop");
+    await waitFor(async () => (await ffmpegWritingInto(sp.out)).length === 0, 1500, "the orphaned ffmpeg to stop");
     await checkHome(sp.home);
 
     const second = await startServer(sp);
