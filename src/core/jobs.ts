@@ -13,7 +13,7 @@ import type {
 } from "./backend.js";
 import { type ErrorCode, VideoMakerError, toVideoMakerError } from "./errors.js";
 import { checkInstruction } from "./instruction.js";
-import { readJsonFile, writeJsonFileAtomic } from "./store.js";
+import { readJsonFile, withFileLock, writeJsonFileAtomic } from "./store.js";
 
 /**
  * Long operations (an agent edit can take 15 minutes, a render 30–90 s plus the download)
@@ -37,7 +37,7 @@ const JobErrorSchema = z.object({
   link: z.string().optional(),
 });
 
-const JobRecordSchema = z.object({
+export const JobRecordSchema = z.object({
   id: z.string(),
   kind: z.enum(["edit", "export"]),
   status: z.enum(["running", "completed", "failed", "cancelled", "interrupted"]),
@@ -226,12 +226,10 @@ export class JobManager {
     if (live) return live.record;
     const record = await this.require(id);
     if (record.status !== "running" || ownerAlive(record) || record.backend !== this.backend.name) return record;
-    if (record.kind === "export" && record.checkpoint) {
-      this.resumeExport(record, record.checkpoint);
-      return record;
-    }
-    await this.markInterrupted(record);
-    return record;
+    const claimed = await this.claim(id);
+    if (!claimed) return this.require(id);
+    await this.takeOver(claimed);
+    return claimed;
   }
 
   /** The ids of jobs running in this process, newest first. */
@@ -263,13 +261,10 @@ export class JobManager {
         continue;
       }
       if (this.live.has(record.id) || record.backend !== this.backend.name || ownerAlive(record)) continue;
-      if (record.kind === "export" && record.checkpoint) {
-        this.resumeExport(record, record.checkpoint);
-        resumed.push(record.id);
-      } else {
-        await this.markInterrupted(record);
-        interrupted.push(record.id);
-      }
+      const claimed = await this.claim(record.id);
+      if (!claimed) continue;
+      if ((await this.takeOver(claimed)) === "resumed") resumed.push(claimed.id);
+      else interrupted.push(claimed.id);
     }
     return { resumed, interrupted };
   }
@@ -352,6 +347,32 @@ export class JobManager {
     return record;
   }
 
+  /**
+   * Makes this process the owner of a job whose owner is gone, under the job's lock: when a
+   * restarted server and a CLI look at the same job at once, exactly one of them resumes it.
+   */
+  private claim(id: string): Promise<JobRecord | undefined> {
+    return withFileLock(this.file(id), async () => {
+      const record = await readJsonFile(this.file(id), JobRecordSchema);
+      if (!record || record.status !== "running" || this.live.has(id)) return undefined;
+      if (record.backend !== this.backend.name || ownerAlive(record)) return undefined;
+      record.owner_pid = process.pid;
+      record.updated_at = new Date().toISOString();
+      await writeJsonFileAtomic(this.file(id), record);
+      return record;
+    });
+  }
+
+  /** A claimed job: a started render is resumed, anything else is reported as interrupted. */
+  private async takeOver(record: JobRecord): Promise<"resumed" | "interrupted"> {
+    if (record.kind === "export" && record.checkpoint) {
+      this.resumeExport(record, record.checkpoint);
+      return "resumed";
+    }
+    await this.markInterrupted(record);
+    return "interrupted";
+  }
+
   private resumeExport(record: JobRecord, checkpoint: ExportCheckpoint): void {
     record.progress = { message: "resuming the render after a restart", stage: "render" };
     this.start(
@@ -381,9 +402,13 @@ export class JobManager {
       record.kind === "edit"
         ? "The server stopped while the agent was working on this edit, so its answer was lost. It may or may not have been applied"
         : "The server stopped before the render had started, so nothing was rendered";
+    const next =
+      record.kind === "edit"
+        ? "The edit was not resent automatically: check the timeline before sending it again, since sending it twice could apply it twice and charge twice."
+        : "Nothing was resent automatically: export again.";
     record.error = {
       code: "interrupted",
-      message: `${what}.${timeline ? ` The timeline now reads: ${timeline}` : " Check the timeline with get_state."} Nothing was resent automatically.`,
+      message: `${what}.${timeline ? ` The timeline now reads: ${timeline}.` : " Check the timeline with get_state."} ${next}`,
     };
     if (record.kind === "edit" && timeline) {
       record.edit = { reply: record.error.message, replied: false, changes: [], timeline, suggestsExport: false };

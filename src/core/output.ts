@@ -69,9 +69,15 @@ export async function checkExportTarget(request: { outputDir: string; fileName?:
   await prepareOutputDir(request.outputDir);
 }
 
-export function temporaryPathFor(finalPath: string): string {
+/**
+ * A hidden name beside the final one. Given the render's id, the name is the same each time
+ * that render is written, so a resumed download or render overwrites what a killed process
+ * left instead of leaving it behind.
+ */
+export function temporaryPathFor(finalPath: string, renderId?: string): string {
   const dir = resolve(finalPath, "..");
-  return join(dir, `.${basename(finalPath)}.${randomBytes(4).toString("hex")}.part`);
+  const tag = renderId?.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || randomBytes(4).toString("hex");
+  return join(dir, `.${basename(finalPath)}.${tag}.part`);
 }
 
 /**

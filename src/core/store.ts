@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { chmod, link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { z } from "zod";
+import { VideoMakerError } from "./errors.js";
 
 /**
  * Private state files: a 0700 folder, 0600 files, written atomically (temp file,
@@ -63,42 +64,73 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, time
   const lockPath = `${path}.lock`;
   await ensurePrivateDir(dirname(lockPath));
   const deadline = Date.now() + timeoutMs;
+  // The pid says who holds it; the random part tells this holding from any later one.
+  const mine = `${process.pid} ${randomBytes(6).toString("hex")}`;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     try {
       const handle = await open(lockPath, "wx", 0o600);
-      await handle.writeFile(String(process.pid));
+      await handle.writeFile(mine);
       await handle.close();
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      if (await isStale(lockPath)) {
-        await rm(lockPath, { force: true });
+      const stale = await staleLockContent(lockPath);
+      if (stale !== undefined) {
+        await breakStaleLock(lockPath, stale);
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for the lock on ${path}`);
+      if (Date.now() > deadline) {
+        throw new VideoMakerError("timeout", `Another video-maker process kept ${path} busy for ${Math.round(timeoutMs / 1000)} s. Try again in a moment.`);
+      }
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
   try {
     return await work();
   } finally {
-    await rm(lockPath, { force: true });
+    // Only our own lock: after a very long hold another process may have broken it and taken a new one.
+    if ((await readFile(lockPath, "utf8").catch(() => "")) === mine) await rm(lockPath, { force: true });
   }
 }
 
-async function isStale(lockPath: string): Promise<boolean> {
+/** A holder writes its pid right after creating the lock; an empty lock older than this was left by a crash. */
+const LOCK_UNWRITTEN_MS = 2000;
+
+/** The content of a lock whose holder is gone (dead pid, or too old), else undefined. */
+async function staleLockContent(lockPath: string): Promise<string | undefined> {
   try {
     const info = await stat(lockPath);
-    if (Date.now() - info.mtimeMs > LOCK_STALE_MS) return true;
-    const pid = Number((await readFile(lockPath, "utf8")).trim());
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const content = await readFile(lockPath, "utf8");
+    const age = Date.now() - info.mtimeMs;
+    if (age > LOCK_STALE_MS) return content;
+    const pid = Number(content.trim().split(" ")[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return age > LOCK_UNWRITTEN_MS ? content : undefined;
     try {
       process.kill(pid, 0);
-      return false;
+      return undefined;
     } catch (error) {
-      return (error as NodeJS.ErrnoException).code === "ESRCH";
+      return (error as NodeJS.ErrnoException).code === "ESRCH" ? content : undefined;
     }
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/**
+ * Removes a stale lock without removing a fresh one by mistake: when several waiters find the
+ * same stale lock, the first one to break it may already have taken a new one. The lock is
+ * moved aside (only one mover wins) and put back if it was not the stale one after all.
+ */
+async function breakStaleLock(lockPath: string, staleContent: string): Promise<void> {
+  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}.stale`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return; // Someone else broke it first.
+  }
+  try {
+    if ((await readFile(aside, "utf8")) !== staleContent) await link(aside, lockPath).catch(() => {});
+  } finally {
+    await rm(aside, { force: true });
   }
 }

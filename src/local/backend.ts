@@ -282,7 +282,7 @@ export class LocalBackend implements Backend {
     const { draft, media } = await this.renderInputs(checkpoint.session_id);
     const features = await probeFfmpeg(this.config.ffmpegPath);
     const fonts = await this.fontsFor(draft);
-    const tempPath = temporaryPathFor(checkpoint.output_path);
+    const tempPath = temporaryPathFor(checkpoint.output_path, checkpoint.render_id);
     const workDir = await mkdtemp(join(tmpdir(), "video-maker-render-"));
     try {
       const compiled = compileRender(draft, media, {

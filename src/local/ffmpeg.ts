@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
 
 /**
@@ -225,7 +225,7 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       reject(new VideoMakerError("cancelled", `The ${activity} was cancelled.`));
       return;
     }
-    const child = spawn(path, [...args], { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    const child = spawnGuarded(path, args);
     const tail: string[] = [];
     let stderrRest = "";
     let stdoutRest = "";
@@ -238,7 +238,7 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
     const giveUp = (why: string): void => {
       if (stuck || cancelled) return;
       stuck = why;
-      child.kill("SIGKILL");
+      child.stopNow();
     };
     const deadline = options.timeoutMs
       ? setTimeout(() => giveUp(`it did not finish within ${secondsText(options.timeoutMs!)} s`), options.timeoutMs)
@@ -288,8 +288,8 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
 
     const onAbort = (): void => {
       cancelled = true;
-      child.kill("SIGTERM");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), options.killGraceMs ?? 2000);
+      child.askToStop();
+      killTimer = setTimeout(() => child.stopNow(), options.killGraceMs ?? 2000);
       killTimer.unref();
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -306,7 +306,10 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       if (deadline) clearTimeout(deadline);
       if (stderrRest) options.onStderrLine?.(stderrRest);
       pushTail(stderrRest);
-      if (cancelled) {
+      const unstartable = code === GUARD_SPAWN_FAILED ? tail.find((line) => line.startsWith(GUARD_MARK)) : undefined;
+      if (unstartable) {
+        reject(/ENOENT|EACCES/.test(unstartable) ? ffmpegMissingError(path) : new VideoMakerError("config", `ffmpeg could not be started (${unstartable.slice(GUARD_MARK.length)}).`));
+      } else if (cancelled) {
         reject(new VideoMakerError("cancelled", `The ${activity} was cancelled.`));
       } else if (stuck) {
         const details = tail.length > 0 ? ` Its last messages:\n${redactSecrets(tail.join("\n"))}` : "";
@@ -320,6 +323,68 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       }
     });
   });
+}
+
+/**
+ * ffmpeg does not stop when the process that started it dies: after a `kill -9` of the
+ * server it would render on as an orphan, writing a file nobody will publish. So it runs
+ * under a small Node guard holding a pipe from us on its stdin. A line "stop" asks ffmpeg to
+ * finish (SIGTERM); the pipe closing — `stopNow()`, or this process dying — kills it.
+ * ffmpeg's own stdout and stderr go straight through to us.
+ */
+const GUARD_MARK = "video-maker-guard: ";
+const GUARD_SPAWN_FAILED = 127;
+const GUARD_SOURCE = `
+const { spawn } = require("node:child_process");
+const [bin, ...args] = process.argv.slice(1);
+const child = spawn(bin, args, { stdio: ["ignore", "inherit", "inherit"], windowsHide: true });
+const running = () => child.exitCode === null && child.signalCode === null;
+let input = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => {
+  input += chunk;
+  if (input.includes("stop\\n") && running()) child.kill("SIGTERM");
+});
+const orphaned = () => { if (running()) child.kill("SIGKILL"); };
+process.stdin.on("end", orphaned);
+process.stdin.on("error", orphaned);
+process.on("SIGINT", () => {});
+child.on("error", (error) => {
+  process.stderr.write("\\n${GUARD_MARK}" + (error.code || error.message) + "\\n");
+  process.exit(${GUARD_SPAWN_FAILED});
+});
+child.on("exit", (code, signal) => {
+  if (signal) {
+    process.removeAllListeners("SIGINT");
+    process.kill(process.pid, signal);
+  }
+  process.exit(code ?? 1);
+});
+`;
+
+interface GuardedChild {
+  stdout: NodeJS.ReadableStream & { setEncoding(encoding: BufferEncoding): unknown };
+  stderr: NodeJS.ReadableStream & { setEncoding(encoding: BufferEncoding): unknown };
+  on: ChildProcess["on"];
+  /** SIGTERM to ffmpeg: it finishes writing and exits. */
+  askToStop(): void;
+  /** SIGKILL to ffmpeg. */
+  stopNow(): void;
+}
+
+function spawnGuarded(path: string, args: readonly string[]): GuardedChild {
+  const guard = spawn(process.execPath, ["-e", GUARD_SOURCE, "--", path, ...args], { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+  // The guard may be gone already (ffmpeg finished); a write to it then fails harmlessly.
+  guard.stdin.on("error", () => {});
+  return {
+    stdout: guard.stdout,
+    stderr: guard.stderr,
+    on: guard.on.bind(guard) as ChildProcess["on"],
+    askToStop: () => {
+      if (guard.stdin.writable) guard.stdin.write("stop\n");
+    },
+    stopNow: () => guard.stdin.end(),
+  };
 }
 
 function secondsText(ms: number): string {

@@ -20,14 +20,14 @@ import { type MediaRecord, MediaRecordSchema, type ProbeFacts } from "./media.js
  * lock so the CLI and a running MCP server never interleave.
  */
 
-const SessionRecordSchema = z.object({
+export const SessionRecordSchema = z.object({
   session_id: z.string().regex(/^[A-Za-z0-9_-]+$/),
   language: z.string().default("en"),
   created_at: z.string(),
 });
 export type LocalSession = z.infer<typeof SessionRecordSchema>;
 
-const MediaFileSchema = z.object({ media: z.array(MediaRecordSchema).default([]) });
+export const MediaFileSchema = z.object({ media: z.array(MediaRecordSchema).default([]) });
 
 export const LOCAL_LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 

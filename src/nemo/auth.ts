@@ -18,7 +18,7 @@ async function newClientId(): Promise<string> {
  * asking for a token at once, which the one-token-per-client rule would punish.
  */
 
-const AuthFileSchema = z.object({
+export const AuthFileSchema = z.object({
   client_id: z.string().min(1),
   token: z.string().min(1).optional(),
   user_id: z.string().optional(),

@@ -164,7 +164,7 @@ export async function downloadRender(
 
   let lastError: VideoMakerError | undefined;
   for (const attempt of attempts) {
-    const temp = temporaryPathFor(desiredPath);
+    const temp = temporaryPathFor(desiredPath, renderId);
     try {
       const bytes = await fetchToFile(http, attempt.url, attempt.auth, temp, options);
       const path = await publishFile(temp, desiredPath);

@@ -10,7 +10,7 @@ import type { NemoHttp } from "./http.js";
  * restarted MCP server keep editing the same timeline.
  */
 
-const SessionRecordSchema = z.object({
+export const SessionRecordSchema = z.object({
   session_id: z.string().min(1),
   task_id: z.string().optional(),
   user_id: z.string().optional(),
@@ -51,28 +51,29 @@ export class SessionStore {
 
   /** The current session, creating one the first time. */
   async current(signal?: AbortSignal): Promise<SessionRecord> {
-    if (this.cached) return this.cached;
+    // Read every time: the CLI and a running MCP server share the project, and either may start a new one.
+    const stored = await readJsonFile(this.file, SessionRecordSchema);
+    if (stored) return (this.cached = stored);
     if (!this.lookup) {
       // Shared, so no one caller's cancel may fail the others: it runs without their signals.
-      this.lookup = this.lookUp();
+      this.lookup = this.createFirst();
       void this.lookup.finally(() => (this.lookup = undefined)).catch(() => {});
     }
     return this.lookup;
   }
 
-  private async lookUp(signal?: AbortSignal): Promise<SessionRecord> {
-    const stored = await readJsonFile(this.file, SessionRecordSchema);
-    if (stored) return (this.cached = stored);
+  /** The first session, made once even when several processes (or calls) ask at the same time. */
+  private async createFirst(): Promise<SessionRecord> {
     return withFileLock(this.file, async () => {
       const again = await readJsonFile(this.file, SessionRecordSchema);
       if (again) return (this.cached = again);
-      return this.createLocked(this.language, signal);
+      return this.createLocked(this.language);
     });
   }
 
   /** Reads the persisted session without creating one. */
   async peek(): Promise<SessionRecord | undefined> {
-    return this.cached ?? (await readJsonFile(this.file, SessionRecordSchema));
+    return (await readJsonFile(this.file, SessionRecordSchema)) ?? this.cached;
   }
 
   /** Starts a new project; the old session is left as it is on the service. */

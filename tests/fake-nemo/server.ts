@@ -1026,8 +1026,11 @@ class FakeNemoServer implements FakeNemo {
     const stopAt = this.options.render.truncateDownload ? start + Math.floor((end - start) / 2) : end;
     let pos = start;
     while (pos < stopAt) {
+      const trickle = this.options.render.trickleBytesPerSecond;
+      // A trickling server sends a tenth of its rate every 100 ms.
+      if (trickle && pos > start) await sleep(100);
       if (res.destroyed) return;
-      const next = Math.min(stopAt, pos + 64 * 1024);
+      const next = Math.min(stopAt, pos + (trickle ? Math.max(1, Math.floor(trickle / 10)) : 64 * 1024));
       const chunk = renderBytesAt(id, pos, next);
       pos = next;
       if (pos === stopAt && stopAt < end) {

@@ -56,6 +56,8 @@ export interface RenderOptions {
   outputUrlBroken?: boolean;
   /** Downloads announce the full Content-Length but the socket is destroyed half-way. */
   truncateDownload?: boolean;
+  /** Downloads trickle at about this many bytes per second (a slow CDN); unset = full speed. */
+  trickleBytesPerSecond?: number;
   /** Size of the rendered file, frozen per render when it completes. */
   fileBytes: number;
 }

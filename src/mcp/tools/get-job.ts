@@ -16,6 +16,8 @@ export const getJobTool = defineTool({
   outputSchema: jobOutputShape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, { jobs }, call) {
+    // A job left running by a process that is gone (a killed CLI) is taken over here.
+    await jobs.adopt(args.job_id);
     const record = await jobs.wait(args.job_id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
     return jobView(record);
   },
