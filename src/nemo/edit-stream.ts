@@ -72,9 +72,18 @@ export async function runAgentStream(
         headersTimeoutMs: limits.idleMs,
         // Idle time is watched here, where heartbeats count as life.
         bodyTimeoutMs: 0,
+        answerTimeoutMs: 0,
       });
     } catch (error) {
       throw beforeStreamError(error, options.signal, stopReason);
+    }
+    if (!isEventStream(response.headers["content-type"])) {
+      // A proxy's login or error page with HTTP 200 would otherwise read as an edit that said nothing.
+      await response.body.dump().catch(() => {});
+      throw new VideoMakerError(
+        "bad_response",
+        "NemoVideo answered with something that is not the agent's stream (a web page from a proxy or network filter, perhaps). The edit was not resent; check the timeline before trying again.",
+      );
     }
 
     let ending: StreamEnding = "closed";
@@ -95,6 +104,12 @@ export async function runAgentStream(
     clearTimeout(idleTimer);
     options.signal?.removeEventListener("abort", onOuterAbort);
   }
+}
+
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  // No type at all is tolerated (a bare ADK server); anything else must say it is a stream.
+  return value === undefined || /^\s*text\/event-stream\b/i.test(value);
 }
 
 function beforeStreamError(error: unknown, outer: AbortSignal | undefined, stopReason: StreamEnding | undefined) {

@@ -70,6 +70,7 @@ export async function uploadFiles(
       contentLength: body.length,
       headersTimeoutMs: UPLOAD_TIMEOUT_MS,
       bodyTimeoutMs: UPLOAD_TIMEOUT_MS,
+      answerTimeoutMs: UPLOAD_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     uploaded.push(...readUploaded(data, batch.map((file) => file.name)));
