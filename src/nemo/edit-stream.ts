@@ -82,7 +82,7 @@ export async function runAgentStream(
       await response.body.dump().catch(() => {});
       throw new VideoMakerError(
         "bad_response",
-        "NemoVideo answered with something that is not the agent's stream (a web page from a proxy or network filter, perhaps). The edit was not resent; check the timeline before trying again.",
+        `NemoVideo answered with something that is not the agent's stream (a web page from a proxy or network filter, perhaps). ${NOT_RESENT}`,
       );
     }
 
@@ -94,8 +94,10 @@ export async function runAgentStream(
       }
     } catch (error) {
       if (options.signal?.aborted) throw new VideoMakerError("cancelled", "The edit was cancelled.");
+      if (error instanceof VideoMakerError) {
+        throw new VideoMakerError(error.code, `${error.message} ${NOT_RESENT}`);
+      }
       ending = stopReason ?? "dropped";
-      void error;
     }
     const summary = reader.finish();
     return { reply: reader.reply(), summary, ending };
@@ -105,6 +107,8 @@ export async function runAgentStream(
     options.signal?.removeEventListener("abort", onOuterAbort);
   }
 }
+
+const NOT_RESENT = "The edit was not resent; check the timeline before trying again.";
 
 function isEventStream(contentType: string | string[] | undefined): boolean {
   const value = Array.isArray(contentType) ? contentType[0] : contentType;
@@ -117,7 +121,7 @@ function beforeStreamError(error: unknown, outer: AbortSignal | undefined, stopR
   if (stopReason === "idle" || stopReason === "total") {
     return new VideoMakerError(
       "timeout",
-      "The NemoVideo agent did not start answering in time. The edit was not resent; check the timeline before trying again.",
+      `The NemoVideo agent did not start answering in time. ${NOT_RESENT}`,
     );
   }
   if (error instanceof VideoMakerError) {
@@ -133,6 +137,8 @@ function beforeStreamError(error: unknown, outer: AbortSignal | undefined, stopR
         { httpStatus: 422 },
       );
     }
+    // The instruction may have reached the agent before the connection broke: resending could charge twice.
+    if (error.code === "network" || error.code === "timeout") return new VideoMakerError(error.code, `${error.message} ${NOT_RESENT}`);
     return error;
   }
   return networkError(error, outer);

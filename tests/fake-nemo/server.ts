@@ -650,6 +650,12 @@ class FakeNemoServer implements FakeNemo {
       else if ("comment" in step) await out(`: ${step.comment}${eol}${eol}`);
       else if ("emptyData" in step) await out(`data:${eol}${eol}`);
       else if ("delayMs" in step) await this.sseDelay(writer, step.delayMs, out);
+      else if ("fillerBytes" in step) {
+        const piece = Buffer.alloc(64 * 1024, "x");
+        for (let left = step.fillerBytes; left > 0 && !writer.closed; left -= piece.length) {
+          await writer.write(left >= piece.length ? piece : piece.subarray(0, left), "whole");
+        }
+      }
       else if ("drop" in step) {
         res.socket?.destroy();
         res.destroy();

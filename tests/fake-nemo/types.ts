@@ -168,6 +168,8 @@ export type SseStep =
   | { emptyData: true }
   | { delayMs: number }
   | { drop: true }
+  /** Extra: that many filler bytes (`x`), written in 64 KiB pieces and never held whole (e.g. a `data:` line that does not end). */
+  | { fillerBytes: number }
   | { mutateDraft: (draft: any, session: FakeSession) => void };
 
 export interface SseScript {

@@ -270,6 +270,50 @@ describe("connection resets", () => {
   });
 });
 
+describe("the SSE stream", () => {
+  const addBgm = { mutateDraft: (draft: any) => draft.t.push({ tt: 1, sg: [{ id: "bgm-1", st: 0, d: 10_000, n: "Lo-fi", v: 0.35 }] }) };
+
+  it("dropped after the agent changed the timeline: the change is reported, the edit not resent, charged once", async () => {
+    h.fake.enqueueSse({ steps: [addBgm, { event: adkText("Adding music", { partial: true }) }, { drop: true }] });
+    const backend = h.backend();
+    const result = await backend.edit("add lo-fi music");
+    expect(result.replied).toBe(false);
+    expect(result.reply).toMatch(/dropped.*timeline changed.*Lo-fi/);
+    expect(result.timeline).toContain("BGM: Lo-fi");
+    expect(requestsTo(h.fake, "runSse")).toBe(1);
+    expect([...h.fake.tokens.values()][0]!.credits).toBe(100 - h.fake.options.editCost);
+  });
+
+  it("dropped before anything happened: stream_dropped, with the advice not to resend blindly", async () => {
+    h.fake.enqueueSse({ steps: [{ comment: "working" }, { drop: true }] });
+    const error = await failure(h.backend().edit("add captions"));
+    expect(error.code).toBe("stream_dropped");
+    expect(error.message).toMatch(/not resent automatically/);
+    expect(requestsTo(h.fake, "runSse")).toBe(1);
+  });
+
+  it("a connection reset before the stream starts is not retried, and says the edit may have arrived", async () => {
+    const backend = h.backend();
+    await backend.getState();
+    h.fake.failNext("runSse", { resetConnection: true });
+    const error = await failure(backend.edit("add captions"));
+    expect(error.code).toBe("network");
+    expect(error.message).toMatch(/not resent; check the timeline/);
+    expect(requestsTo(h.fake, "runSse")).toBe(1);
+  });
+
+  it("one frame that never ends (50 MB with no line break) is refused at the frame cap, not buffered", async () => {
+    h.fake.enqueueSse({ steps: [{ raw: "data: " }, { fillerBytes: 50 * 1024 * 1024 }] });
+    const backend = h.backend();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const error = await failure(backend.edit("add captions"));
+    expect(error.code).toBe("bad_response");
+    expect(error.message).toMatch(/larger than 16 MB.*not resent/);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
+    expect(requestsTo(h.fake, "runSse")).toBe(1);
+  });
+});
+
 describe("slow servers that trickle bytes", () => {
   const credits = JSON.stringify({ code: 0, message: "success", data: { available: 100, frozen: 0, total: 100 } });
 
