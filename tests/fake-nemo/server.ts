@@ -1124,8 +1124,12 @@ async function streamHugeJson(
 function writeFlushed(res: ServerResponse, chunk: Buffer): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve();
-    res.once("close", () => resolve());
-    res.write(chunk, () => resolve());
+    const done = () => {
+      res.off("close", done); // called once per chunk when trickling: do not pile up listeners
+      resolve();
+    };
+    res.once("close", done);
+    res.write(chunk, done);
   });
 }
 
