@@ -75,7 +75,7 @@ describe("429 bursts", () => {
     h.fake.failNext("credits", { httpStatus: 429, headers: { "retry-after": "600" } });
     const started = Date.now();
     const error = await failure(h.backend().getCredits());
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(1900); // not even the longest wait (2 s in FAST)
     expect(error.code).toBe("rate_limited");
     expect(error.retryAfterSeconds).toBe(600);
     expect(error.message).toMatch(/10 minutes/);
@@ -321,7 +321,7 @@ describe("slow servers that trickle bytes", () => {
     h.fake.failNext("credits", { rawBody: credits, trickle: { chunkBytes: 1, intervalMs: 50 } });
     const started = Date.now();
     const error = await failure(h.backend({}, { timeouts: { answerMs: 500 } }).getCredits());
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(3000); // the whole trickle would take about 4 s
     expect(error.code).toBe("timeout");
     expect(error.message).toMatch(/too slow|in time/);
     expectReadable(error);
