@@ -253,6 +253,12 @@ async function fetchToFile(
       await response.body.dump().catch(() => {});
       throw new VideoMakerError("download_failed", `the server answered HTTP ${status}`, { httpStatus: status });
     }
+    const type = String(response.headers["content-type"] ?? "");
+    // A CDN or proxy error page with HTTP 200 must not be saved under the video's name.
+    if (/^\s*(text\/|application\/(json|xml)\b)/i.test(type)) {
+      await response.body.dump().catch(() => {});
+      throw new VideoMakerError("download_failed", "the server sent a page instead of the video");
+    }
     const lengthHeader = response.headers["content-length"];
     const expected = lengthHeader !== undefined ? Number(lengthHeader) : undefined;
     let received = 0;

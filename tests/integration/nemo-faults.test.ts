@@ -257,6 +257,15 @@ describe("connection resets", () => {
     expect(requestsTo(h.fake, "renderDownload")).toBe(1);
   });
 
+  it("an error page with HTTP 200 instead of the video is not saved: the proxy route is used", async () => {
+    const backend = h.backend();
+    await withClip(backend);
+    h.fake.failNext("fileDownload", { httpStatus: 200, rawBody: "<html><body>AccessDenied</body></html>" });
+    const result = await backend.exportVideo({ outputDir: h.outDir, fileName: "page" });
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, 200_000));
+    expect(requestsTo(h.fake, "renderDownload")).toBe(1);
+  });
+
   it("on both download routes: a clear failure and no file, partial or whole, in the folder", async () => {
     const backend = h.backend();
     await withClip(backend);
