@@ -135,7 +135,7 @@ export class NemoHttp {
   /** A call whose answer is a JSON envelope; returns its `data`. */
   async json(req: ApiRequest): Promise<unknown> {
     const response = await this.send(req);
-    const text = await readTextBounded(response.body, MAX_JSON_BYTES).catch((error: unknown) => {
+    const text = await readTextBounded(response.body, MAX_JSON_BYTES, contentLengthOf(response)).catch((error: unknown) => {
       throw response.timedOut?.() ? tooSlow() : networkError(error, req.signal);
     });
     const result = readEnvelope(response.statusCode, text);
