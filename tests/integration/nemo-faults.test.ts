@@ -338,6 +338,20 @@ describe("slow servers that trickle bytes", () => {
     expect(sent).toBeLessThan(credits.length);
   });
 
+  it("a server that never starts answering ends in a timeout, and an edit is not sent at all", async () => {
+    const backend = h.backend({}, { timeouts: { answerMs: 400 }, streamLimits: { idleMs: 400, totalMs: 10_000 } });
+    await backend.getState();
+    h.fake.options.latencyMs = 5000;
+    const started = Date.now();
+    const read = await failure(backend.getCredits());
+    const edit = await failure(backend.edit("add captions"));
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(read.code).toBe("timeout");
+    expect(edit.code).toBe("timeout"); // at the state read that comes first
+    expect(edit.message).toMatch(/too slowly/);
+    expect(requestsTo(h.fake, "runSse")).toBe(0);
+  });
+
   it("a slow but steady JSON answer within the deadline is read", async () => {
     h.fake.failNext("credits", { rawBody: credits, trickle: { chunkBytes: 8, intervalMs: 20 } });
     await expect(h.backend({}, { timeouts: { answerMs: 3000 } }).getCredits()).resolves.toEqual({ available: 100, frozen: 0, total: 100 });
