@@ -437,6 +437,7 @@ class FakeNemoServer implements FakeNemo {
   }
 
   private async answerFailure(req: IncomingMessage, res: ServerResponse, failure: Failure, record: RecordedRequest): Promise<void> {
+    if (failure.delayMs) await sleep(failure.delayMs);
     if (failure.resetConnection) {
       req.socket.destroy();
       return;

@@ -44,6 +44,8 @@ export interface Failure {
   resetAfterBytes?: number;
   trickle?: { chunkBytes: number; intervalMs: number };
   hugeJson?: { bytes: number; contentLength: boolean };
+  /** Wait this long before answering (or resetting): headers that are slow to come. */
+  delayMs?: number;
 }
 
 export type AuthFailureMode = "code1001" | "code1010" | "code1011" | "http401";

@@ -352,6 +352,18 @@ describe("slow servers that trickle bytes", () => {
     expect(requestsTo(h.fake, "runSse")).toBe(0);
   });
 
+  it("an edit stream whose headers do not come within the idle limit is given up and not resent", async () => {
+    const backend = h.backend({}, { streamLimits: { idleMs: 300, totalMs: 10_000 } });
+    await backend.getState();
+    h.fake.failNext("runSse", { delayMs: 3000, httpStatus: 500 });
+    const started = Date.now();
+    const error = await failure(backend.edit("add captions"));
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(error.code).toBe("timeout");
+    expect(error.message).toMatch(/did not start answering in time.*not resent/);
+    expect(requestsTo(h.fake, "runSse")).toBe(1);
+  });
+
   it("a slow but steady JSON answer within the deadline is read", async () => {
     h.fake.failNext("credits", { rawBody: credits, trickle: { chunkBytes: 8, intervalMs: 20 } });
     await expect(h.backend({}, { timeouts: { answerMs: 3000 } }).getCredits()).resolves.toEqual({ available: 100, frozen: 0, total: 100 });
