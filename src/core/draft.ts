@@ -11,7 +11,7 @@ import { z } from "zod";
 
 export const TRACK_TYPE = { video: 0, audio: 1, text: 7 } as const;
 
-const looseNumber = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+export const looseNumber = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 
 export const SegmentSchema = z.looseObject({
   id: z.union([z.string(), z.number()]).optional(),

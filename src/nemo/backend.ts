@@ -20,7 +20,7 @@ import type {
   UploadedMedia,
 } from "../core/backend.js";
 import { diffDrafts } from "../core/diff.js";
-import { type Draft, isDraftExportable, parseDraft } from "../core/draft.js";
+import { type Draft, DraftSchema, emptyDraft, isDraftExportable, looseNumber, parseDraft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import { checkInstruction } from "../core/instruction.js";
 import { type LocalMediaFile, formatBytes, inspectLocalMedia } from "../core/media-files.js";
@@ -58,10 +58,11 @@ const StateAnswerSchema = z.looseObject({
     .nullish(),
 });
 
+// Numbers or numeric strings only: coercion would read `true` as 1 credit and `[]` as 0.
 const CreditsSchema = z.looseObject({
-  available: z.coerce.number().default(0),
-  frozen: z.coerce.number().default(0),
-  total: z.coerce.number().optional(),
+  available: looseNumber.nullish().transform((n) => n ?? 0),
+  frozen: looseNumber.nullish().transform((n) => n ?? 0),
+  total: looseNumber.nullish(),
 });
 
 const ClaimSchema = z.looseObject({ claim_token: z.string().min(1) });
@@ -171,7 +172,12 @@ export class NemoBackend implements Backend {
           `The NemoVideo agent stopped with an error: ${stream.summary.errorMessage}. The edit was not resent; check the timeline before trying again.`,
         );
       }
-      const after = await this.fetchDraft(session.session_id, context.signal);
+      let after: Draft;
+      try {
+        after = await this.fetchDraft(session.session_id, context.signal);
+      } catch (error) {
+        throw afterEditFailure(error, stream.reply);
+      }
       const changes = diffDrafts(before, after);
       const timeline = summarizeTimeline(after);
 
@@ -216,7 +222,7 @@ export class NemoBackend implements Backend {
   async getState(context: OperationContext = {}): Promise<StateResult> {
     return this.withSession(context, async (session) => {
       const answer = await this.fetchState(session.session_id, context.signal);
-      const draft = parseDraft(answer.state?.draft);
+      const draft = readDraft(answer.state?.draft);
       return {
         session_id: answer.session_id ?? session.session_id,
         timeline: summarizeTimeline(draft),
@@ -334,7 +340,7 @@ export class NemoBackend implements Backend {
   }
 
   private async fetchDraft(sessionId: string, signal?: AbortSignal): Promise<Draft> {
-    return parseDraft((await this.fetchState(sessionId, signal)).state?.draft);
+    return readDraft((await this.fetchState(sessionId, signal)).state?.draft);
   }
 
   /**
@@ -352,7 +358,7 @@ export class NemoBackend implements Backend {
         const fresh = await this.sessions.replaceLost(session.session_id, context.signal).catch(() => undefined);
         throw new VideoMakerError(
           "session_lost",
-          `The NemoVideo editing session had expired${fresh ? ", so a new one was started" : ""}. Files uploaded before are gone with it: upload them again, then repeat the request.`,
+          `The NemoVideo editing session had expired${fresh ? ", so a new one was started" : ""}. Files uploaded before are gone with it: upload them again, then repeat the request.${afterEditNotes.get(error) ?? ""}`,
           { ...(error.upstreamCode !== undefined ? { upstreamCode: error.upstreamCode } : {}), ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}) },
         );
       }
@@ -384,6 +390,42 @@ export class NemoBackend implements Backend {
       `The free credits are used up. Register a free NemoVideo account to get more credits and keep this project: ${link}`,
       { ...details, link },
     );
+  }
+}
+
+/** What the agent did before the state read failed, kept for the message that replaces a lost session's. */
+const afterEditNotes = new WeakMap<VideoMakerError, string>();
+
+/** The edit went through (and was charged) but the state read after it failed: keep what the agent said. */
+function afterEditFailure(error: unknown, reply: string): unknown {
+  if (!(error instanceof VideoMakerError) || error.code === "cancelled") return error;
+  const said = reply ? ` and said: "${translateGui(reply).text}"` : "";
+  const note = ` (The agent had already finished this edit${said}; it was not resent.)`;
+  const wrapped = new VideoMakerError(error.code, `${error.message}${note}`, {
+    ...(error.upstreamCode !== undefined ? { upstreamCode: error.upstreamCode } : {}),
+    ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+    ...(error.link !== undefined ? { link: error.link } : {}),
+    cause: error,
+  });
+  afterEditNotes.set(wrapped, note);
+  return wrapped;
+}
+
+/** The draft as the service keeps it; a draft of the wrong shape is a broken answer, not an empty timeline. */
+function readDraft(value: unknown): Draft {
+  if (value === undefined || value === null || value === "") return emptyDraft();
+  const draft = parseDraft(value);
+  if (draft.t.length === 0 && !DraftSchema.safeParse(typeof value === "string" ? safeJson(value) : value).success) {
+    throw new VideoMakerError("bad_response", "NemoVideo's timeline could not be read (it came in an unexpected shape).");
+  }
+  return draft;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -72,9 +72,18 @@ export async function runAgentStream(
         headersTimeoutMs: limits.idleMs,
         // Idle time is watched here, where heartbeats count as life.
         bodyTimeoutMs: 0,
+        answerTimeoutMs: 0,
       });
     } catch (error) {
       throw beforeStreamError(error, options.signal, stopReason);
+    }
+    if (!isEventStream(response.headers["content-type"])) {
+      // A proxy's login or error page with HTTP 200 would otherwise read as an edit that said nothing.
+      await response.body.dump().catch(() => {});
+      throw new VideoMakerError(
+        "bad_response",
+        `NemoVideo answered with something that is not the agent's stream (a web page from a proxy or network filter, perhaps). ${NOT_RESENT}`,
+      );
     }
 
     let ending: StreamEnding = "closed";
@@ -85,8 +94,10 @@ export async function runAgentStream(
       }
     } catch (error) {
       if (options.signal?.aborted) throw new VideoMakerError("cancelled", "The edit was cancelled.");
+      if (error instanceof VideoMakerError) {
+        throw new VideoMakerError(error.code, `${error.message} ${NOT_RESENT}`);
+      }
       ending = stopReason ?? "dropped";
-      void error;
     }
     const summary = reader.finish();
     return { reply: reader.reply(), summary, ending };
@@ -97,12 +108,20 @@ export async function runAgentStream(
   }
 }
 
+const NOT_RESENT = "The edit was not resent; check the timeline before trying again.";
+
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  // No type at all is tolerated (a bare ADK server); anything else must say it is a stream.
+  return value === undefined || /^\s*text\/event-stream\b/i.test(value);
+}
+
 function beforeStreamError(error: unknown, outer: AbortSignal | undefined, stopReason: StreamEnding | undefined) {
   if (outer?.aborted) return new VideoMakerError("cancelled", "The edit was cancelled before it started.");
   if (stopReason === "idle" || stopReason === "total") {
     return new VideoMakerError(
       "timeout",
-      "The NemoVideo agent did not start answering in time. The edit was not resent; check the timeline before trying again.",
+      `The NemoVideo agent did not start answering in time. ${NOT_RESENT}`,
     );
   }
   if (error instanceof VideoMakerError) {
@@ -118,6 +137,8 @@ function beforeStreamError(error: unknown, outer: AbortSignal | undefined, stopR
         { httpStatus: 422 },
       );
     }
+    // The instruction may have reached the agent before the connection broke: resending could charge twice.
+    if (error.code === "network" || error.code === "timeout") return new VideoMakerError(error.code, `${error.message} ${NOT_RESENT}`);
     return error;
   }
   return networkError(error, outer);

@@ -21,7 +21,7 @@ export function readEnvelope(httpStatus: number, bodyText: string, retryAfterSec
     if (httpStatus < 400) {
       return {
         ok: false,
-        failure: { httpStatus, serviceMessage: "the answer was not valid JSON", ...withRetry },
+        failure: { httpStatus, serviceMessage: "the answer was not valid JSON", unreadable: true, ...withRetry },
       };
     }
   }

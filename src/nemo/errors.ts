@@ -20,6 +20,8 @@ export interface ServiceFailure {
   /** The service's own message, already free of secrets; used only as extra detail. */
   serviceMessage?: string;
   retryAfterSeconds?: number;
+  /** The body was not JSON at all (HTML from a proxy, cut-off JSON, plain text). */
+  unreadable?: boolean;
 }
 
 export function serviceError(failure: ServiceFailure): VideoMakerError {
@@ -72,11 +74,19 @@ export function serviceError(failure: ServiceFailure): VideoMakerError {
     case 429:
       return new VideoMakerError(
         "rate_limited",
-        "NemoVideo is rate-limiting requests right now. Wait a minute and try again.",
+        `NemoVideo is rate-limiting requests right now. Wait ${waitText(failure.retryAfterSeconds)} and try again.`,
         details,
       );
     default:
       break;
+  }
+  if (failure.unreadable && httpStatus < 400) {
+    const why = failure.serviceMessage ? ` (${failure.serviceMessage})` : "";
+    return new VideoMakerError(
+      "bad_response",
+      `NemoVideo's answer could not be read${why}. A proxy or network filter may be in the way; try again in a moment.`,
+      details,
+    );
   }
   if (httpStatus >= 500) {
     return new VideoMakerError(
@@ -91,4 +101,12 @@ export function serviceError(failure: ServiceFailure): VideoMakerError {
     `NemoVideo answered with an error (${code !== undefined && code !== 0 ? `code ${code}` : `HTTP ${httpStatus}`})${detail}.`,
     details,
   );
+}
+
+/** "about 10 minutes" for a Retry-After; "a minute" when the service gave none. */
+function waitText(seconds: number | undefined): string {
+  if (seconds === undefined) return "a minute";
+  if (seconds < 90) return `about ${Math.max(1, Math.round(seconds))} seconds`;
+  if (seconds < 90 * 60) return `about ${Math.round(seconds / 60)} minutes`;
+  return `about ${Math.round(seconds / 3600)} hours`;
 }

@@ -38,9 +38,20 @@ export interface HttpTimeouts {
   headersMs: number;
   /** Between two chunks of an ordinary answer. */
   bodyMs: number;
+  /** A whole ordinary answer, headers to last byte: a server trickling bytes must not hold a call forever. */
+  answerMs: number;
+  /** A download slower than this, averaged over `slowDownloadWindowMs`, has stalled. */
+  minDownloadBytesPerSecond: number;
+  slowDownloadWindowMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: HttpTimeouts = { headersMs: 60_000, bodyMs: 60_000 };
+export const DEFAULT_TIMEOUTS: HttpTimeouts = {
+  headersMs: 60_000,
+  bodyMs: 60_000,
+  answerMs: 120_000,
+  minDownloadBytesPerSecond: 1024,
+  slowDownloadWindowMs: 60_000,
+};
 
 /** JSON answers larger than this are refused rather than buffered. */
 export const MAX_JSON_BYTES = 16 * 1024 * 1024;
@@ -68,12 +79,16 @@ export interface ApiRequest {
   signal?: AbortSignal;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /** Overrides `timeouts.answerMs` for this call; 0 = no limit (the SSE stream watches its own). */
+  answerTimeoutMs?: number;
 }
 
 export interface RawResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData["body"];
+  /** True once the answer deadline cut the call short (the body then fails to read). */
+  timedOut?: () => boolean;
 }
 
 export interface NemoHttpOptions {
@@ -120,7 +135,9 @@ export class NemoHttp {
   /** A call whose answer is a JSON envelope; returns its `data`. */
   async json(req: ApiRequest): Promise<unknown> {
     const response = await this.send(req);
-    const text = await readTextBounded(response.body, MAX_JSON_BYTES);
+    const text = await readTextBounded(response.body, MAX_JSON_BYTES, contentLengthOf(response)).catch((error: unknown) => {
+      throw response.timedOut?.() ? tooSlow() : networkError(error, req.signal);
+    });
     const result = readEnvelope(response.statusCode, text);
     if (!result.ok) throw serviceError(result.failure);
     return result.data;
@@ -136,11 +153,13 @@ export class NemoHttp {
     let transientAttempt = 0;
     for (;;) {
       const auth = req.auth === false ? undefined : await this.requireTokens().current(req.signal);
+      const deadline = new AnswerDeadline(req.answerTimeoutMs ?? this.timeouts.answerMs, req.signal);
       let response: RawResponse;
       try {
-        response = await this.dispatch(req, auth?.token);
+        response = await this.dispatch({ ...req, signal: deadline.signal }, auth?.token);
       } catch (error) {
-        const mapped = networkError(error, req.signal);
+        deadline.clear();
+        const mapped = deadline.expired ? tooSlow() : networkError(error, req.signal);
         if (req.idempotent && mapped.code === "network" && transientAttempt < this.retry.transientDelaysMs.length) {
           await this.sleep(this.retry.transientDelaysMs[transientAttempt++]!, req.signal);
           continue;
@@ -148,12 +167,18 @@ export class NemoHttp {
         throw mapped;
       }
 
-      if (response.statusCode >= 200 && response.statusCode < 300 && !isJson(response)) return response;
+      if (response.statusCode >= 200 && response.statusCode < 300 && !isJson(response)) {
+        // The caller reads this body; the deadline keeps running until it is done.
+        response.body.once("close", () => deadline.clear());
+        return { ...response, timedOut: () => deadline.expired };
+      }
 
       // Error statuses and JSON 2xx answers: read the (bounded) body to see whether it is an error envelope.
-      const text = await readTextBounded(response.body, MAX_JSON_BYTES).catch((error: unknown) => {
-        throw networkError(error, req.signal);
-      });
+      const text = await readTextBounded(response.body, MAX_JSON_BYTES, contentLengthOf(response))
+        .catch((error: unknown) => {
+          throw deadline.expired ? tooSlow() : networkError(error, req.signal);
+        })
+        .finally(() => deadline.clear());
       const retryAfter = parseRetryAfter(response.headers["retry-after"]);
       const envelope = readEnvelope(response.statusCode, text, retryAfter);
       if (envelope.ok) return replayResponse(response, text);
@@ -164,12 +189,10 @@ export class NemoHttp {
         await this.requireTokens().renew(auth.token, req.signal);
         continue;
       }
-      if (failure.httpStatus === 429 && req.retryRateLimit !== false && !rateLimited) {
+      const waitMs = retryAfter !== undefined ? retryAfter * 1000 : this.retry.rateLimitWaitMs;
+      // A wait longer than we may take is told to the person at once rather than sat out and retried early.
+      if (failure.httpStatus === 429 && req.retryRateLimit !== false && !rateLimited && waitMs <= this.retry.rateLimitMaxWaitMs) {
         rateLimited = true;
-        const waitMs = Math.min(
-          retryAfter !== undefined ? retryAfter * 1000 : this.retry.rateLimitWaitMs,
-          this.retry.rateLimitMaxWaitMs,
-        );
         await this.sleep(waitMs, req.signal);
         continue;
       }
@@ -254,23 +277,74 @@ function replayResponse(response: RawResponse, text: string): RawResponse {
   return { ...response, body: replay as unknown as RawResponse["body"] };
 }
 
-export async function readTextBounded(body: AsyncIterable<Uint8Array | string>, limit: number): Promise<string> {
+export async function readTextBounded(
+  body: AsyncIterable<Uint8Array | string>,
+  limit: number,
+  announcedBytes?: number,
+): Promise<string> {
+  const tooLarge = () => {
+    (body as { destroy?: () => void }).destroy?.();
+    return new VideoMakerError(
+      "bad_response",
+      `NemoVideo sent an unexpectedly large answer (over ${Math.round(limit / 1024 / 1024)} MB); it was not read.`,
+    );
+  };
+  // An announced length over the cap is refused before a byte is read.
+  if (announcedBytes !== undefined && announcedBytes > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     const buffer = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     size += buffer.byteLength;
-    if (size > limit) {
-      const destroyable = body as { destroy?: () => void };
-      destroyable.destroy?.();
-      throw new VideoMakerError(
-        "bad_response",
-        `NemoVideo sent an unexpectedly large answer (over ${Math.round(limit / 1024 / 1024)} MB); it was not read.`,
-      );
-    }
+    if (size > limit) throw tooLarge();
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+function contentLengthOf(response: RawResponse): number | undefined {
+  const raw = response.headers["content-length"];
+  const value = Number(Array.isArray(raw) ? raw[0] : raw);
+  return raw !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+function tooSlow(): VideoMakerError {
+  return new VideoMakerError(
+    "timeout",
+    "NemoVideo answered too slowly (the answer did not arrive in time). Check the internet connection and try again.",
+  );
+}
+
+/** The per-attempt limit on a whole answer, chained to the caller's signal for cancellation. */
+class AnswerDeadline {
+  readonly signal: AbortSignal | undefined;
+  expired = false;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly controller = new AbortController();
+  private readonly onOuterAbort = () => this.controller.abort();
+
+  constructor(
+    ms: number,
+    private readonly outer: AbortSignal | undefined,
+  ) {
+    if (ms <= 0) {
+      this.signal = outer;
+      return;
+    }
+    this.signal = this.controller.signal;
+    if (outer?.aborted) this.controller.abort();
+    outer?.addEventListener("abort", this.onOuterAbort, { once: true });
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort();
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.outer?.removeEventListener("abort", this.onOuterAbort);
+  }
 }
 
 const NETWORK_CODES: Record<string, string> = {

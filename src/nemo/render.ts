@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
+import { z } from "zod";
 import { isAllowedServiceUrl } from "../config.js";
 import type { Draft } from "../core/draft.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
@@ -56,7 +57,7 @@ export async function startRender(
     json: { id: renderId, sessionId, draft, output: { format: "mp4", quality: "high" } },
     ...(signal ? { signal } : {}),
   });
-  return readRenderStatus(data);
+  return checkedRenderStatus(data);
 }
 
 export async function getRenderStatus(http: NemoHttp, renderId: string, signal?: AbortSignal): Promise<RenderStatus> {
@@ -66,7 +67,25 @@ export async function getRenderStatus(http: NemoHttp, renderId: string, signal?:
     idempotent: true,
     ...(signal ? { signal } : {}),
   });
+  return checkedRenderStatus(data);
+}
+
+/** Status words vary and unknown ones mean "still going"; a status that is not a word at all is a broken answer. */
+const RenderAnswerSchema = z.looseObject({
+  status: z.string().optional(),
+  progress: z.union([z.number(), z.string()]).nullish(),
+});
+
+function checkedRenderStatus(data: unknown): RenderStatus {
+  if (!RenderAnswerSchema.safeParse(unwrapRenderAnswer(data)).success) {
+    throw new VideoMakerError("bad_response", "NemoVideo's render status could not be read.");
+  }
   return readRenderStatus(data);
+}
+
+/** The status sits in `data` or beside the envelope keys; sometimes in a second `data` level. */
+function unwrapRenderAnswer(value: unknown): unknown {
+  return isBag(value) && isBag(value["data"]) && value["status"] === undefined ? value["data"] : value;
 }
 
 type Bag = Record<string, unknown>;
@@ -78,8 +97,8 @@ const PROCESSING = new Set(["processing", "running", "rendering", "in_progress",
 
 /** Reads either documented status shape; tolerant of a second `data` level and of 0–1 progress. */
 export function readRenderStatus(value: unknown): RenderStatus {
-  let bag: Bag = isBag(value) ? value : {};
-  if (isBag(bag["data"]) && bag["status"] === undefined) bag = bag["data"];
+  const unwrapped = unwrapRenderAnswer(value);
+  const bag: Bag = isBag(unwrapped) ? unwrapped : {};
   const rawStatus = String(bag["status"] ?? "pending").toLowerCase();
   const status: RenderStatus["status"] = COMPLETED.has(rawStatus)
     ? "completed"
@@ -234,6 +253,12 @@ async function fetchToFile(
       await response.body.dump().catch(() => {});
       throw new VideoMakerError("download_failed", `the server answered HTTP ${status}`, { httpStatus: status });
     }
+    const type = String(response.headers["content-type"] ?? "");
+    // A CDN or proxy error page with HTTP 200 must not be saved under the video's name.
+    if (/^\s*(text\/|application\/(json|xml)\b)/i.test(type)) {
+      await response.body.dump().catch(() => {});
+      throw new VideoMakerError("download_failed", "the server sent a page instead of the video");
+    }
     const lengthHeader = response.headers["content-length"];
     const expected = lengthHeader !== undefined ? Number(lengthHeader) : undefined;
     let received = 0;
@@ -244,16 +269,39 @@ async function fetchToFile(
         callback(null, chunk);
       },
     });
+    // A trickle keeps the per-chunk timeout happy forever; a floor on the average speed does not.
+    const { minDownloadBytesPerSecond: floor, slowDownloadWindowMs: windowMs } = http.timeouts;
+    let stalled = false;
+    let windowStartBytes = 0;
+    const speedWatch =
+      floor > 0
+        ? setInterval(() => {
+            if (((received - windowStartBytes) * 1000) / windowMs < floor) {
+              stalled = true;
+              counter.destroy(new Error("download too slow"));
+            }
+            windowStartBytes = received;
+          }, windowMs)
+        : undefined;
+    speedWatch?.unref();
     try {
       await pipeline(response.body, counter, createWriteStream(temp, { mode: 0o644 }), {
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
+      if (stalled) {
+        throw new VideoMakerError(
+          "download_failed",
+          `the download was too slow (under ${floor} bytes per second for ${Math.round(windowMs / 1000)} s, ${received} bytes${expected ? ` of ${expected}` : ""} received)`,
+        );
+      }
       throw new VideoMakerError(
         "download_failed",
         `the connection broke after ${received} bytes${expected ? ` of ${expected}` : ""}`,
         { cause: redactSecrets(String(error)) },
       );
+    } finally {
+      clearInterval(speedWatch);
     }
     if (expected !== undefined && Number.isFinite(expected) && received !== expected) {
       throw new VideoMakerError("download_failed", `the download was cut short (${received} of ${expected} bytes)`);

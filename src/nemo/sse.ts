@@ -1,4 +1,5 @@
 import { createParser, type EventSourceParser } from "eventsource-parser";
+import { VideoMakerError } from "../core/errors.js";
 
 /**
  * Reading the agent's ADK `/run_sse` stream. Frames are `data: <json>` only; the
@@ -38,6 +39,9 @@ type Bag = Record<string, unknown>;
 export const MAX_REPLY_CHARS = 6000;
 const MAX_TOOL_NAMES = 50;
 
+/** One frame larger than this is refused: the parser would otherwise hold a line that never ends. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
 export class AdkStreamReader {
   private readonly parser: EventSourceParser;
   private readonly finals: string[] = [];
@@ -48,11 +52,19 @@ export class AdkStreamReader {
   private readonly toolCalls = new Set<string>();
   private events = 0;
   private heartbeats = 0;
+  /** Bytes fed since the last complete frame or comment. */
+  private unframedBytes = 0;
 
   constructor(private readonly onActivity: (activity: AgentActivity) => void = () => {}) {
     this.parser = createParser({
-      onEvent: (message) => this.onData(message.data),
-      onComment: () => this.heartbeat(),
+      onEvent: (message) => {
+        this.unframedBytes = 0;
+        this.onData(message.data);
+      },
+      onComment: () => {
+        this.unframedBytes = 0;
+        this.heartbeat();
+      },
     });
   }
 
@@ -60,6 +72,13 @@ export class AdkStreamReader {
 
   /** Feed raw bytes; a UTF-8 character split across chunks is held until it is whole. */
   pushBytes(chunk: Uint8Array): void {
+    this.unframedBytes += chunk.byteLength;
+    if (this.unframedBytes > MAX_FRAME_BYTES) {
+      throw new VideoMakerError(
+        "bad_response",
+        `The NemoVideo agent sent one message larger than ${MAX_FRAME_BYTES / 1024 / 1024} MB; it was not read.`,
+      );
+    }
     this.parser.feed(this.decoder.decode(chunk, { stream: true }));
   }
 

@@ -70,6 +70,7 @@ export async function uploadFiles(
       contentLength: body.length,
       headersTimeoutMs: UPLOAD_TIMEOUT_MS,
       bodyTimeoutMs: UPLOAD_TIMEOUT_MS,
+      answerTimeoutMs: UPLOAD_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     uploaded.push(...readUploaded(data, batch.map((file) => file.name)));
@@ -105,6 +106,9 @@ export async function uploadUrls(
     method: "POST",
     path: `/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`,
     json: { urls, source_type: "url" },
+    // The service fetches the links before it answers: as slow as an upload.
+    headersTimeoutMs: UPLOAD_TIMEOUT_MS,
+    answerTimeoutMs: UPLOAD_TIMEOUT_MS,
     ...(signal ? { signal } : {}),
   });
   return readUploaded(

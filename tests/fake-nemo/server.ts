@@ -408,7 +408,7 @@ class FakeNemoServer implements FakeNemo {
     if (match.kind === "method") return sendJson(res, 405, { detail: "Method Not Allowed" }, { allow: match.allow.join(", ") });
 
     const failure = this.failures.get(match.route)?.shift();
-    if (failure) return this.answerFailure(req, res, failure);
+    if (failure) return this.answerFailure(req, res, failure, record);
 
     switch (match.route) {
       case "anonymousToken":
@@ -436,15 +436,19 @@ class FakeNemoServer implements FakeNemo {
     }
   }
 
-  private answerFailure(req: IncomingMessage, res: ServerResponse, failure: Failure): void {
+  private async answerFailure(req: IncomingMessage, res: ServerResponse, failure: Failure, record: RecordedRequest): Promise<void> {
+    if (failure.delayMs) await sleep(failure.delayMs);
     if (failure.resetConnection) {
       req.socket.destroy();
       return;
     }
+    if (failure.resetAfterBytes !== undefined) return resetAfter(req, failure.resetAfterBytes);
     const headers = { ...(failure.headers ?? {}) };
+    if (failure.hugeJson) return streamHugeJson(res, failure.httpStatus ?? 200, failure.hugeJson, headers, record);
     if (failure.rawBody !== undefined) {
       const looksHtml = /^\s*</.test(failure.rawBody);
       const contentType = failure.contentType ?? (looksHtml ? "text/html; charset=utf-8" : "application/json");
+      if (failure.trickle) return trickle(res, failure.httpStatus ?? 200, failure.rawBody, contentType, headers, failure.trickle, record);
       return send(res, failure.httpStatus ?? 200, failure.rawBody, contentType, headers);
     }
     const contentType = failure.contentType ?? "application/json";
@@ -647,6 +651,12 @@ class FakeNemoServer implements FakeNemo {
       else if ("comment" in step) await out(`: ${step.comment}${eol}${eol}`);
       else if ("emptyData" in step) await out(`data:${eol}${eol}`);
       else if ("delayMs" in step) await this.sseDelay(writer, step.delayMs, out);
+      else if ("fillerBytes" in step) {
+        const piece = Buffer.alloc(64 * 1024, "x");
+        for (let left = step.fillerBytes; left > 0 && !writer.closed; left -= piece.length) {
+          await writer.write(left >= piece.length ? piece : piece.subarray(0, left), "whole");
+        }
+      }
       else if ("drop" in step) {
         res.socket?.destroy();
         res.destroy();
@@ -694,6 +704,8 @@ class FakeNemoServer implements FakeNemo {
         return sendJson(res, 200, codeError(4001, "Unsupported file type"));
       case "ok":
         if (outcome.files.length === 0) return sendJson(res, 422, { detail: [missing(["files"], null)] });
+        // The session may have gone while the body was arriving: nothing is applied then.
+        if (!this.sessionFor(sessionId, auth)) return sendJson(res, 200, codeError(1002, "Session not found"));
         return sendJson(res, 200, ok(this.applyUploads(session, outcome.files)));
     }
   }
@@ -1026,11 +1038,13 @@ class FakeNemoServer implements FakeNemo {
     const stopAt = this.options.render.truncateDownload ? start + Math.floor((end - start) / 2) : end;
     let pos = start;
     while (pos < stopAt) {
-      const trickle = this.options.render.trickleBytesPerSecond;
-      // A trickling server sends a tenth of its rate every 100 ms.
-      if (trickle && pos > start) await sleep(100);
+      // Read on every chunk: a test may slow a download down (or let it go) while it runs.
+      // trickleBytesPerSecond is the same as a tenth of that rate every 100 ms.
+      const rate = this.options.render.trickleBytesPerSecond;
+      const slow = this.options.render.trickleDownload ?? (rate ? { chunkBytes: Math.max(1, Math.floor(rate / 10)), intervalMs: 100 } : undefined);
+      if (slow && pos > start) await sleep(slow.intervalMs);
       if (res.destroyed) return;
-      const next = Math.min(stopAt, pos + (trickle ? Math.max(1, Math.floor(trickle / 10)) : 64 * 1024));
+      const next = Math.min(stopAt, pos + (slow ? slow.chunkBytes : 64 * 1024));
       const chunk = renderBytesAt(id, pos, next);
       pos = next;
       if (pos === stopAt && stopAt < end) {
@@ -1049,11 +1063,77 @@ class FakeNemoServer implements FakeNemo {
   }
 }
 
+/** Takes `bytes` of the request body, then destroys the socket without an answer. */
+function resetAfter(req: IncomingMessage, bytes: number): void {
+  let seen = 0;
+  req.on("data", (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen >= bytes) req.socket.destroy();
+  });
+  req.once("end", () => req.socket.destroy());
+}
+
+/** Writes `body` a few bytes at a time: the answer arrives, but slowly. */
+async function trickle(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string>,
+  pace: { chunkBytes: number; intervalMs: number },
+  record: RecordedRequest,
+): Promise<void> {
+  const bytes = Buffer.from(body);
+  res.writeHead(status, { "content-type": contentType, ...headers, "content-length": String(bytes.length) });
+  record.sentBytes = 0;
+  for (let pos = 0; pos < bytes.length; pos += pace.chunkBytes) {
+    if (res.destroyed) return;
+    if (pos > 0) await sleep(pace.intervalMs);
+    const chunk = bytes.subarray(pos, pos + pace.chunkBytes);
+    await writeFlushed(res, chunk);
+    record.sentBytes += chunk.length;
+  }
+  res.end();
+}
+
+/** A valid JSON envelope of `size` bytes, produced in 64 KiB pieces as the client reads it. */
+async function streamHugeJson(
+  res: ServerResponse,
+  status: number,
+  huge: { bytes: number; contentLength: boolean },
+  headers: Record<string, string>,
+  record: RecordedRequest,
+): Promise<void> {
+  const head = Buffer.from('{"code":0,"message":"success","data":{"pad":"');
+  const tail = Buffer.from('"}}');
+  const padTotal = Math.max(0, huge.bytes - head.length - tail.length);
+  const out: Record<string, string> = { "content-type": "application/json", ...headers };
+  if (huge.contentLength) out["content-length"] = String(head.length + padTotal + tail.length);
+  res.writeHead(status, out);
+  record.sentBytes = 0;
+  const piece = Buffer.alloc(64 * 1024, "x");
+  const write = async (chunk: Buffer) => {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await waitDrain(res);
+    if (!res.destroyed) record.sentBytes! += chunk.length;
+  };
+  await write(head);
+  for (let left = padTotal; left > 0 && !res.destroyed; left -= piece.length) {
+    await write(left >= piece.length ? piece : piece.subarray(0, left));
+  }
+  await write(tail);
+  if (!res.destroyed) res.end();
+}
+
 function writeFlushed(res: ServerResponse, chunk: Buffer): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve();
-    res.once("close", () => resolve());
-    res.write(chunk, () => resolve());
+    const done = () => {
+      res.off("close", done); // called once per chunk when trickling: do not pile up listeners
+      resolve();
+    };
+    res.once("close", done);
+    res.write(chunk, done);
   });
 }
 

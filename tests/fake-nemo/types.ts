@@ -26,6 +26,12 @@ export type RouteKey =
  * - only `httpStatus`: `{"code":httpStatus,"message":message ?? <status text>}`.
  * - `headers` are added to any answer, e.g. `{"retry-after":"1"}` for a 429.
  * - `resetConnection`: the socket is destroyed without an answer.
+ * - `resetAfterBytes`: reads that many bytes of the request body, then destroys the socket
+ *   (a connection reset in the middle of an upload).
+ * - `trickle`: the answer's body is written `chunkBytes` at a time every `intervalMs` (a slow proxy).
+ * - `hugeJson`: an answer of `bytes` bytes of valid JSON (`{"code":0,…,"data":{"pad":"xxx…"}}`),
+ *   streamed (the fake never holds it), with or without Content-Length; `sentBytes` on the
+ *   recorded request says how much of it the client took before hanging up.
  */
 export interface Failure {
   httpStatus?: number;
@@ -35,6 +41,11 @@ export interface Failure {
   contentType?: string;
   headers?: Record<string, string>;
   resetConnection?: boolean;
+  resetAfterBytes?: number;
+  trickle?: { chunkBytes: number; intervalMs: number };
+  hugeJson?: { bytes: number; contentLength: boolean };
+  /** Wait this long before answering (or resetting): headers that are slow to come. */
+  delayMs?: number;
 }
 
 export type AuthFailureMode = "code1001" | "code1010" | "code1011" | "http401";
@@ -58,6 +69,8 @@ export interface RenderOptions {
   truncateDownload?: boolean;
   /** Downloads trickle at about this many bytes per second (a slow CDN); unset = full speed. */
   trickleBytesPerSecond?: number;
+  /** Downloads write `chunkBytes` every `intervalMs` (a slow link, or a stalled one). */
+  trickleDownload?: { chunkBytes: number; intervalMs: number };
   /** Size of the rendered file, frozen per render when it completes. */
   fileBytes: number;
 }
@@ -100,6 +113,8 @@ export interface RecordedRequest {
   route?: RouteKey;
   /** Extra: the parsed JSON body, for routes that take JSON (set once it has been read). */
   body?: unknown;
+  /** Extra: body bytes written for a `trickle`/`hugeJson` failure before the answer ended or the client left. */
+  sentBytes?: number;
 }
 
 export interface FakeToken {
@@ -157,6 +172,8 @@ export type SseStep =
   | { emptyData: true }
   | { delayMs: number }
   | { drop: true }
+  /** Extra: that many filler bytes (`x`), written in 64 KiB pieces and never held whole (e.g. a `data:` line that does not end). */
+  | { fillerBytes: number }
   | { mutateDraft: (draft: any, session: FakeSession) => void };
 
 export interface SseScript {

@@ -20,7 +20,7 @@ describe("readEnvelope", () => {
     ["success false", 200, '{"success":false,"error":"bad"}', { ok: false, failure: { httpStatus: 200, serviceMessage: "bad" } }],
     ["HTTP 404 detail", 404, '{"detail":"Session not found: s1"}', { ok: false, failure: { httpStatus: 404, serviceMessage: "Session not found: s1" } }],
     ["HTML error page", 502, "<html><body>Bad Gateway</body></html>", { ok: false, failure: { httpStatus: 502 } }],
-    ["invalid JSON on 200", 200, "{oops", { ok: false, failure: { httpStatus: 200, serviceMessage: "the answer was not valid JSON" } }],
+    ["invalid JSON on 200", 200, "{oops", { ok: false, failure: { httpStatus: 200, serviceMessage: "the answer was not valid JSON", unreadable: true } }],
     ["empty 200", 200, "", { ok: true, data: {} }],
     ["null data", 200, '{"code":0,"data":null}', { ok: true, data: { code: 0, data: null } }],
   ];
