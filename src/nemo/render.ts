@@ -159,7 +159,7 @@ export async function downloadRender(
 ): Promise<{ path: string; bytes: number }> {
   const attempts: Array<{ url: URL; auth: boolean }> = [];
   const given = url ? allowedDownloadUrl(url, http.apiBase) : undefined;
-  if (given) attempts.push({ url: given, auth: given.origin === http.apiBase.origin });
+  if (given) attempts.push({ url: given, auth: isApiUrl(http, given) });
   attempts.push({ url: http.url(`/api/render/proxy/${encodeURIComponent(renderId)}/download`), auth: true });
 
   // Every attempt's reason is kept: the fallback's failure alone would hide why the link failed.
@@ -198,6 +198,12 @@ export function allowedDownloadUrl(raw: string, from: URL): URL | undefined {
   }
 }
 
+/** The API's own routes (`<base>/api/…`): a file link on the same host is a CDN path and gets no token. */
+function isApiUrl(http: NemoHttp, url: URL): boolean {
+  const apiRoot = http.url("/api/");
+  return url.origin === apiRoot.origin && url.pathname.startsWith(apiRoot.pathname);
+}
+
 /** Only the scheme and host of an address (a path or query may carry a signature). */
 function originOf(raw: string, base: URL): string {
   try {
@@ -218,8 +224,8 @@ async function fetchToFile(
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
   for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = { accept: "video/mp4,*/*" };
-    // The bearer token only ever goes to the API's own origin, never to a CDN.
-    if (auth && url.origin === http.apiBase.origin) {
+    // The bearer token only ever goes to the API's own routes, never to a CDN (even one on the API's host).
+    if (auth && isApiUrl(http, url)) {
       const token = await http.tokens?.current(options.signal);
       if (token) headers["authorization"] = `Bearer ${token.token}`;
     }

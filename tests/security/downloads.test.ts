@@ -60,7 +60,7 @@ function routes(name: string) {
       res.writeHead(302, { location: `${cdnBase}/file` });
       return res.end();
     }
-    if (url.pathname === "/to") {
+    if (url.pathname === "/to" || url.pathname === "/api/to") {
       res.writeHead(302, { location: url.searchParams.get("u") ?? "/" });
       return res.end();
     }
@@ -179,13 +179,15 @@ describe("downloading a render over real loopback servers", () => {
     expect(seen).toEqual([{ server: "api", path: FALLBACK, authorization: `Bearer ${TOKEN}` }]);
   });
 
-  it("sends no Authorization to a CDN on another origin, also when the API redirects there", async () => {
+  it("sends the token to the API's own routes only: not to a CDN, not to a file path on the API's host", async () => {
     await download(`${cdnBase}/file`);
-    await download(`${apiBase.origin}/to?u=${encodeURIComponent(`${cdnBase}/file`)}`);
+    await download(`${apiBase.origin}/api/to?u=${encodeURIComponent(`${cdnBase}/file`)}`);
+    await download(`${apiBase.origin}/file`);
     expect(seen).toEqual([
       { server: "cdn", path: "/file" },
-      { server: "api", path: "/to", authorization: `Bearer ${TOKEN}` },
+      { server: "api", path: "/api/to", authorization: `Bearer ${TOKEN}` },
       { server: "cdn", path: "/file" },
+      { server: "api", path: "/file" },
     ]);
   });
 
