@@ -220,6 +220,9 @@ describe("no token anywhere", () => {
         }
       }
       expect(leaks).toEqual([]);
+      // Nor a stack trace: people get messages, not frames.
+      const stacks = captured.filter(({ text }) => /^\s+at .+:\d+:\d+\)?$/m.test(text)).map((c) => c.where);
+      expect(stacks).toEqual([]);
       // A person's own token is never written down; an anonymous one lives in exactly one file.
       for (const secret of userTokens) expect(tokenFiles.get(secret), secret).toBeUndefined();
       for (const [secret, files] of tokenFiles) {
