@@ -71,7 +71,12 @@ async function storedToken(home: string): Promise<string> {
   return (JSON.parse(await readFile(join(home, "nemo", "auth.json"), "utf8")) as { token: string }).token;
 }
 
-async function cliScenario(name: string, home: string, extra: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * The ordinary work runs side by side with the other scenario; the returned second part (the
+ * service echoing and expiring this scenario's token) runs alone, so no other process takes
+ * the fault meant for this one.
+ */
+async function cliScenario(name: string, home: string, extra: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
   const env = envFor(home, extra);
   const cli = async (args: string[]) => keepRun(name, await runCli(args, { env, cwd: root }));
   const ok = (run: Run) => expect(run.code, `${run.args.join(" ")}: ${run.stderr}`).toBe(0);
@@ -88,6 +93,12 @@ async function cliScenario(name: string, home: string, extra: NodeJS.ProcessEnv)
   await cli(["job", "export_000000000000"]);
   ok(await cli(["claim"]));
   await cli(["doctor", "--json"]);
+  return () => cliFaults(name, home, extra);
+}
+
+async function cliFaults(name: string, home: string, extra: NodeJS.ProcessEnv): Promise<void> {
+  const env = envFor(home, extra);
+  const cli = async (args: string[]) => keepRun(name, await runCli(args, { env, cwd: root }));
 
   // The service echoes the token back in its error bodies (some gateways do): JSON and HTML.
   const token = extra.NEMO_TOKEN ?? (await storedToken(home));
@@ -127,17 +138,22 @@ async function connect(home: string, extra: NodeJS.ProcessEnv, label: string): P
   return { client, stderr: () => stderr };
 }
 
-async function mcpScenario(label: string, home: string, extra: NodeJS.ProcessEnv): Promise<void> {
+/** Like cliScenario: ordinary work side by side, then a second part (faults) that runs alone. */
+async function mcpScenario(label: string, home: string, extra: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
   const { client, stderr } = await connect(home, extra, label);
+  const close = async () => {
+    await client.close();
+    keep(`${label} stderr`, stderr());
+  };
+  const call = async (name: string, args: Record<string, unknown> = {}) => {
+    const progress: unknown[] = [];
+    const result = (await client.callTool({ name, arguments: args }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
+    keep(`${label} ${name} result`, JSON.stringify(result));
+    keep(`${label} ${name} progress`, JSON.stringify(progress));
+    return result;
+  };
   try {
     await client.setLoggingLevel("debug");
-    const call = async (name: string, args: Record<string, unknown> = {}) => {
-      const progress: unknown[] = [];
-      const result = (await client.callTool({ name, arguments: args }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
-      keep(`${label} ${name} result`, JSON.stringify(result));
-      keep(`${label} ${name} progress`, JSON.stringify(progress));
-      return result;
-    };
     keep(`${label} tools/list`, JSON.stringify(await client.listTools()));
     keep(`${label} prompts/list`, JSON.stringify(await client.listPrompts()));
     keep(`${label} prompt`, JSON.stringify(await client.getPrompt({ name: "video-maker", arguments: { request: "余额" } })));
@@ -154,17 +170,22 @@ async function mcpScenario(label: string, home: string, extra: NodeJS.ProcessEnv
     await call("cancel_job", { job_id: jobId });
     await call("get_job", { job_id: "export_000000000000" });
     await call("export_video", { file_name: "../escape" });
-
-    const token = extra.NEMO_TOKEN ?? (await storedToken(home));
-    fake.failNext("credits", { code: 500, message: `internal error for ${token}` });
-    await call("get_credits");
-    fake.expireToken(token);
-    await call("get_credits");
-    await call("new_session", { language: "en" });
-  } finally {
-    await client.close();
-    keep(`${label} stderr`, stderr());
+  } catch (error) {
+    await close();
+    throw error;
   }
+  return async () => {
+    try {
+      const token = extra.NEMO_TOKEN ?? (await storedToken(home));
+      fake.failNext("credits", { code: 500, message: `internal error for ${token}` });
+      await call("get_credits");
+      fake.expireToken(token);
+      await call("get_credits");
+      await call("new_session", { language: "en" });
+    } finally {
+      await close();
+    }
+  };
 }
 
 function occurrences(text: string, secret: string): number {
@@ -176,15 +197,17 @@ describe("no token anywhere", () => {
     "runs the CLI (every command, text and --json, failing ones too) and the MCP server over stdio, then finds no secret in anything captured",
     async () => {
       // Separate state folders, so the two CLI scenarios run side by side.
-      await Promise.all([
+      const cliFaultParts = await Promise.all([
         cliScenario("anon", anonHome, {}),
         cliScenario("user", userHome, { NEMO_TOKEN: USER_TOKEN }),
       ]);
+      for (const faults of cliFaultParts) await faults();
       fake.issueToken({ token: `${USER_TOKEN}-mcp`, credits: 1000 });
-      await Promise.all([
+      const mcpFaultParts = await Promise.all([
         mcpScenario("mcp-anon", join(root, "mcp-anon-home"), {}),
         mcpScenario("mcp-user", join(root, "mcp-user-home"), { NEMO_TOKEN: `${USER_TOKEN}-mcp` }),
       ]);
+      for (const faults of mcpFaultParts) await faults();
       keep("--help", (await runCli(["--help"], { env: envFor(anonHome) })).stdout);
 
       // What the fake received: no token in any URL, no Authorization off the API (the CDN /files route).
