@@ -1,5 +1,6 @@
 import { expression, filter } from "./filtergraph.js";
 import { frameRateText } from "./format.js";
+import { literalInputArgs } from "./input-args.js";
 import type { MediaFacts } from "./media.js";
 import type { Fit, KenBurns, LocalTimeline } from "./timeline.js";
 import {
@@ -151,7 +152,7 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
   const inputArgs: string[] = [];
   if (!isImage && p.segment.in > 0) inputArgs.push("-ss", msText(p.segment.in));
   if (!isImage) inputArgs.push("-t", (Number(seconds) + INPUT_MARGIN_S).toFixed(3));
-  const index = c.addInput([...inputArgs, "-i", media.path]);
+  const index = c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path]);
   const fit = resolveFit(p.segment.fit, media, width, height);
   const kenBurns: KenBurns = isImage ? (p.segment.kb ?? "none") : "none";
 

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { VideoMakerError } from "../core/errors.js";
 import { ffmpegMissingError } from "./ffmpeg.js";
+import { literalInputArgs } from "./input-args.js";
 import type { MediaKind, ProbeFacts } from "./media.js";
 
 /**
@@ -129,7 +130,7 @@ function frameRate(text: string | undefined): number | undefined {
  * then stalls a render: this catches it when the file is added.
  */
 export async function checkFirstFrame(ffmpegPath: string, path: string, signal?: AbortSignal): Promise<void> {
-  const args = ["-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", path, "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"];
+  const args = ["-hide_banner", "-nostdin", "-v", "error", "-xerror", ...literalInputArgs(path), "-i", path, "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"];
   await new Promise<void>((resolve, reject) => {
     execFile(ffmpegPath, args, { timeout: 60_000, windowsHide: true, ...(signal ? { signal } : {}) }, (error, _stdout, stderr) => {
       if (!error) return resolve();
@@ -155,7 +156,7 @@ function unreadable(path: string, why: string): VideoMakerError {
 }
 
 function runFfprobe(ffprobePath: string, path: string, signal?: AbortSignal): Promise<string> {
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", path];
+  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", ...literalInputArgs(path), "--", path];
   return new Promise((resolve, reject) => {
     execFile(
       ffprobePath,

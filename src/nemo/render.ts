@@ -177,11 +177,12 @@ export async function downloadRender(
   options: DownloadOptions = {},
 ): Promise<{ path: string; bytes: number }> {
   const attempts: Array<{ url: URL; auth: boolean }> = [];
-  const given = url ? safeUrl(url, http.apiBase) : undefined;
-  if (given) attempts.push({ url: given, auth: given.origin === http.apiBase.origin });
+  const given = url ? allowedDownloadUrl(url, http.apiBase) : undefined;
+  if (given) attempts.push({ url: given, auth: isApiUrl(http, given) });
   attempts.push({ url: http.url(`/api/render/proxy/${encodeURIComponent(renderId)}/download`), auth: true });
 
-  let lastError: VideoMakerError | undefined;
+  // Every attempt's reason is kept: the fallback's failure alone would hide why the link failed.
+  const reasons: string[] = url && !given ? ["the link the service gave is not https"] : [];
   for (const attempt of attempts) {
     const temp = temporaryPathFor(desiredPath, renderId);
     try {
@@ -191,24 +192,43 @@ export async function downloadRender(
     } catch (error) {
       await rm(temp, { force: true });
       if (options.signal?.aborted) throw new VideoMakerError("cancelled", "The download was cancelled.");
-      lastError =
-        error instanceof VideoMakerError
-          ? error
-          : new VideoMakerError("download_failed", "The video could not be downloaded.", { cause: error });
+      const reason = error instanceof VideoMakerError ? error.message : "the video could not be downloaded";
+      if (!reasons.includes(reason)) reasons.push(reason);
     }
   }
   throw new VideoMakerError(
     "download_failed",
-    `The render finished but the video could not be downloaded (${lastError?.message ?? "unknown error"}). Try the export again.`,
+    `The render finished but the video could not be downloaded (${reasons.join("; ") || "unknown error"}). Try the export again.`,
   );
 }
 
-function safeUrl(raw: string, base: URL): URL | undefined {
+/**
+ * https anywhere, plain http only on loopback, and never a step down from https to http:
+ * a link (or a redirect) from an https page must not send us to plain http, even on loopback.
+ */
+export function allowedDownloadUrl(raw: string, from: URL): URL | undefined {
   try {
-    const url = new URL(raw, base);
-    return isAllowedServiceUrl(url) ? url : undefined;
+    const url = new URL(raw, from);
+    if (!isAllowedServiceUrl(url)) return undefined;
+    if (from.protocol === "https:" && url.protocol !== "https:") return undefined;
+    return url;
   } catch {
     return undefined;
+  }
+}
+
+/** The API's own routes (`<base>/api/…`): a file link on the same host is a CDN path and gets no token. */
+function isApiUrl(http: NemoHttp, url: URL): boolean {
+  const apiRoot = http.url("/api/");
+  return url.origin === apiRoot.origin && url.pathname.startsWith(apiRoot.pathname);
+}
+
+/** Only the scheme and host of an address (a path or query may carry a signature). */
+function originOf(raw: string, base: URL): string {
+  try {
+    return new URL(raw, base).origin;
+  } catch {
+    return "an invalid address";
   }
 }
 
@@ -223,8 +243,8 @@ async function fetchToFile(
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
   for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = { accept: "video/mp4,*/*" };
-    // The bearer token only ever goes to the API's own origin, never to a CDN.
-    if (auth && url.origin === http.apiBase.origin) {
+    // The bearer token only ever goes to the API's own routes, never to a CDN (even one on the API's host).
+    if (auth && isApiUrl(http, url)) {
       const token = await http.tokens?.current(options.signal);
       if (token) headers["authorization"] = `Bearer ${token.token}`;
     }
@@ -243,9 +263,15 @@ async function fetchToFile(
     const status = response.statusCode;
     if (status >= 300 && status < 400 && response.headers["location"]) {
       await response.body.dump();
-      if (hop >= maxRedirects) throw new VideoMakerError("download_failed", "the download redirected too many times");
-      const next = safeUrl(String(response.headers["location"]), url);
-      if (!next) throw new VideoMakerError("download_failed", "the download redirected to an insecure address");
+      if (hop >= maxRedirects) {
+        throw new VideoMakerError("download_failed", `the download link redirected more than ${maxRedirects} times (a redirect loop?)`);
+      }
+      // Each hop is checked again: a redirect must not lead to plain http or off https.
+      const location = String(response.headers["location"]);
+      const next = allowedDownloadUrl(location, url);
+      if (!next) {
+        throw new VideoMakerError("download_failed", `the download link redirected to an address that is not https (${originOf(location, url)})`);
+      }
       url = next;
       continue;
     }

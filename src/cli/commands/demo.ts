@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { VideoMakerError } from "../../core/errors.js";
+import { ensurePrivateDir } from "../../core/store.js";
 import { type Command, EXIT, printJson } from "../context.js";
 import { progressDisplay } from "../io.js";
 
@@ -22,7 +22,8 @@ export const demoCommand: Command = {
     const { io } = context;
     const home = join(context.config.home, "demo");
     const mediaDir = join(home, "media");
-    await mkdir(mediaDir, { recursive: true });
+    // Inside the state folder: private like the rest of it, whatever the umask.
+    await ensurePrivateDir(mediaDir);
     const say = (line: string) => {
       if (!context.json) io.err(line);
     };

@@ -31,7 +31,19 @@ export async function serveHttp(config: Config, port: number, log: Logger = crea
     res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
   };
 
+  const allowedHosts = () => [`127.0.0.1:${actualPort}`, `localhost:${actualPort}`];
+  /** DNS rebinding: a web page's request carries its own Host (and Origin); refuse it before anything else. */
+  const foreign = (req: IncomingMessage): string | undefined => {
+    const hosts = allowedHosts();
+    if (!req.headers.host || !hosts.includes(req.headers.host)) return "Forbidden: this server answers only to 127.0.0.1 and localhost";
+    const origin = req.headers.origin;
+    if (origin !== undefined && !hosts.some((host) => origin === `http://${host}`)) return "Forbidden: requests from other web sites are not accepted";
+    return undefined;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const refused = foreign(req);
+    if (refused) return reply(res, 403, refused);
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (path !== "/mcp") return reply(res, 404, "Not found: the MCP endpoint is /mcp");
     const header = req.headers["mcp-session-id"];
@@ -41,7 +53,7 @@ export async function serveHttp(config: Config, port: number, log: Logger = crea
     if (sessionId) return reply(res, 404, "Unknown or expired MCP session; initialize again");
     if (req.method !== "POST") return reply(res, 400, "Start a session with an initialize request (POST)");
 
-    const hosts = [`127.0.0.1:${actualPort}`, `localhost:${actualPort}`];
+    const hosts = allowedHosts();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableDnsRebindingProtection: true,
