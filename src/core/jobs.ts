@@ -342,7 +342,13 @@ export class JobManager {
       }
       clearInterval(job.watcher);
       await rm(this.cancelFile(record.id), { force: true }).catch(() => {});
-      await this.persist(job).catch(() => {});
+      // A server runs for weeks: a finished job is read from its file from now on, unless
+      // that file could not be written (then memory is the only true copy).
+      const saved = await this.persist(job).then(
+        () => true,
+        () => false,
+      );
+      if (saved) this.live.delete(record.id);
     })();
     return record;
   }
