@@ -271,6 +271,8 @@ class FakeNemoServer implements FakeNemo {
   readonly renders = new Map<string, FakeRender>();
 
   private readonly failures = new Map<RouteKey, Failure[]>();
+  /** Bumped by reset(): work begun before it must not touch the fresh state. */
+  private generation = 0;
   private readonly sseQueue: SseScript[] = [];
   private readonly issuedByIp = new Map<string, number[]>();
   private readonly sockets = new Set<Socket>();
@@ -339,6 +341,7 @@ class FakeNemoServer implements FakeNemo {
   }
 
   reset(): void {
+    this.generation++;
     this.requests.length = 0;
     this.tokens.clear();
     this.sessions.clear();
@@ -402,7 +405,13 @@ class FakeNemoServer implements FakeNemo {
     if (match?.kind === "route") record.route = match.route;
     this.requests.push(record);
 
-    if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
+    if (this.options.latencyMs > 0) {
+      const generation = this.generation;
+      await sleep(this.options.latencyMs);
+      // A request that was waiting out its latency when the test reset the fake belongs to the
+      // old service: it must not mint tokens or sessions into the fresh one.
+      if (generation !== this.generation) return void res.destroy();
+    }
 
     if (!match) return sendJson(res, 404, { detail: "Not Found" });
     if (match.kind === "method") return sendJson(res, 405, { detail: "Method Not Allowed" }, { allow: match.allow.join(", ") });
