@@ -38,6 +38,7 @@ export type FfmpegFeature =
   | "apad"
   | "atrim"
   | "afade"
+  | "fade"
   | "adelay"
   | "volume";
 
@@ -109,7 +110,7 @@ export function parseFeatures(filtersText: string, encodersText: string, amixHel
   const all: FfmpegFeature[] = [
     "libx264", "aac", "png", "drawtext", "xfade", "acrossfade", "zoompan", "sidechaincompress", "amix",
     "silencedetect", "subtitles", "scale", "pad", "crop", "fps", "tpad", "loop", "boxblur", "overlay",
-    "concat", "color", "anullsrc", "apad", "atrim", "afade", "adelay", "volume",
+    "concat", "color", "anullsrc", "apad", "atrim", "afade", "fade", "adelay", "volume",
   ];
   for (const feature of all) if (names.has(feature)) available.add(feature);
   // amix's `normalize` option (ffmpeg 4.4+) keeps the music at the volume asked for instead of halving it.
@@ -154,6 +155,7 @@ const FEATURE_USE: Record<FfmpegFeature, string> = {
   apad: "the apad filter",
   atrim: "the atrim filter",
   afade: "the afade filter",
+  fade: "the fade filter (fade transitions)",
   adelay: "the adelay filter",
   volume: "the volume filter",
 };

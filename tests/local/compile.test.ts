@@ -31,6 +31,8 @@ const media = {
   portrait: fakeMedia({ id: "phone", name: "phone.mov", width: 1080, height: 1920, rotation: 90 }),
   silent: fakeMedia({ id: "silent", name: "silent.mp4", has_audio: false }),
   vfr: fakeMedia({ id: "vfr", name: "vfr.mkv", fps: 29.718 }),
+  slow: fakeMedia({ id: "slow", name: "slow.mp4", width: 1280, height: 720, fps: 25 }),
+  fast: fakeMedia({ id: "fast", name: "fast.mp4", width: 2560, height: 1440, fps: 60 }),
   oneFrame: fakeMedia({ id: "one", name: "one.mp4", duration_ms: 33, has_audio: false }),
   photo: fakeMedia({ id: "photo", name: "photo.jpg", kind: "image", width: 4000, height: 3000, has_audio: false }),
   song: fakeMedia({ id: "song", name: "song.mp3", kind: "audio", duration_ms: 120_000, has_video: false }),
@@ -75,6 +77,15 @@ const CASES: Case[] = [
       expect(out.filtergraph).toMatch(/^\[0:v:0\]setpts=PTS-STARTPTS,fps=30,/);
       expect(argAfter(out, "-r")).toBe("30");
       expect(out.filtergraph).toContain("tpad=stop_mode=clone:stop=60,trim=end_frame=60");
+    },
+  },
+  {
+    name: "a clip slower than the output is fitted before fps repeats frames; one as fast or faster after",
+    draft: draftOf({ video: [clip("clip-1", "slow", 2000), clip("clip-2", "fast", 2000), clip("clip-3", "vfr", 2000)] }),
+    check: (out) => {
+      expect(out.filtergraph).toMatch(/^\[0:v:0\]setpts=PTS-STARTPTS,scale=w=1920:h=1080:[^;]*\[f\d+\];\n\[f\d+\]fps=30,setsar=1,/);
+      expect(out.filtergraph).toMatch(/\n\[1:v:0\]setpts=PTS-STARTPTS,fps=30,scale=/);
+      expect(out.filtergraph).toMatch(/\n\[2:v:0\]setpts=PTS-STARTPTS,fps=30,scale=/);
     },
   },
   {
@@ -176,7 +187,11 @@ const CASES: Case[] = [
       }
       // the sound is cut at the same frames, in samples (1600 per frame at 48 kHz, 30 fps)
       expect(g).toContain("atrim=start_sample=96000:end_sample=144000");
-      expect(g).toContain("xfade=transition=fade:duration=1:offset=0[");
+      // a fade is the head faded in through its alpha over the tail (xfade would round-trip through 4:4:4)
+      expect(g).toContain("format=yuva420p,fade=t=in:st=0:d=1:alpha=1[");
+      expect(g).toContain("overlay=format=yuv420,format=yuv420p[");
+      expect(g).not.toContain("xfade=transition=fade");
+      expect(out.needs).toEqual(expect.arrayContaining(["fade", "overlay", "xfade"]));
       expect(g).toContain("xfade=transition=wipeleft:duration=0.5:offset=0[");
       expect(g).toContain("afade=t=out:st=0:d=1[");
       expect(g).toContain("afade=t=in:st=0:d=0.5[");
@@ -305,7 +320,7 @@ describe("compileRender (pure)", () => {
       available: new Set(["libx264", "aac", "scale", "fps", "tpad", "crop", "concat", "apad", "atrim", "anullsrc"]),
       transitions: new Set(),
     };
-    const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type: "fade", d: 500 } })] });
+    const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type: "dissolve", d: 500 } })] });
     expect(() => compileRender(draft, ALL, { ...OPTIONS, features: poor })).toThrow(/^The ffmpeg at \/opt\/old\/ffmpeg \(version 4\.1\) lacks .*the xfade filter.*apt-get install -y ffmpeg.*brew install ffmpeg/s);
     expect(() => compileRender(draft, ALL, { ...OPTIONS, features: poor })).toThrow(/amix's normalize option/);
   });
@@ -406,6 +421,31 @@ describe("compiled graphs run in ffmpeg", () => {
     // The text band differs from the same frame without text; the corners do not.
     expect(meanAbsDiff(withText, without, 320, { x: 20, y: 75, w: 280, h: 30 })).toBeGreaterThan(25);
     expect(meanAbsDiff(withText, without, 320, { x: 0, y: 0, w: 320, h: 30 })).toBeLessThan(3);
+  });
+
+  // Dark clip → bright clip over 18 frames: halfway through, the picture is halfway between.
+  it.each([
+    { type: "fade", tolerance: 4 },
+    { type: "dissolve", tolerance: 12 },
+    { type: "wipeleft", tolerance: 12 },
+  ])("blends a $type transition from one picture to the next", async ({ type, tolerance }) => {
+    const flat = async (name: string, colour: string): Promise<MediaFacts> => {
+      const path = join(dir, `${name}.mp4`);
+      await runFfmpeg("ffmpeg", ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=320x180:r=30:d=2`, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path]);
+      return { id: name, name, path, ...(await probeMedia("ffprobe", path)) };
+    };
+    const [dark, bright] = await Promise.all([flat(`dark-${type}`, "0x303030"), flat(`bright-${type}`, "0xd0d0d0")]);
+    facts.push(dark, bright);
+    const draft = draftOf({ video: [clip("clip-1", dark.id, 1000), clip("clip-2", bright.id, 1000, { tr: { type, d: 600 } })] });
+    // 30 + 30 − 18 frames; the transition is frames 12–29 (0.4–1.0 s).
+    const { path, out } = await render(draft, `blend-${type}`);
+    expect(out.durationMs).toBe(1400);
+    const whole = { x: 0, y: 0, w: 320, h: 180 };
+    // Frame 16 (first at or after 0.52 s) is 4/18 of the way, frame 21 (0.69 s) 9/18.
+    const [before = NaN, quarter = NaN, middle = NaN, after = NaN] = await Promise.all([0.2, 0.52, 0.69, 1.2].map(async (t) => regionStats(await grayFrame(path, t), 320, whole).mean));
+    expect(after - before).toBeGreaterThan(120);
+    expect(Math.abs(quarter - (before + (after - before) * (4 / 18)))).toBeLessThanOrEqual(tolerance);
+    expect(Math.abs(middle - (before + (after - before) * (9 / 18)))).toBeLessThanOrEqual(tolerance);
   });
 
   it("renders fifty clips in one run", async () => {
