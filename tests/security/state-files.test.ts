@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
-import { type Entry, type Run, runCli, walk } from "./harness.js";
+import { cliEnv, runCli, type Entry, type Run, walk } from "./harness.js";
 
 /**
  * The state folder holds a token: 0700 folders and 0600 files, also when the person's
@@ -27,15 +27,7 @@ afterAll(async () => {
 });
 
 function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: root,
-    NEMO_API_BASE: fake.url,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: home,
-    VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
-    ...extra,
-  };
+  return cliEnv(fake.url, root, home, extra);
 }
 
 async function runAll(commands: string[][], env: NodeJS.ProcessEnv): Promise<Run[]> {

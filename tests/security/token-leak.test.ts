@@ -7,7 +7,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
-import { BIN, type Run, runCli, walk } from "./harness.js";
+import { BIN, cliEnv, runCli, type Run, walk } from "./harness.js";
 
 /**
  * No token in any output, log, error, MCP message, URL or state file but the one token store.
@@ -42,15 +42,7 @@ function keepRun(prefix: string, run: Run): Run {
 }
 
 function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: root,
-    NEMO_API_BASE: fake.url,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: home,
-    VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
-    ...extra,
-  };
+  return cliEnv(fake.url, root, home, extra);
 }
 
 beforeAll(async () => {
