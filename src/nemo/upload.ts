@@ -88,7 +88,7 @@ export function checkMediaUrl(raw: string): { ok: true; url: string } | { ok: fa
     return { ok: false, reason: "This is not a valid link." };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return { ok: false, reason: `Only http:// and https:// links can be uploaded, not ${url.protocol}//.` };
+    return { ok: false, reason: `Only http:// and https:// links can be uploaded, not ${url.protocol} links.` };
   }
   if (url.username || url.password) {
     return { ok: false, reason: "Links with a user name or password in them are not sent, to keep them private." };
