@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Config } from "../config.js";
@@ -29,6 +28,7 @@ import { type Draft, isDraftExportable } from "../core/draft.js";
 import { VideoMakerError, isVideoMakerError } from "../core/errors.js";
 import { inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
+import { ensurePrivateDir } from "../core/store.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { compileRender } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
@@ -283,7 +283,11 @@ export class LocalBackend implements Backend {
     const features = await probeFfmpeg(this.config.ffmpegPath);
     const fonts = await this.fontsFor(draft);
     const tempPath = temporaryPathFor(checkpoint.output_path, checkpoint.render_id);
-    const workDir = await mkdtemp(join(tmpdir(), "video-maker-render-"));
+    // Named after the render, in the private state folder: a render resumed after a crash
+    // clears what the crashed one left, as its temporary output does.
+    const workDir = join(this.config.home, "local", "renders", checkpoint.render_id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
+    await rm(workDir, { recursive: true, force: true });
+    await ensurePrivateDir(workDir);
     try {
       const compiled = compileRender(draft, media, {
         outputPath: tempPath,

@@ -496,5 +496,7 @@ describe("kill -9 during a local render", () => {
     expect(await readdir(sp.out)).toEqual(["local.mp4"]);
     expect((await stat(done.file)).size).toBe(done.bytes);
     expect((await checkHome(sp.home)).leftovers).toEqual([]);
+    // The render's scratch folder is named after it, so the resumed render cleared the killed one's.
+    expect(await readdir(join(sp.home, "local", "renders"))).toEqual([]);
   }, 90_000);
 });

@@ -91,18 +91,15 @@ describe("escaped paths mean the same file to ffmpeg", () => {
 
 describe("hostile titles rendered by the local backend", () => {
   let root: string;
-  const savedTmp = process.env.TMPDIR;
+  let home: string;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "vm-sec-draw-"));
-    // The render's work folder (text files) comes from TMPDIR: give it every graph metacharacter.
-    const hostileTmp = join(root, "tmp 'x':[0:v],y;z\\");
-    await mkdir(hostileTmp, { recursive: true });
-    process.env.TMPDIR = hostileTmp;
+    // The render's work folder (text files) lives in the state folder: give it every graph metacharacter.
+    home = join(root, "home 'x':[0:v],y;z\\");
+    await mkdir(home, { recursive: true });
   });
   afterAll(async () => {
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
     await rm(root, { recursive: true, force: true });
   });
 
@@ -110,7 +107,6 @@ describe("hostile titles rendered by the local backend", () => {
     const media = join(root, "bg's:[1],a;b.png");
     await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=0x404040:s=320x180", "-frames:v", "1", join(root, "bg.png")]);
     await rename(join(root, "bg.png"), media);
-    const home = join(root, "home");
     const out = join(root, "out");
     const config = loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, root);
     const backend = new LocalBackend(config);
