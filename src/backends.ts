@@ -17,6 +17,7 @@ import type {
   UploadResult,
 } from "./core/backend.js";
 import { VideoMakerError } from "./core/errors.js";
+import type { GuiNames } from "./core/gui.js";
 
 export type ClosableBackend = Backend & { close: () => Promise<void> };
 
@@ -24,11 +25,11 @@ export type ClosableBackend = Backend & { close: () => Promise<void> };
  * The backend VIDEO_MAKER_BACKEND names. Its code is loaded on the first call rather than
  * at startup, so an MCP host gets its tool list without waiting for the HTTP client.
  */
-export function createBackend(config: Config): ClosableBackend {
+export function createBackend(config: Config, options: { guiNames?: GuiNames } = {}): ClosableBackend {
   if (config.backend === "local") {
     return new LazyBackend("local", async () => new (await import("./local/backend.js")).LocalBackend(config));
   }
-  return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config));
+  return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config, options));
 }
 
 class LazyBackend implements ClosableBackend {

@@ -145,7 +145,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   try {
     const config = loadConfig();
     const [{ createBackend }, { JobManager }] = await Promise.all([import("./backends.js"), import("./core/jobs.js")]);
-    const backend = createBackend(config);
+    // The agent's "click Export" becomes "run the export (video-maker export)" here, not an MCP tool name.
+    const backend = createBackend(config, { guiNames: { export: "video-maker export", state: "video-maker state" } });
     context = {
       config,
       backend,

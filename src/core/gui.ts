@@ -26,8 +26,20 @@ export interface GuiRule {
   instruction: string;
 }
 
-/** Tool names the rewritten text points to; the MCP server registers tools under these names. */
-export const GUI_TOOLS = { export: "export_video", state: "get_state" } as const;
+/** What the rewritten text points to for exporting and for reading the state. */
+export interface GuiNames {
+  export: string;
+  state: string;
+}
+
+/** The MCP server's tool names: the default, as most replies reach a host through MCP. */
+export const GUI_TOOLS: GuiNames = { export: "export_video", state: "get_state" };
+
+/** The same text, pointing at `names` instead of the MCP tools (the CLI says `video-maker export`). */
+function pointAt(text: string, names: GuiNames): string {
+  if (names === GUI_TOOLS) return text;
+  return text.replaceAll(GUI_TOOLS.export, names.export).replaceAll(GUI_TOOLS.state, names.state);
+}
 
 /** Ordered most specific first: "click Export" must be read as export before "click [button]". */
 export const GUI_RULES: readonly GuiRule[] = [
@@ -284,7 +296,7 @@ function matchCase(original: string, replacement: string): string {
   return replacement;
 }
 
-export function translateGui(text: string): GuiTranslation {
+export function translateGui(text: string, names: GuiNames = GUI_TOOLS): GuiTranslation {
   let out = text;
   const fired = new Set<string>();
   for (const rule of GUI_RULES) {
@@ -306,7 +318,7 @@ export function translateGui(text: string): GuiTranslation {
     }
   }
   const actions = GUI_RULES.filter((rule) => fired.has(rule.id)).map((rule) => ({ rule: rule.id, action: rule.action }));
-  return { text: out, actions, suggestsExport: actions.some((a) => a.action === "export") };
+  return { text: fired.size > 0 ? pointAt(out, names) : out, actions, suggestsExport: actions.some((a) => a.action === "export") };
 }
 
 function captureCount(pattern: RegExp): number {
@@ -321,10 +333,10 @@ function escapeCell(text: string): string {
 }
 
 /** The GUI-translation table for SKILL.md files and the MCP prompt. */
-export function guiTableMarkdown(): string {
+export function guiTableMarkdown(names: GuiNames = GUI_TOOLS): string {
   const rows = GUI_RULES.map((rule) => {
     const says = [...rule.patterns.en, ...rule.patterns.zh].map((p) => `"${p}"`).join(" / ");
-    return `| ${escapeCell(says)} | ${escapeCell(rule.meaning)} | **${rule.action}** — ${escapeCell(rule.instruction)} |`;
+    return `| ${escapeCell(says)} | ${escapeCell(rule.meaning)} | **${rule.action}** — ${escapeCell(pointAt(rule.instruction, names))} |`;
   });
   return [
     "| The agent says… | It means | Do this instead |",
@@ -333,6 +345,6 @@ export function guiTableMarkdown(): string {
     "",
     "The agent writes as if its web editor were open. Rewrite only the GUI phrase and keep the rest " +
       "of its reply: \"Click the Export button to download your video.\" → \"Run the export " +
-      `(${GUI_TOOLS.export}) to download your video.\"`,
+      `(${names.export}) to download your video.\"`,
   ].join("\n");
 }

@@ -96,7 +96,7 @@ export function guideMarkdown(names: ActionNames): string {
     actionNamesMarkdown(names),
     "",
     "## Translating the agent's GUI language",
-    guiTableMarkdown(),
+    guiTableMarkdown({ export: names.export, state: names.state }),
     "",
     "## Workflows",
     workflowsMarkdown(names),

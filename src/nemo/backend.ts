@@ -26,7 +26,7 @@ import { checkInstruction } from "../core/instruction.js";
 import { type LocalMediaFile, formatBytes, inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, validateFileName } from "../core/output.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
-import { translateGui } from "../core/gui.js";
+import { type GuiNames, translateGui } from "../core/gui.js";
 import { TokenManager } from "./auth.js";
 import { type StreamLimits, runAgentStream } from "./edit-stream.js";
 import { NemoHttp, type HttpTimeouts, type RetryPolicy } from "./http.js";
@@ -44,6 +44,8 @@ export interface NemoBackendOptions {
   renderTiming?: Partial<RenderTiming>;
   dispatcher?: Dispatcher;
   language?: string;
+  /** What the agent's GUI language is rewritten to point at (default: the MCP tools). */
+  guiNames?: GuiNames;
 }
 
 const StateAnswerSchema = z.looseObject({
@@ -176,7 +178,7 @@ export class NemoBackend implements Backend {
       try {
         after = await this.fetchDraft(session.session_id, context.signal);
       } catch (error) {
-        throw afterEditFailure(error, stream.reply);
+        throw afterEditFailure(error, stream.reply, this.options.guiNames);
       }
       const changes = diffDrafts(before, after);
       const timeline = summarizeTimeline(after);
@@ -194,7 +196,7 @@ export class NemoBackend implements Backend {
             `${why} and the timeline did not change. The edit was not resent automatically (that could charge twice); send it again if you want it.`,
           );
         }
-        const partial = stream.reply ? ` The agent had said: "${translateGui(stream.reply).text}"` : "";
+        const partial = stream.reply ? ` The agent had said: "${translateGui(stream.reply, this.options.guiNames).text}"` : "";
         return {
           reply: `${why}, but the timeline changed: ${changes.join("; ") || "see the timeline"}.${partial}`,
           replied: false,
@@ -205,7 +207,7 @@ export class NemoBackend implements Backend {
       }
 
       if (stream.reply) {
-        const translated = translateGui(stream.reply);
+        const translated = translateGui(stream.reply, this.options.guiNames);
         return { reply: translated.text, replied: true, changes, timeline, suggestsExport: translated.suggestsExport };
       }
       // About 30% of edits end without text: describe what the state says changed.
@@ -397,9 +399,9 @@ export class NemoBackend implements Backend {
 const afterEditNotes = new WeakMap<VideoMakerError, string>();
 
 /** The edit went through (and was charged) but the state read after it failed: keep what the agent said. */
-function afterEditFailure(error: unknown, reply: string): unknown {
+function afterEditFailure(error: unknown, reply: string, guiNames?: GuiNames): unknown {
   if (!(error instanceof VideoMakerError) || error.code === "cancelled") return error;
-  const said = reply ? ` and said: "${translateGui(reply).text}"` : "";
+  const said = reply ? ` and said: "${translateGui(reply, guiNames).text}"` : "";
   const note = ` (The agent had already finished this edit${said}; it was not resent.)`;
   const wrapped = new VideoMakerError(error.code, `${error.message}${note}`, {
     ...(error.upstreamCode !== undefined ? { upstreamCode: error.upstreamCode } : {}),

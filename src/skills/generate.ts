@@ -51,7 +51,7 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
       "",
       "Add `--json` for one JSON document instead of text. Exit codes: 0 ok, 2 usage, 3 bad input, 4 account or configuration, 5 service or network, 130 cancelled.",
     ].join("\n"),
-  gui: () => guiTableMarkdown(),
+  gui: () => guiTableMarkdown({ export: CLI_ACTION_NAMES.export, state: CLI_ACTION_NAMES.state }),
   workflows: () => workflowsMarkdown(CLI_ACTION_NAMES),
   errors: () => errorGuideMarkdown(),
 };

@@ -101,6 +101,15 @@ describe("say routes what the person said", () => {
     const run = await cli(["say"]);
     expect(run.code).toBe(2);
   });
+
+  it("rewrites the agent's GUI words to commands of this CLI, not MCP tool names", async () => {
+    await seedClip();
+    fake.enqueueSse({ steps: [{ event: adkText("All set! Click the Export button to download your video.") }] });
+    const run = await cli(["edit", "add a title"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Run the export (video-maker export) to download your video.");
+    expect(run.stdout + run.stderr).not.toMatch(/export_video|get_state/);
+  });
 });
 
 describe("jobs from the command line", () => {

@@ -192,6 +192,23 @@ describe("translateGui", () => {
     for (const a of result.actions) expect(a.action).toBe(GUI_RULES.find((r) => r.id === a.rule)!.action);
   });
 
+  it.each([
+    ["Click the Export button to download your video.", "Run the export (video-maker export) to download your video."],
+    ["Open the Media panel to see your clips.", "Check the current state (video-maker state) to see your clips."],
+    ["点击导出按钮即可下载。", "运行导出（video-maker export）即可下载。"],
+    ["I added three clips and a title.", "I added three clips and a title."],
+  ])("points the CLI at its commands: %s", (input, expected) => {
+    const names = { export: "video-maker export", state: "video-maker state" };
+    const result = translateGui(input, names);
+    expect(result.text).toBe(expected);
+    expect(result.text).not.toMatch(/export_video|get_state/);
+  });
+
+  it("leaves an agent's own mention of a tool name alone when nothing was rewritten", () => {
+    const text = "The export_video tool is not something I can run.";
+    expect(translateGui(text, { export: "video-maker export", state: "video-maker state" }).text).toBe(text);
+  });
+
   it("is stable when applied twice", () => {
     for (const { input } of cases) {
       const once = translateGui(input).text;
