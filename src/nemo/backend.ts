@@ -284,7 +284,8 @@ export class NemoBackend implements Backend {
       }
       const renderId = newRenderId();
       context.onProgress?.({ stage: "render", message: "render: starting", fraction: 0 });
-      await startRender(this.http, renderId, session.session_id, draft, context.signal);
+      // The id is ours, so the checkpoint is written before the render starts: a server killed
+      // right after starting it still leaves a render a restarted one can find and download.
       const checkpoint: ExportCheckpoint = {
         backend: "nemo",
         render_id: renderId,
@@ -293,13 +294,26 @@ export class NemoBackend implements Backend {
         started_at: new Date().toISOString(),
       };
       await context.onCheckpoint?.(checkpoint);
+      await startRender(this.http, renderId, session.session_id, draft, context.signal);
       return this.finishRender(checkpoint, context);
     });
   }
 
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
     await prepareOutputDir(join(checkpoint.output_path, ".."));
-    return this.finishRender(checkpoint, context);
+    try {
+      return await this.finishRender(checkpoint, context);
+    } catch (error) {
+      // The checkpoint is written just before the render starts, so the service may never have heard of it.
+      if (error instanceof VideoMakerError && error.httpStatus === 404 && !checkpoint.download_url) {
+        throw new VideoMakerError(
+          "render_failed",
+          "NemoVideo has no record of this render: the server stopped before the render started (or the service has since dropped it). Nothing was rendered; export again.",
+          { httpStatus: 404, cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   private async finishRender(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {

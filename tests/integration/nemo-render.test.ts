@@ -134,9 +134,10 @@ describe("export", () => {
       { outputDir: h.outDir, fileName: "resumed" },
       {
         signal: controller.signal,
-        onCheckpoint: async (checkpoint) => {
-          await writeFile(checkpointFile, JSON.stringify(checkpoint));
-          controller.abort(); // the process "dies" right after the render was started
+        onCheckpoint: (checkpoint) => writeFile(checkpointFile, JSON.stringify(checkpoint)),
+        // The process "dies" once the render is running (its first status answer).
+        onProgress: (event) => {
+          if (/^render \d+%/.test(event.message)) controller.abort();
         },
       },
     );
@@ -150,5 +151,28 @@ describe("export", () => {
     expect(result.render_id).toBe(checkpoint.render_id);
     expect(requestsTo(h.fake, "renderStart")).toBe(1);
     expect(await readFile(result.file)).toEqual(expectedRenderBytes(checkpoint.render_id, 200_000));
+  });
+
+  it("keeps the checkpoint from before the render starts; a render the service never got is reported, not waited on", async () => {
+    const backend = await withClip(h);
+    const controller = new AbortController();
+    let saved: ExportCheckpoint | undefined;
+    const interrupted = backend.exportVideo(
+      { outputDir: h.outDir, fileName: "never" },
+      {
+        signal: controller.signal,
+        onCheckpoint: (checkpoint) => {
+          saved = checkpoint;
+          controller.abort(); // the process "dies" between the checkpoint and the start request
+        },
+      },
+    );
+    await expect(interrupted).rejects.toMatchObject({ code: "cancelled" });
+    expect(requestsTo(h.fake, "renderStart")).toBe(0);
+
+    const resumed = h.backend().resumeExport(saved!);
+    await expect(resumed).rejects.toMatchObject({ code: "render_failed", message: expect.stringMatching(/no record of this render.*export again/) });
+    expect(requestsTo(h.fake, "renderStart")).toBe(0);
+    expect(await listOut(h)).toEqual([]);
   });
 });
