@@ -17,6 +17,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { startFakeNemo } from "../../tests/fake-nemo/server.ts";
 import { checkOutcomes, checkService, latencyByKind, makeDistinctMedia, peakRssOf, planCalls, runConcurrently, runSequentially } from "../../tests/load/calls.ts";
 import { endlessAgentScript, judgeMemory, runStreamClient } from "../../tests/load/stream.ts";
+import { startHttpServer } from "../../tests/e2e/http-server.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const SMOKE = Boolean(process.env.BENCH_SMOKE) && process.env.BENCH_SMOKE !== "0";
@@ -94,17 +95,8 @@ async function stdioRuns() {
 }
 
 async function httpRun() {
-  const child = spawn(process.execPath, [BIN, "mcp", "--http", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const { child, url } = await startHttpServer(env, BIN);
   try {
-    const url = await new Promise((resolve, reject) => {
-      let seen = "";
-      child.stderr.on("data", (chunk) => {
-        seen += String(chunk);
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(seen);
-        if (match) resolve(match[1]);
-      });
-      child.once("exit", () => reject(new Error(`server exited: ${seen}`)));
-    });
     const client = new Client({ name: "bench-load-http", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     fake.options.latencyMs = LATENCY_MS;

@@ -10,6 +10,7 @@ import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.j
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adkText, type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
+import { startHttpServer } from "./http-server.js";
 
 /** The built bin as MCP hosts run it: spawned over stdio by the SDK client, by the Inspector CLI, and over HTTP. */
 
@@ -145,17 +146,8 @@ describe("MCP Inspector CLI", () => {
 
 describe("Streamable HTTP", () => {
   it("serves on loopback, answers tools, and refuses a foreign Host header", async () => {
-    const child = spawn(process.execPath, [BIN, "mcp", "--http", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const { child, url } = await startHttpServer(env, BIN);
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        let seen = "";
-        child.stderr.on("data", (chunk) => {
-          seen += String(chunk);
-          const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(seen);
-          if (match) resolveUrl(match[1]!);
-        });
-        child.once("exit", () => reject(new Error(`server exited: ${seen}`)));
-      });
       const client = new Client({ name: "http-e2e", version: "1.0.0" });
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       const { tools } = await client.listTools();

@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
+import { startHttpServer } from "../e2e/http-server.js";
 import {
   checkOutcomes,
   checkService,
@@ -101,17 +102,8 @@ describe("50 concurrent tool calls through one MCP session", () => {
 
   it("over Streamable HTTP, sharing the state folder with the stdio server before it", async () => {
     const files = await makeDistinctMedia(root, UPLOADS, "http");
-    const child = spawn(process.execPath, [BIN, "mcp", "--http", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const { child, url } = await startHttpServer(env, BIN);
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        let seen = "";
-        child.stderr.on("data", (chunk) => {
-          seen += String(chunk);
-          const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(seen);
-          if (match) resolveUrl(match[1]!);
-        });
-        child.once("exit", () => reject(new Error(`server exited: ${seen}`)));
-      });
       const client = new Client({ name: "load-http", version: "1.0.0" });
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       const since = fake.requests.length;
