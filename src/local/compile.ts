@@ -136,8 +136,9 @@ function graphArguments(c: Compilation, filtergraph: string): string[] {
 
 function requireTransitions(features: FfmpegFeatures, planned: readonly PlannedSegment[]): void {
   if (features.transitions.size === 0) return; // an ffmpeg whose xfade help we could not read: let it try
+  // A plain fade is drawn without xfade (fade + overlay, checked like any other filter).
   const unknown = [...new Set(planned.flatMap((p) => (p.overlap > 0 && p.segment.tr ? [p.segment.tr.type] : [])))].filter(
-    (type) => !features.transitions.has(type),
+    (type) => type !== "fade" && !features.transitions.has(type),
   );
   if (unknown.length === 0) return;
   throw new VideoMakerError(

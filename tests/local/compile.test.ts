@@ -331,6 +331,15 @@ describe("compileRender (pure)", () => {
     expect(() => compileRender(draft, ALL, { ...OPTIONS, features })).toThrow(/does not know the transition zoomin/);
   });
 
+  it("does not ask xfade for a plain fade, which is drawn without it", () => {
+    const available = new Set(["libx264", "aac", "scale", "fps", "tpad", "crop", "fade", "overlay", "afade", "amix", "amix-normalize", "concat", "apad", "atrim"]);
+    const features: FfmpegFeatures = { path: "ffmpeg", version: "5.1", available, transitions: new Set(["dissolve"]) };
+    const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type: "fade", d: 500 } })] });
+    const graph = compileRender(draft, ALL, { ...OPTIONS, features }).args.join(" ");
+    expect(graph).toMatch(/fade=t=in:st=0:d=0\.5\d*:alpha=1/);
+    expect(graph).not.toContain("xfade");
+  });
+
   it("moves a very long graph into a script file", () => {
     const draft = draftOf({
       video: Array.from({ length: 150 }, (_, i) => clip(`clip-${i + 1}`, "phone", 500)),
