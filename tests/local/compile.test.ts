@@ -332,8 +332,12 @@ describe("compileRender (pure)", () => {
   });
 
   it("does not ask xfade for a plain fade, which is drawn without it", () => {
-    const available = new Set(["libx264", "aac", "scale", "fps", "tpad", "crop", "fade", "overlay", "afade", "amix", "amix-normalize", "concat", "apad", "atrim"]);
-    const features: FfmpegFeatures = { path: "ffmpeg", version: "5.1", available, transitions: new Set(["dissolve"]) };
+    const features: FfmpegFeatures = {
+      path: "ffmpeg",
+      version: "5.1",
+      available: new Set(["libx264", "aac", "scale", "fps", "tpad", "crop", "fade", "overlay", "afade", "amix", "amix-normalize", "concat", "apad", "atrim"]),
+      transitions: new Set(["dissolve"]),
+    };
     const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type: "fade", d: 500 } })] });
     const graph = compileRender(draft, ALL, { ...OPTIONS, features }).args.join(" ");
     expect(graph).toMatch(/fade=t=in:st=0:d=0\.5\d*:alpha=1/);
