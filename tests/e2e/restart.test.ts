@@ -268,6 +268,9 @@ describe("kill -9 during an export (cloud backend)", () => {
     const first = await startServer(sp);
     const jobId = await startExport(first, "promo");
     const checkpoint = await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
+    // The checkpoint is written before the start request, so wait until the service holds the render:
+    // this case is about a kill mid-render (a kill before the start is covered in nemo-render.test.ts).
+    await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
     await kill9(first);
     expect(fake.renders.get(checkpoint.render_id)?.status).not.toBe("completed");
     expect((await checkHome(sp.home)).checked).toBeGreaterThanOrEqual(3);
@@ -321,7 +324,8 @@ describe("kill -9 during an export (cloud backend)", () => {
     const sp = await space();
     const first = await startServer(sp);
     const jobId = await startExport(first, "race");
-    await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
+    const checkpoint = await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
+    await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
     await kill9(first);
 
     // The restarted MCP server and two CLIs asked about the job race to resume it.
