@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { chmod, link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { z } from "zod";
 import { VideoMakerError } from "./errors.js";
 
@@ -34,6 +34,7 @@ export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promi
 
 export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
   await ensurePrivateDir(dirname(path));
+  await sweepLeftovers(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const handle = await open(temp, "w", 0o600);
   try {
@@ -47,6 +48,50 @@ export async function writeJsonFileAtomic(path: string, value: unknown): Promise
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+}
+
+/** `<file>.<pid>.<8 hex>.tmp` from writeJsonFileAtomic, `.stale` from breakStaleLock. */
+const LEFTOVER_NAME = /\.(\d+)\.[0-9a-f]{8}\.(?:tmp|stale)$/;
+/** A write lasts milliseconds; this much older and its writer is gone even if its pid was reused. */
+const LEFTOVER_MIN_AGE_MS = 60_000;
+const sweptDirs = new Set<string>();
+
+/**
+ * Removes the temp files of writers killed between writing and renaming (kill -9, power loss),
+ * once per folder per process: only files whose pid is gone and that are old enough that no
+ * live writer (say in another pid namespace sharing the folder) can still be renaming them.
+ */
+async function sweepLeftovers(dir: string): Promise<void> {
+  if (sweptDirs.has(dir)) return;
+  sweptDirs.add(dir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(
+    names.map(async (name) => {
+      const match = LEFTOVER_NAME.exec(name);
+      if (!match || !processIsGone(Number(match[1]))) return;
+      const path = join(dir, name);
+      try {
+        if (Date.now() - (await stat(path)).mtimeMs > LEFTOVER_MIN_AGE_MS) await rm(path, { force: true });
+      } catch {
+        // Gone already (another process swept it).
+      }
+    }),
+  );
+}
+
+function processIsGone(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 
@@ -105,12 +150,7 @@ async function staleLockContent(lockPath: string): Promise<string | undefined> {
     if (age > LOCK_STALE_MS) return content;
     const pid = Number(content.trim().split(" ")[0]);
     if (!Number.isInteger(pid) || pid <= 0) return age > LOCK_UNWRITTEN_MS ? content : undefined;
-    try {
-      process.kill(pid, 0);
-      return undefined;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === "ESRCH" ? content : undefined;
-    }
+    return processIsGone(pid) ? content : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
-import { mkdtemp, mkdir, readFile, readdir, stat, writeFile, chmod } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, mkdir, readFile, readdir, stat, writeFile, chmod, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -116,6 +117,29 @@ describe("state store", () => {
       ),
     );
     expect(JSON.parse(await readFile(file, "utf8")).n).toBe(25);
+  });
+
+  it("sweeps the temp files of killed writers, and only those, on its first write to a folder", async () => {
+    const root = await mkdtemp(join(tmpdir(), "vm-sweep-"));
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const aWhileAgo = new Date(Date.now() - 5 * 60_000);
+    // [name, old enough to be a killed writer's, swept]
+    const files: [string, boolean, boolean][] = [
+      [`job.json.${deadPid}.0badc0de.tmp`, true, true],
+      [`job.json.lock.${deadPid}.0123abcd.stale`, true, true],
+      [`other.json.${deadPid}.89abcdef.tmp`, true, true],
+      [`fresh.json.${deadPid}.deadbeef.tmp`, false, false], // its writer may live in another pid namespace
+      [`live.json.${process.pid}.feedface.tmp`, true, false], // its writer is alive
+      ["notes.tmp", true, false], // not a name the store writes
+      [`job.json.${deadPid}.NOTHEX!!.tmp`, true, false],
+    ];
+    for (const [name, old] of files) {
+      await writeFile(join(root, name), "{");
+      if (old) await utimes(join(root, name), aWhileAgo, aWhileAgo);
+    }
+    await writeJsonFileAtomic(join(root, "job.json"), { n: 1 });
+    const kept = files.filter(([, , swept]) => !swept).map(([name]) => name);
+    expect((await readdir(root)).sort()).toEqual([...kept, "job.json"].sort());
   });
 
   it("breaks a lock left by a dead process", async () => {
