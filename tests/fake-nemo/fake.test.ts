@@ -355,7 +355,7 @@ describe("render", () => {
     expect((await call("/api/render/proxy/lambda/nope", { token })).status).toBe(404);
   });
 
-  it("envelope and URL variants, failure, broken URL, truncated download, plan block", async () => {
+  it("envelope and URL variants, failure, broken URL, truncated download, ranges, plan block", async () => {
     const token = await newToken();
     const sessionId = await newSession(token);
     fake.options.render = { ...fake.options.render, envelope: "success", wrapped: false, urlShape: "output.url", pollsToComplete: 1 };
@@ -376,6 +376,26 @@ describe("render", () => {
     const cut = await fetch(`${fake.url}/files/r2.mp4`);
     expect(cut.headers.get("content-length")).toBe(String(256 * 1024));
     await expect(cut.arrayBuffer()).rejects.toThrow();
+
+    // A number cuts only that many downloads; ranges are served, guarded by If-Range on the ETag.
+    fake.options.render.truncateDownload = 1;
+    const size = 256 * 1024;
+    const etag = `"r2-${size}"`;
+    const cutOnce = await fetch(`${fake.url}/files/r2.mp4`);
+    expect(cutOnce.headers.get("etag")).toBe(etag);
+    await expect(cutOnce.arrayBuffer()).rejects.toThrow();
+    const rest = await fetch(`${fake.url}/files/r2.mp4`, { headers: { range: "bytes=1000-", "if-range": etag } });
+    expect(rest.status).toBe(206);
+    expect(rest.headers.get("content-range")).toBe(`bytes 1000-${size - 1}/${size}`);
+    expect(Buffer.from(await rest.arrayBuffer()).equals(expectedRenderBytes("r2", size).subarray(1000))).toBe(true);
+    const changed = await fetch(`${fake.url}/files/r2.mp4`, { headers: { range: "bytes=1000-", "if-range": '"r2-1"' } });
+    expect(changed.status).toBe(200);
+    expect(Number(changed.headers.get("content-length"))).toBe(size);
+    await changed.arrayBuffer();
+    fake.options.render.ignoreRange = true;
+    const ignored = await fetch(`${fake.url}/files/r2.mp4`, { headers: { range: "bytes=1000-" } });
+    expect([ignored.status, ignored.headers.get("accept-ranges")]).toEqual([200, null]);
+    await ignored.arrayBuffer();
 
     fake.options.planBlocksExport = true;
     const blocked = await startRender(token, sessionId, "r4");

@@ -273,6 +273,8 @@ class FakeNemoServer implements FakeNemo {
   private readonly failures = new Map<RouteKey, Failure[]>();
   /** Bumped by reset(): work begun before it must not touch the fresh state. */
   private generation = 0;
+  /** Downloads cut so far, for `render.truncateDownload: <number>`. */
+  private downloadsCut = 0;
   private readonly sseQueue: SseScript[] = [];
   private readonly issuedByIp = new Map<string, number[]>();
   private readonly sockets = new Set<Socket>();
@@ -347,6 +349,7 @@ class FakeNemoServer implements FakeNemo {
     this.sessions.clear();
     this.uploads.length = 0;
     this.renders.clear();
+    this.downloadsCut = 0;
     this.failures.clear();
     this.sseQueue.length = 0;
     this.issuedByIp.clear();
@@ -1017,9 +1020,13 @@ class FakeNemoServer implements FakeNemo {
     let start = 0;
     let end = size; // exclusive
     let status = 200;
-    const headers: Record<string, string> = { "content-type": "video/mp4", "accept-ranges": "bytes" };
+    const etag = `"${id}-${size}"`;
+    const headers: Record<string, string> = { "content-type": "video/mp4", etag };
+    if (!this.options.render.ignoreRange) headers["accept-ranges"] = "bytes";
     if (viaProxy) headers["content-disposition"] = `attachment; filename="${id.replace(/["\\\r\n]/g, "_")}.mp4"`;
-    const range = header(req, "range");
+    // If-Range (RFC 9110 13.1.5): the range only if the file is still the one the client started on.
+    const ifRange = header(req, "if-range");
+    const range = this.options.render.ignoreRange || (ifRange !== undefined && ifRange !== etag) ? undefined : header(req, "range");
     if (range) {
       const m = /^bytes=(\d*)-(\d*)$/.exec(range);
       let ok = false;
@@ -1044,7 +1051,7 @@ class FakeNemoServer implements FakeNemo {
       res.end();
       return;
     }
-    const stopAt = this.options.render.truncateDownload ? start + Math.floor((end - start) / 2) : end;
+    const stopAt = this.cutsThisDownload() ? start + Math.floor((end - start) / 2) : end;
     let pos = start;
     while (pos < stopAt) {
       // Read on every chunk: a test may slow a download down (or let it go) while it runs.
@@ -1069,6 +1076,14 @@ class FakeNemoServer implements FakeNemo {
       return;
     }
     res.end();
+  }
+
+  private cutsThisDownload(): boolean {
+    const cut = this.options.render.truncateDownload;
+    if (cut === true) return true;
+    if (typeof cut !== "number" || this.downloadsCut >= cut) return false;
+    this.downloadsCut++;
+    return true;
   }
 }
 

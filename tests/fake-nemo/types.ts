@@ -65,8 +65,13 @@ export interface RenderOptions {
   stuck?: boolean;
   /** The URL in the completed status answers 404 (the client must use the proxy download). */
   outputUrlBroken?: boolean;
-  /** Downloads announce the full Content-Length but the socket is destroyed half-way. */
-  truncateDownload?: boolean;
+  /**
+   * Downloads announce their full Content-Length but the socket is destroyed half-way through
+   * what was promised: `true` every download, a number only that many (then whole answers).
+   */
+  truncateDownload?: boolean | number;
+  /** Downloads answer a `Range` request with the whole file and HTTP 200 (a server without range support). */
+  ignoreRange?: boolean;
   /** Downloads trickle at about this many bytes per second (a slow CDN); unset = full speed. */
   trickleBytesPerSecond?: number;
   /** Downloads write `chunkBytes` every `intervalMs` (a slow link, or a stalled one). */
@@ -148,7 +153,7 @@ export interface FakeRender {
   progress: number;
   /** Extra: the failure text once failed. */
   error?: string;
-  /** Extra: the file size, fixed when the render completes. */
+  /** Extra: the file size, fixed when the render completes (a test may change it: the ETag follows). */
   fileBytes?: number;
   /** Extra: the body's `output` object. */
   output?: unknown;

@@ -31,7 +31,7 @@ describe("faults through the tools", () => {
     ["a truncated download", async () => {
       await seedClip();
       h.fake.options.render.truncateDownload = true;
-    }, "export_video", { file_name: "cut" }, /could not be downloaded.*32000 bytes of 64000/],
+    }, "export_video", { file_name: "cut" }, /could not be downloaded.*broke after 60000 bytes of 64000, even after resuming 3 times/],
     ["a failed render", async () => {
       await seedClip();
       h.fake.options.render.fail = "Lambda timed out";

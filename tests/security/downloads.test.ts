@@ -10,7 +10,7 @@ import { Agent, type Dispatcher } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VideoMakerError } from "../../src/core/errors.js";
 import { NemoHttp, type TokenSource } from "../../src/nemo/http.js";
-import { allowedDownloadUrl, downloadRender } from "../../src/nemo/render.js";
+import { allowedDownloadUrl, downloadRender } from "../../src/nemo/download.js";
 
 /**
  * Downloads go over https only (plain http on loopback only), every redirect hop is checked
