@@ -68,7 +68,7 @@ function help(commands: Command[]): string {
     line("-v, --version", "print the version"),
     "",
     "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad input, 4 account or configuration, 5 service or network, 130 cancelled.",
-    "Environment: NEMO_TOKEN, NEMO_API_BASE, VIDEO_MAKER_HOME, VIDEO_MAKER_BACKEND, VIDEO_MAKER_OUTPUT_DIR, VIDEO_MAKER_SKILL (see README.md).",
+    "Environment: NEMO_TOKEN, NEMO_API_BASE, VIDEO_MAKER_HOME, VIDEO_MAKER_BACKEND, VIDEO_MAKER_OUTPUT_DIR, VIDEO_MAKER_SKILL, VIDEO_MAKER_DEBUG=1 to trace on stderr (see README.md).",
   ].join("\n");
 }
 

@@ -28,6 +28,8 @@ export interface Config {
   userToken?: string;
   ffmpegPath: string;
   ffprobePath: string;
+  /** VIDEO_MAKER_DEBUG: trace requests and ffmpeg runs on stderr. */
+  debug: boolean;
 }
 
 export const DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai";
@@ -65,7 +67,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ...(userToken ? { userToken } : {}),
     ffmpegPath: env.FFMPEG_PATH?.trim() || "ffmpeg",
     ffprobePath: env.FFPROBE_PATH?.trim() || "ffprobe",
+    debug: parseSwitch(env.VIDEO_MAKER_DEBUG, "VIDEO_MAKER_DEBUG"),
   };
+}
+
+const SWITCH_VALUES: Record<string, boolean> = { "1": true, true: true, yes: true, on: true, "0": false, false: false, no: false, off: false };
+
+function parseSwitch(raw: string | undefined, name: string): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return false;
+  const parsed = SWITCH_VALUES[value];
+  if (parsed === undefined) throw new VideoMakerError("config", `${name} must be 1 or 0 (or true/false, yes/no, on/off), not "${raw!.trim()}".`);
+  return parsed;
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);

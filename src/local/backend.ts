@@ -28,6 +28,7 @@ import { type Draft, isDraftExportable } from "../core/draft.js";
 import { VideoMakerError, isVideoMakerError } from "../core/errors.js";
 import { inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
+import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { compileRender } from "./compile.js";
@@ -65,12 +66,15 @@ export class LocalBackend implements Backend {
   readonly name = "local" as const;
   readonly workspace: LocalWorkspace;
   private readonly running = new Set<AbortController>();
+  /** Given to every ffmpeg run: VIDEO_MAKER_DEBUG shows its command line and how it ended. */
+  private readonly traced: { trace?: Trace };
 
   constructor(
     private readonly config: Config,
     private readonly options: LocalBackendOptions = {},
   ) {
     this.workspace = new LocalWorkspace(config.home);
+    this.traced = config.debug ? { trace: stderrTrace() } : {};
   }
 
   /** Stops any ffmpeg still running for this backend. */
@@ -156,7 +160,7 @@ export class LocalBackend implements Backend {
         const key = JSON.stringify([source.id, source.path, fromMs, toMs, options]);
         let found = silences.get(key);
         if (!found) {
-          found = this.track(context.signal, (signal) => detectSilence(this.config.ffmpegPath, source, fromMs, toMs, { ...options, signal }));
+          found = this.track(context.signal, (signal) => detectSilence(this.config.ffmpegPath, source, fromMs, toMs, { ...options, signal, ...this.traced }));
           silences.set(key, found);
         }
         return found;
@@ -251,7 +255,7 @@ export class LocalBackend implements Backend {
     const features = await probeFfmpeg(this.config.ffmpegPath);
     const fonts = await this.fontsFor(draft);
     return this.track(context.signal, (signal) =>
-      previewFrame({ ffmpegPath: this.config.ffmpegPath, draft, media, atSeconds, features, ...fonts, signal }),
+      previewFrame({ ffmpegPath: this.config.ffmpegPath, draft, media, atSeconds, features, ...fonts, signal, ...this.traced }),
     );
   }
 
@@ -301,6 +305,7 @@ export class LocalBackend implements Backend {
       await this.track(context.signal, (signal) =>
         runFfmpeg(this.config.ffmpegPath, compiled.args, {
           signal,
+          ...this.traced,
           durationMs: compiled.durationMs,
           ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
           onProgress: (fraction) => {

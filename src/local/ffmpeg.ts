@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import type { Trace } from "../core/debug.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
 
 /**
@@ -212,6 +213,8 @@ export interface RunOptions {
   stallTimeoutMs?: number;
   /** Give up after this long in any case (for runs without progress, like a preview). */
   timeoutMs?: number;
+  /** VIDEO_MAKER_DEBUG: the command line, and how the run ended. */
+  trace?: Trace;
 }
 
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
@@ -227,6 +230,8 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       reject(new VideoMakerError("cancelled", `The ${activity} was cancelled.`));
       return;
     }
+    options.trace?.(`${activity}: ${commandLine(path, args)}`);
+    const started = Date.now();
     const child = spawnGuarded(path, args);
     const tail: string[] = [];
     let stderrRest = "";
@@ -308,6 +313,7 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
       if (deadline) clearTimeout(deadline);
       if (stderrRest) options.onStderrLine?.(stderrRest);
       pushTail(stderrRest);
+      options.trace?.(`${activity}: ffmpeg ended (${code !== null ? `exit code ${code}` : `signal ${signal ?? "unknown"}`}) after ${Date.now() - started} ms`);
       const unstartable = code === GUARD_SPAWN_FAILED ? tail.find((line) => line.startsWith(GUARD_MARK)) : undefined;
       if (unstartable) {
         reject(/ENOENT|EACCES/.test(unstartable) ? ffmpegMissingError(path) : new VideoMakerError("config", `ffmpeg could not be started (${unstartable.slice(GUARD_MARK.length)}).`));
@@ -397,4 +403,9 @@ function secondsText(ms: number): string {
 export function parseOutTime(line: string): number | undefined {
   const match = /^out_time_(?:us|ms)=(\d+)\s*$/.exec(line.trim());
   return match ? Number(match[1]) / 1000 : undefined;
+}
+
+/** The command as a person could paste it into a POSIX shell (single-quoted where needed). For traces only: nothing runs it. */
+export function commandLine(path: string, args: readonly string[]): string {
+  return [path, ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(" ");
 }

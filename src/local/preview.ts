@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Trace } from "../core/debug.js";
 import type { Draft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import { compileRender } from "./compile.js";
@@ -27,6 +28,7 @@ export interface PreviewRequest {
   fontFile?: string;
   cjkFontFile?: string;
   signal?: AbortSignal;
+  trace?: Trace;
 }
 
 export interface PreviewFrame {
@@ -66,6 +68,7 @@ export async function previewFrame(request: PreviewRequest): Promise<PreviewFram
       activity: "preview",
       timeoutMs: PREVIEW_TIMEOUT_MS,
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.trace ? { trace: request.trace } : {}),
     });
     const png = await readFile(outputPath);
     return { png, ...size, at_seconds: Math.round(compiled.shownAtMs ?? 0) / 1000 };

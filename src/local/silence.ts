@@ -1,3 +1,4 @@
+import type { Trace } from "../core/debug.js";
 import type { MediaFacts } from "./media.js";
 import type { SilenceRange } from "./ops-common.js";
 import { runFfmpeg } from "./ffmpeg.js";
@@ -11,6 +12,7 @@ export interface SilenceOptions {
   noiseDb: number;
   minSilenceMs: number;
   signal?: AbortSignal;
+  trace?: Trace;
 }
 
 export async function detectSilence(
@@ -33,6 +35,7 @@ export async function detectSilence(
   await runFfmpeg(ffmpegPath, args, {
     activity: `search for pauses in "${media.name}"`,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.trace ? { trace: options.trace } : {}),
     onStderrLine: (line) => {
       if (line.includes("silence_")) lines.push(line);
     },

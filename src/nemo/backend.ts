@@ -19,6 +19,7 @@ import type {
   UploadResult,
   UploadedMedia,
 } from "../core/backend.js";
+import { stderrTrace } from "../core/debug.js";
 import { diffDrafts } from "../core/diff.js";
 import { type Draft, DraftSchema, emptyDraft, isDraftExportable, looseNumber, parseDraft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
@@ -87,6 +88,7 @@ export class NemoBackend implements Backend {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      ...(config.debug ? { trace: stderrTrace() } : {}),
     });
     this.tokens = new TokenManager(this.http, config.home, config.userToken);
     this.http.tokens = this.tokens;

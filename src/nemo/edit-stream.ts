@@ -100,6 +100,11 @@ export async function runAgentStream(
       ending = stopReason ?? "dropped";
     }
     const summary = reader.finish();
+    http.trace?.(
+      `/run_sse ended (${ending}): ${summary.events} events, ${summary.heartbeats} heartbeats, ` +
+        `tools ${summary.toolCalls.join(", ") || "none"}, reply ${reader.reply().length} characters` +
+        `${summary.errorMessage !== undefined ? ", with an error" : ""}`,
+    );
     return { reply: reader.reply(), summary, ending };
   } finally {
     clearTimeout(totalTimer);

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { Config } from "../config.js";
+import { type Trace, traceableUrl } from "../core/debug.js";
 import { VideoMakerError, isAbortError, redactSecrets } from "../core/errors.js";
 import { attributionHeaders } from "./attribution.js";
 import { readEnvelope, parseRetryAfter } from "./envelope.js";
@@ -99,6 +100,8 @@ export interface NemoHttpOptions {
   dispatcher?: Dispatcher;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   userAgent?: string;
+  /** VIDEO_MAKER_DEBUG: one line per request and per retry decision. */
+  trace?: Trace;
 }
 
 export class NemoHttp {
@@ -110,6 +113,7 @@ export class NemoHttp {
   private readonly ownsDispatcher: boolean;
   private readonly baseHeaders: Record<string, string>;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly trace: Trace | undefined;
   tokens: TokenSource | undefined;
 
   constructor(options: NemoHttpOptions) {
@@ -120,6 +124,7 @@ export class NemoHttp {
     this.dispatcherInstance = options.dispatcher;
     this.tokens = options.tokens;
     this.sleep = options.sleep ?? sleep;
+    this.trace = options.trace;
     this.baseHeaders = {
       ...attributionHeaders(options.config),
       "user-agent": options.userAgent ?? `video-maker/${options.config.skillVersion}`,
@@ -161,7 +166,9 @@ export class NemoHttp {
         deadline.clear();
         const mapped = deadline.expired ? tooSlow() : networkError(error, req.signal);
         if (req.idempotent && mapped.code === "network" && transientAttempt < this.retry.transientDelaysMs.length) {
-          await this.sleep(this.retry.transientDelaysMs[transientAttempt++]!, req.signal);
+          const delayMs = this.retry.transientDelaysMs[transientAttempt++]!;
+          this.trace?.(`${req.method} ${req.path.split("?")[0]}: network error, retrying in ${delayMs} ms`);
+          await this.sleep(delayMs, req.signal);
           continue;
         }
         throw mapped;
@@ -184,7 +191,9 @@ export class NemoHttp {
       if (envelope.ok) return replayResponse(response, text);
 
       const failure = envelope.failure;
+      this.trace?.(`${req.method} ${req.path.split("?")[0]}: the service answered code ${failure.code} (HTTP ${failure.httpStatus})`);
       if (auth && isAuthFailure(failure.code, failure.httpStatus) && !renewed) {
+        this.trace?.("renewing the token and sending again");
         renewed = true;
         await this.requireTokens().renew(auth.token, req.signal);
         continue;
@@ -193,6 +202,7 @@ export class NemoHttp {
       // A wait longer than we may take is told to the person at once rather than sat out and retried early.
       if (failure.httpStatus === 429 && req.retryRateLimit !== false && !rateLimited && waitMs <= this.retry.rateLimitMaxWaitMs) {
         rateLimited = true;
+        this.trace?.(`rate limited: waiting ${waitMs} ms, then sending once more`);
         await this.sleep(waitMs, req.signal);
         continue;
       }
@@ -201,7 +211,9 @@ export class NemoHttp {
         failure.httpStatus >= 500 &&
         transientAttempt < this.retry.transientDelaysMs.length
       ) {
-        await this.sleep(this.retry.transientDelaysMs[transientAttempt++]!, req.signal);
+        const delayMs = this.retry.transientDelaysMs[transientAttempt++]!;
+        this.trace?.(`retrying a read in ${delayMs} ms`);
+        await this.sleep(delayMs, req.signal);
         continue;
       }
       throw serviceError(failure);
@@ -221,7 +233,23 @@ export class NemoHttp {
     this.undici ??= import("undici");
     const undici = await this.undici;
     this.dispatcherInstance ??= new undici.Agent({ keepAliveTimeout: 10_000, connections: 16 });
-    return undici.request(url, { ...options, dispatcher: this.dispatcherInstance });
+    if (!this.trace) return undici.request(url, { ...options, dispatcher: this.dispatcherInstance });
+    const what = `${options.method ?? "GET"} ${traceableUrl(url, this.apiBase.origin)}`;
+    const started = Date.now();
+    try {
+      const response = await undici.request(url, { ...options, dispatcher: this.dispatcherInstance });
+      const type = response.headers["content-type"];
+      const length = response.headers["content-length"];
+      this.trace(
+        `${what} → HTTP ${response.statusCode} in ${Date.now() - started} ms` +
+          `${type ? `, ${String(type).split(";")[0]}` : ""}${length !== undefined ? `, ${String(length)} bytes` : ""}`,
+      );
+      return response;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      this.trace(`${what} → no answer after ${Date.now() - started} ms${typeof code === "string" ? ` (${code})` : ""}`);
+      throw error;
+    }
   }
 
   private requireTokens(): TokenSource {

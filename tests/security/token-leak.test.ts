@@ -12,8 +12,8 @@ import { BIN, cliEnv, runCli, type Run, walk } from "./harness.js";
 /**
  * No token in any output, log, error, MCP message, URL or state file but the one token store.
  * A broad scenario runs with sentinel secrets (the fake's anonymous tokens, a NEMO_TOKEN of a
- * shape no pattern knows, the claim tokens), every byte anything printed, sent or wrote is
- * kept, and at the end all of it is searched for every secret.
+ * shape no pattern knows, the claim tokens) and the debug trace on, every byte anything
+ * printed, sent or wrote is kept, and at the end all of it is searched for every secret.
  */
 
 /** A person's own token, deliberately unlike `nmv_usr_…`: only exact-value redaction can hide it. */
@@ -41,8 +41,9 @@ function keepRun(prefix: string, run: Run): Run {
   return run;
 }
 
+/** With the debug trace on: everything a person could be asked to paste into a bug report is searched too. */
 function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return cliEnv(fake.url, root, home, extra);
+  return cliEnv(fake.url, root, home, { VIDEO_MAKER_DEBUG: "1", ...extra });
 }
 
 beforeAll(async () => {
@@ -235,6 +236,11 @@ describe("no token anywhere", () => {
         }
       }
       expect(leaks).toEqual([]);
+      // The trace really ran, in the CLI and the MCP server, through renewals and service errors.
+      const traced = captured.filter(({ text }) => /^video-maker debug: /m.test(text)).map(({ where }) => where);
+      expect(traced.some((where) => where.startsWith("anon ") && where.endsWith("stderr"))).toBe(true);
+      expect(traced).toContain("mcp-user stderr");
+      expect(captured.some(({ text }) => /^video-maker debug: renewing the token/m.test(text))).toBe(true);
       // Nor a stack trace: people get messages, not frames.
       const stacks = captured.filter(({ text }) => /^\s+at .+:\d+:\d+\)?$/m.test(text)).map((c) => c.where);
       expect(stacks).toEqual([]);

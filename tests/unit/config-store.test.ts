@@ -66,6 +66,24 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ VIDEO_MAKER_PLATFORM: "vscode" }, "/")).toThrow(/VIDEO_MAKER_PLATFORM/);
     expect(() => loadConfig({ NEMO_API_BASE: "ftp://x" }, "/")).toThrow(/NEMO_API_BASE/);
     expect(() => loadConfig({ NEMO_API_BASE: "not a url" }, "/")).toThrow(/not a valid URL/);
+    expect(() => loadConfig({ VIDEO_MAKER_DEBUG: "verbose" }, "/")).toThrow(/VIDEO_MAKER_DEBUG must be 1 or 0 .* not "verbose"/);
+  });
+
+  it("reads VIDEO_MAKER_DEBUG as a switch", () => {
+    const table: Array<[string | undefined, boolean]> = [
+      [undefined, false],
+      ["", false],
+      ["  ", false],
+      ["1", true],
+      ["true", true],
+      [" YES ", true],
+      ["on", true],
+      ["0", false],
+      ["false", false],
+      ["no", false],
+      ["Off", false],
+    ];
+    for (const [raw, debug] of table) expect([raw, loadConfig(raw === undefined ? {} : { VIDEO_MAKER_DEBUG: raw }, "/").debug]).toEqual([raw, debug]);
   });
 
   it("allows plain http only on loopback", () => {
