@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { PassThrough, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -45,8 +45,11 @@ export async function downloadRender(
   const reasons: string[] = url && !given ? ["the link the service gave is not https"] : [];
   for (const attempt of attempts) {
     const temp = temporaryPathFor(desiredPath, renderId);
+    // A killed process's bytes of this same render (the temp name carries the render id, and a
+    // render's file never changes): only the rest is asked for.
+    const held = await stat(temp).then((info) => info.size, () => 0);
     try {
-      const bytes = await fetchResuming(http, attempt.url, attempt.auth, temp, options);
+      const bytes = await fetchResuming(http, attempt.url, attempt.auth, temp, options, held > 0 ? { bytes: held, validator: undefined } : undefined);
       const path = await publishFile(temp, desiredPath);
       return { path, bytes };
     } catch (error) {
@@ -113,8 +116,15 @@ class BrokenBody extends Error {
 }
 
 /** Fetches `start` into `temp`, asking for the rest after each mid-body break that made progress. */
-async function fetchResuming(http: NemoHttp, start: URL, auth: boolean, temp: string, options: DownloadOptions): Promise<number> {
-  let resume: ResumePoint | undefined;
+async function fetchResuming(
+  http: NemoHttp,
+  start: URL,
+  auth: boolean,
+  temp: string,
+  options: DownloadOptions,
+  held: ResumePoint | undefined,
+): Promise<number> {
+  let resume = held;
   for (let resumes = 0; ; resumes++) {
     try {
       return await fetchToFile(http, start, auth, temp, options, resume);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/core/backend.js";
 import { VideoMakerError } from "../../src/core/errors.js";
+import { temporaryPathFor } from "../../src/core/output.js";
 import { downloadRender } from "../../src/nemo/download.js";
 import { NemoHttp } from "../../src/nemo/http.js";
 import { expectedRenderBytes } from "../fake-nemo/server.js";
@@ -140,10 +141,14 @@ function wholeAnswer(body: Buffer, headers: Record<string, string> = {}, from = 
   };
 }
 
-/** Downloads from the scripted CDN only (the proxy route on the same server answers 404) into a fresh folder. */
-async function fetchFromCdn(): Promise<{ bytes: Buffer } | { error: VideoMakerError }> {
+/**
+ * Downloads from the scripted CDN (the proxy route, on the same server, takes the next answer
+ * too) into a fresh folder, where a killed process may have left `held` bytes of the render.
+ */
+async function fetchFromCdn(held?: Buffer): Promise<{ bytes: Buffer } | { error: VideoMakerError }> {
   const http = new NemoHttp({ config: { apiBase: new URL(cdnUrl), skill: "video-maker", skillVersion: "0.0.0", platform: "unknown" } });
   out = await mkdtemp(join(dir, "out-"));
+  if (held) await writeFile(temporaryPathFor(join(out, "video.mp4"), "render_x"), held);
   try {
     const { path } = await downloadRender(http, "render_x", cdnUrl, join(out, "video.mp4"));
     return { bytes: await readFile(path) };
@@ -199,6 +204,32 @@ describe("resuming a broken download (each answer a CDN can give)", () => {
   it("restarts from the first byte when a server that offered ranges answers 200 to one", async () => {
     script = [cutAnswer(VERSION_A, 20_000, ranged), wholeAnswer(VERSION_A, ranged)];
     expect(await fetchFromCdn()).toEqual({ bytes: VERSION_A });
+  });
+
+  it("continues the part a killed process left, asking only for the rest", async () => {
+    script = [wholeAnswer(VERSION_A, ranged, 25_000)];
+    expect(await fetchFromCdn(VERSION_A.subarray(0, 25_000))).toEqual({ bytes: VERSION_A });
+    expect(seen).toEqual([{ range: "bytes=25000-", ifRange: undefined }]);
+    expect(await readdir(out)).toEqual(["video.mp4"]);
+  });
+
+  it("publishes a whole part a killed process left before publishing it (416 naming its size)", async () => {
+    const unsatisfiable: Answer = (_req, res) => {
+      res.writeHead(416, { "content-range": `bytes */${VERSION_A.length}` });
+      res.end();
+    };
+    script = [unsatisfiable];
+    expect(await fetchFromCdn(VERSION_A)).toEqual({ bytes: VERSION_A });
+  });
+
+  it("drops a left part the server cannot continue (416 naming another size) and gets the whole file", async () => {
+    const unsatisfiable: Answer = (_req, res) => {
+      res.writeHead(416, { "content-range": `bytes */${VERSION_B.length}` });
+      res.end();
+    };
+    script = [unsatisfiable, wholeAnswer(VERSION_B, ranged)];
+    expect(await fetchFromCdn(VERSION_A)).toEqual({ bytes: VERSION_B });
+    expect(seen.map((request) => request.range)).toEqual(["bytes=60000-", undefined]);
   });
 
   it("stops resuming when a try brings nothing new", async () => {
