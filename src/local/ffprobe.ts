@@ -33,6 +33,13 @@ const StreamSchema = z.looseObject({
   side_data_list: z.array(z.looseObject({ rotation: numeric })).optional().catch(undefined),
 });
 
+/** The first decoded picture: its side data carries a photo's EXIF orientation (the stream's does not). */
+const FirstFrameSchema = z.looseObject({
+  side_data_list: z.array(z.looseObject({ rotation: numeric })).optional().catch(undefined),
+});
+const FramesSchema = z.looseObject({ frames: z.array(FirstFrameSchema).default([]) });
+export type FirstFrame = z.infer<typeof FirstFrameSchema>;
+
 const ProbeSchema = z.looseObject({
   streams: z.array(StreamSchema).default([]),
   format: z
@@ -54,11 +61,26 @@ export async function probeMedia(ffprobePath: string, path: string, signal?: Abo
   }
   const parsed = ProbeSchema.safeParse(raw);
   if (!parsed.success) throw unreadable(path, "ffprobe's answer had an unexpected shape");
-  return factsFromProbe(parsed.data, path);
+  const facts = factsFromProbe(parsed.data, path);
+  if (facts.kind !== "image" || facts.rotation !== 0) return facts;
+  // A phone photo is stored sideways with an EXIF orientation that ffmpeg applies when decoding:
+  // the size the host is told must be the one it will see.
+  return factsFromProbe(parsed.data, path, await probeFirstFrame(ffprobePath, path, signal));
 }
 
-/** Pure: ffprobe's parsed JSON → facts. Exported for tests. */
-export function factsFromProbe(probe: ProbeOutput, path: string): ProbeFacts {
+async function probeFirstFrame(ffprobePath: string, path: string, signal?: AbortSignal): Promise<FirstFrame | undefined> {
+  const args = ["-v", "error", "-print_format", "json", "-select_streams", "v:0", "-show_frames", "-read_intervals", "%+#1", "-show_entries", "frame=side_data_list"];
+  try {
+    const parsed = FramesSchema.safeParse(JSON.parse(await runFfprobe(ffprobePath, path, signal, args)));
+    return parsed.success ? parsed.data.frames[0] : undefined;
+  } catch (error) {
+    if (error instanceof VideoMakerError && error.code === "cancelled") throw error;
+    return undefined; // The stream facts stand; the decode check that follows names a damaged picture.
+  }
+}
+
+/** Pure: ffprobe's parsed JSON (and, for a picture, its first frame) → facts. Exported for tests. */
+export function factsFromProbe(probe: ProbeOutput, path: string, firstFrame?: FirstFrame): ProbeFacts {
   const videoStreams = probe.streams.filter((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
   const audio = probe.streams.find((s) => s.codec_type === "audio");
   const video = videoStreams[0];
@@ -66,7 +88,7 @@ export function factsFromProbe(probe: ProbeOutput, path: string): ProbeFacts {
 
   const formatName = probe.format?.format_name ?? "";
   const durationS = probe.format?.duration ?? video?.duration ?? audio?.duration;
-  const rotation = video ? rotationOf(video) : 0;
+  const rotation = video ? rotationOf(video) || (firstFrame ? rotationOf(firstFrame) : 0) : 0;
   const turned = rotation === 90 || rotation === 270;
   const width = video?.width && video.width > 0 ? Math.round(video.width) : undefined;
   const height = video?.height && video.height > 0 ? Math.round(video.height) : undefined;
@@ -108,7 +130,7 @@ function isStillImage(video: z.infer<typeof StreamSchema>, formatName: string, d
 }
 
 /** The clockwise turn a player applies: from the display matrix (ffmpeg 5+) or the old `rotate` tag. */
-function rotationOf(video: z.infer<typeof StreamSchema>): number {
+function rotationOf(video: Pick<z.infer<typeof StreamSchema>, "side_data_list" | "tags">): number {
   const fromMatrix = video.side_data_list?.find((entry) => entry.rotation !== undefined)?.rotation;
   const fromTag = Number(video.tags?.["rotate"]);
   const degrees = fromMatrix !== undefined ? fromMatrix : Number.isFinite(fromTag) ? fromTag : 0;
@@ -155,8 +177,10 @@ function unreadable(path: string, why: string): VideoMakerError {
   );
 }
 
-function runFfprobe(ffprobePath: string, path: string, signal?: AbortSignal): Promise<string> {
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", ...literalInputArgs(path), "--", path];
+const STREAM_FACTS = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"];
+
+function runFfprobe(ffprobePath: string, path: string, signal?: AbortSignal, what: readonly string[] = STREAM_FACTS): Promise<string> {
+  const args = [...what, ...literalInputArgs(path), "--", path];
   return new Promise((resolve, reject) => {
     execFile(
       ffprobePath,

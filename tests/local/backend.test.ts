@@ -233,6 +233,19 @@ describe("rendering", () => {
     await expect(backend.previewFrame(-1)).rejects.toThrow(/at_seconds/);
   }, 60_000);
 
+  it("shows a phone's sideways-stored portrait photo upright, and says it is portrait", async () => {
+    const { backend } = await freshBackend();
+    const added = await backend.upload({ paths: [set.sidewaysPhoto] });
+    expect(added.uploaded).toEqual([{ name: "sideways.jpg", type: "image", width: 200, height: 400 }]);
+    await backend.applyEdits([{ op: "add_image", media: "sideways.jpg", duration: 2, fit: "contain" }]);
+    const frame = await grayOfPng((await backend.previewFrame(1)).png, await tempDir());
+    // Upright and contained in 640x360: a 180x360 picture in the middle, its white band on top, black beside it.
+    expect(regionStats(frame, 640, { x: 0, y: 0, w: 220, h: 360 }).max).toBeLessThan(30);
+    expect(regionStats(frame, 640, { x: 420, y: 0, w: 220, h: 360 }).max).toBeLessThan(30);
+    expect(regionStats(frame, 640, { x: 250, y: 10, w: 140, h: 70 }).min).toBeGreaterThan(200);
+    expect(regionStats(frame, 640, { x: 250, y: 120, w: 140, h: 220 }).max).toBeLessThan(160);
+  }, 60_000);
+
   it("names a moved source, and a changed one, at render time; upload again fixes it", async () => {
     const { backend, out } = await freshBackend();
     const moving = await copyOf(set.clip, "moving.mp4");

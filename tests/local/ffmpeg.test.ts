@@ -152,11 +152,13 @@ describe("ffprobe facts", () => {
     });
     expect(await probeMedia("ffprobe", set.portrait)).toMatchObject({ kind: "video", width: 180, height: 320, rotation: 90, has_audio: false });
     expect(await probeMedia("ffprobe", set.photo)).toEqual({ kind: "image", width: 400, height: 300, rotation: 0, has_audio: false, has_video: true });
+    // Stored 400x200 with EXIF orientation 6: the size as shown, which is what ffmpeg decodes.
+    expect(await probeMedia("ffprobe", set.sidewaysPhoto)).toEqual({ kind: "image", width: 200, height: 400, rotation: 270, has_audio: false, has_video: true });
     expect(await probeMedia("ffprobe", set.music)).toMatchObject({ kind: "audio", duration_ms: 3000, has_video: false });
     expect((await probeMedia("ffprobe", set.oneFrame)).duration_ms).toBeLessThan(100);
   });
 
-  it("takes the display matrix over the old tag, and ignores cover art", () => {
+  it("takes the display matrix over the old tag, a photo's first frame for its EXIF turn, and ignores cover art", () => {
     const facts = factsFromProbe(
       {
         streams: [
@@ -168,6 +170,10 @@ describe("ffprobe facts", () => {
       "/x/phone.mov",
     );
     expect(facts).toEqual({ kind: "video", duration_ms: 12_500, width: 1080, height: 1920, rotation: 270, fps: 29.97, has_audio: true, has_video: true });
+    const photo = { streams: [{ codec_type: "video", codec_name: "mjpeg", width: 4032, height: 3024 }], format: { format_name: "image2" } };
+    expect(factsFromProbe(photo, "/x/IMG_0001.jpg", { side_data_list: [{ rotation: -90 }] })).toMatchObject({ kind: "image", width: 3024, height: 4032 });
+    expect(factsFromProbe(photo, "/x/IMG_0002.jpg", { side_data_list: [{ rotation: 180 }] })).toMatchObject({ width: 4032, height: 3024, rotation: 180 });
+    expect(factsFromProbe(photo, "/x/IMG_0003.jpg", {})).toMatchObject({ width: 4032, height: 3024, rotation: 0 });
     const song = factsFromProbe(
       { streams: [{ codec_type: "audio" }, { codec_type: "video", codec_name: "mjpeg", disposition: { attached_pic: 1 } }], format: { format_name: "mp3", duration: 200 } },
       "/x/song.mp3",

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -34,6 +34,8 @@ export interface MediaSet {
   oneFrame: string;
   /** testsrc 400x300 as PNG. */
   photo: string;
+  /** A phone's portrait photo: a 400x200 JPEG (white band on its left edge) with EXIF orientation 6, shown 200x400 (band on top). */
+  sidewaysPhoto: string;
   /** 220 Hz, 3 s. */
   music: string;
   /** 3.5 s: tone, 1.5 s of silence from 1 s, tone again. */
@@ -66,6 +68,7 @@ export async function makeMediaSet(dir?: string): Promise<MediaSet> {
     ]),
     ffmpeg(["-f", "lavfi", "-i", "testsrc=size=320x180:rate=30", "-frames:v", "1", ...x264, at("one-frame.mp4")]),
     ffmpeg(["-f", "lavfi", "-i", "testsrc=size=400x300", "-frames:v", "1", at("photo.png")]),
+    ffmpeg(["-f", "lavfi", "-i", "color=gray:size=400x200,drawbox=x=0:y=0:w=100:h=200:color=white:t=fill", "-frames:v", "1", at("stored-landscape.jpg")]),
     ffmpeg(["-f", "lavfi", "-i", "sine=frequency=220:duration=3", "-c:a", "aac", at("music.m4a")]),
     ffmpeg([
       "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30:duration=3.5",
@@ -73,6 +76,7 @@ export async function makeMediaSet(dir?: string): Promise<MediaSet> {
       ...x264, "-c:a", "aac", "-shortest", at("speech.mp4"),
     ]),
   ]);
+  await writeFile(at("sideways.jpg"), withExifOrientation(await readFile(at("stored-landscape.jpg")), 6));
   // ffmpeg 5.1 turns a `rotate` tag into a display matrix when it remuxes.
   await ffmpeg(["-i", landscape, "-c", "copy", "-metadata:s:v:0", "rotate=90", at("portrait.mp4")]);
   const garbage = Buffer.alloc(4096, 0x5a);
@@ -90,11 +94,31 @@ export async function makeMediaSet(dir?: string): Promise<MediaSet> {
     vfr: at("vfr.mkv"),
     oneFrame: at("one-frame.mp4"),
     photo: at("photo.png"),
+    sidewaysPhoto: at("sideways.jpg"),
     music: at("music.m4a"),
     speech: at("speech.mp4"),
     corrupt: at("corrupt.mp4"),
     damagedPng: at("damaged.png"),
   };
+}
+
+/** A JPEG with an APP1 Exif segment holding only IFD0's Orientation tag, as a phone camera writes it. */
+export function withExifOrientation(jpeg: Buffer, orientation: number): Buffer {
+  if (jpeg.readUInt16BE(0) !== 0xffd8) throw new Error("not a JPEG");
+  const tiff = Buffer.alloc(26);
+  tiff.write("II*\0", 0, "latin1"); // little-endian TIFF header
+  tiff.writeUInt32LE(8, 4); // IFD0 right after it
+  tiff.writeUInt16LE(1, 8); // one entry:
+  tiff.writeUInt16LE(0x0112, 10); // Orientation
+  tiff.writeUInt16LE(3, 12); // SHORT
+  tiff.writeUInt32LE(1, 14); // count 1
+  tiff.writeUInt16LE(orientation, 18);
+  tiff.writeUInt32LE(0, 22); // no next IFD
+  const payload = Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
+  const marker = Buffer.alloc(4);
+  marker.writeUInt16BE(0xffe1, 0);
+  marker.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), marker, payload, jpeg.subarray(2)]);
 }
 
 // --- looking at the output -------------------------------------------------------------------
