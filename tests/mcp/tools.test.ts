@@ -172,13 +172,15 @@ describe("jobs", () => {
     h.fake.enqueueSse(slowReply(5000));
     const controller = new AbortController();
     const pending = h.call("edit_video", { instruction: "generate" }, { signal: controller.signal }).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const jobs = h.created.context.jobs;
+    const editJob = async () => (await Promise.all((await listJobIds(h).catch(() => [])).map((id) => jobs.get(id)))).find(Boolean);
+    // Cancel once the job runs (the agent takes 5 s), then wait for the cancel to land: no fixed sleeps to lose a race with.
+    for (let i = 0; i < 250 && (await editJob())?.status !== "running"; i++) await sleep(20);
+    expect((await editJob())?.status).toBe("running");
     controller.abort();
     await pending;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const jobs = h.created.context.jobs;
-    const [record] = (await Promise.all((await listJobIds(h)).map((id) => jobs.get(id)))).filter(Boolean);
-    expect(record?.status).toBe("cancelled");
+    for (let i = 0; i < 250 && (await editJob())?.status === "running"; i++) await sleep(20);
+    expect((await editJob())?.status).toBe("cancelled");
   });
 
   it("refuses a second edit while one is running, naming the job", async () => {
