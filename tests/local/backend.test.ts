@@ -237,13 +237,22 @@ describe("rendering", () => {
     const { backend } = await freshBackend();
     const added = await backend.upload({ paths: [set.sidewaysPhoto] });
     expect(added.uploaded).toEqual([{ name: "sideways.jpg", type: "image", width: 200, height: 400 }]);
-    await backend.applyEdits([{ op: "add_image", media: "sideways.jpg", duration: 2, fit: "contain" }]);
-    const frame = await grayOfPng((await backend.previewFrame(1)).png, await tempDir());
+    await backend.applyEdits([
+      { op: "add_image", media: "sideways.jpg", duration: 2, fit: "contain" },
+      { op: "add_image", media: "sideways.jpg", duration: 2 },
+    ]);
+    const dir = await tempDir();
+    const contained = await grayOfPng((await backend.previewFrame(1)).png, dir);
     // Upright and contained in 640x360: a 180x360 picture in the middle, its white band on top, black beside it.
-    expect(regionStats(frame, 640, { x: 0, y: 0, w: 220, h: 360 }).max).toBeLessThan(30);
-    expect(regionStats(frame, 640, { x: 420, y: 0, w: 220, h: 360 }).max).toBeLessThan(30);
-    expect(regionStats(frame, 640, { x: 250, y: 10, w: 140, h: 70 }).min).toBeGreaterThan(200);
-    expect(regionStats(frame, 640, { x: 250, y: 120, w: 140, h: 220 }).max).toBeLessThan(160);
+    expect(regionStats(contained, 640, { x: 0, y: 0, w: 220, h: 360 }).max).toBeLessThan(30);
+    expect(regionStats(contained, 640, { x: 420, y: 0, w: 220, h: 360 }).max).toBeLessThan(30);
+    expect(regionStats(contained, 640, { x: 250, y: 10, w: 140, h: 70 }).min).toBeGreaterThan(200);
+    expect(regionStats(contained, 640, { x: 250, y: 120, w: 140, h: 220 }).max).toBeLessThan(160);
+    // No fit given: a portrait picture in a landscape frame gets the blurred background, whole
+    // (taken for landscape, it was cropped to its grey middle and the band was lost).
+    const auto = await grayOfPng((await backend.previewFrame(3)).png, dir);
+    expect(regionStats(auto, 640, { x: 250, y: 10, w: 140, h: 70 }).min).toBeGreaterThan(200);
+    expect(regionStats(auto, 640, { x: 0, y: 0, w: 200, h: 360 }).max).toBeGreaterThan(60);
   }, 60_000);
 
   it("names a moved source, and a changed one, at render time; upload again fixes it", async () => {
