@@ -41,7 +41,7 @@ Send a list of ops; they are applied in order, all or nothing (every problem is 
 |---|---|
 | add_clip | media, in (0), out (end), at (after the last clip; snaps to the nearest cut), fit (cover/contain/blur; auto), volume (1) |
 | add_image | media, duration (3), at, fit, ken_burns (none/zoom_in/zoom_out/pan_left/pan_right) |
-| add_text | text, at (0), duration (3), position (center; top, bottom, lower_third, top_left, top_right, bottom_left, bottom_right), size (large; small, medium, huge or px at 1080p), colour (white; name or #RRGGBB), box (false) |
+| add_text | text, at (0), duration (3), position (center; top, bottom, lower_third, top_left, top_right, bottom_left, bottom_right), size (large; small, medium, huge or px at 1080p), colour (white; name or #RRGGBB), box (false); emoji such as 🎉 or flags draw as empty boxes (❤ ★ ☀ are fine) |
 | add_audio | media, at (0), in (0), duration (to the end of the video), volume (1), fade_in (0), fade_out (0), loop (false), duck (false: lower it under the clips' sound) |
 | set_transition | after (clip id, or N for between clip N and N+1) or all: true; type (fade, dissolve, fadeblack, wipeleft, wiperight, slideleft, slideright, circleopen, circleclose, radial, pixelize, zoomin, … or none); duration (0.5) |
 | trim | segment, in / out (source seconds, clips and audio) or duration (any segment) |

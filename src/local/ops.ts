@@ -189,7 +189,22 @@ function addText(t: LocalTimeline, op: OpOf<"add_text">): string[] {
     box: op.box,
   };
   t.titles.push(segment);
-  return [];
+  return emojiNote(segment);
+}
+
+const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/gu;
+
+/**
+ * drawtext draws with one font, and none we locate (DejaVu, Liberation, Noto Sans, Arial…) has
+ * the emoji beyond U+1F000 (🎉, 🚀, flags): say so before a render shows boxes. Older symbols
+ * (❤, ★, ☀) are drawn as plain glyphs and pass.
+ */
+function emojiNote(segment: TextSegment): string[] {
+  const found = [...new Set((segment.tx.match(PICTOGRAPH) ?? []).filter((char) => char.codePointAt(0)! >= 0x1f000))];
+  if (found.length === 0) return [];
+  return [
+    `${segment.id}: ${found.slice(0, 5).join(" ")} will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove ${found.length === 1 ? "it" : "them"} with {"op":"set_text","segment":"${segment.id}","text":…} unless that is fine.`,
+  ];
 }
 
 function addAudio(t: LocalTimeline, op: OpOf<"add_audio">, media: readonly MediaFacts[]): string[] {
@@ -341,7 +356,7 @@ function setText(t: LocalTimeline, op: OpOf<"set_text">): string[] {
   if (op.size !== undefined) segment.sz = sizeOf(op.size);
   if (op.box !== undefined) segment.box = op.box;
   segment.c = colourOf(op, segment.c);
-  return [];
+  return op.text !== undefined ? emojiNote(segment) : [];
 }
 
 // --- subtitles ---------------------------------------------------------------------------------

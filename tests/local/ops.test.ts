@@ -56,6 +56,27 @@ describe("adding", () => {
     expect(notes).toContain("image-1 was placed at 4s, the cut nearest to 5s (clips play one after another).");
   });
 
+  it("warns that emoji in a title will show as boxes, and only for texts that hold one", async () => {
+    const table: Array<[string, string[]]> = [
+      ["Summer Sale", []],
+      ["Big sale 🎉🎉 now 🔥", ['text-1: 🎉 🔥 will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove them with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
+      ["Made in 🇫🇷", ['text-1: 🇫 🇷 will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove them with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
+      ["Party 🥳", ['text-1: 🥳 will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
+      // Symbols the font draws as plain glyphs (❤️ too: a monochrome heart), and CJK (a font of its own).
+      ["I ❤️ it: © 2026 Acme™ — 50% off, ★ 4.9 · 夏季特卖", []],
+    ];
+    for (const [text, expected] of table) {
+      const { notes } = await apply([{ op: "add_text", text }]);
+      expect([text, notes]).toEqual([text, expected]);
+    }
+    const { notes } = await apply([
+      { op: "add_text", text: "Launch 🚀" },
+      { op: "set_text", segment: "text-1", text: "Launch" },
+      { op: "set_text", segment: "text-1", position: "top" },
+    ]);
+    expect(notes).toEqual([expect.stringMatching(/^text-1: 🚀 will show as empty boxes/)]);
+  });
+
   it("adds photos with a duration and Ken Burns", async () => {
     const { timeline } = await apply([{ op: "add_image", media: "photo.jpg", duration: 4.5, ken_burns: "zoom_in", fit: "contain" }]);
     expect(timeline.video[0]).toMatchObject({ id: "image-1", d: 4500, kb: "zoom_in", fit: "contain", src: "media-3" });
