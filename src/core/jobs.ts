@@ -13,6 +13,7 @@ import type {
 } from "./backend.js";
 import { type ErrorCode, VideoMakerError, toVideoMakerError } from "./errors.js";
 import { checkInstruction } from "./instruction.js";
+import { isRunning, ownStartTicks } from "./processes.js";
 import { readJsonFile, withFileLock, writeJsonFileAtomic } from "./store.js";
 
 /**
@@ -47,6 +48,8 @@ export const JobRecordSchema = z.object({
   progress: ProgressSchema,
   /** The process running the job; another process leaves a live owner's job alone. */
   owner_pid: z.number().int().optional(),
+  /** The owner's start time (Linux clock ticks), so a later process that got its pid is not taken for it. */
+  owner_started: z.string().optional(),
   input: z.object({
     instruction: z.string().optional(),
     output_dir: z.string().optional(),
@@ -303,7 +306,7 @@ export class JobManager {
       progress: { message: kind === "edit" ? "sending the instruction" : "starting the render" },
       input,
     };
-    record.owner_pid = process.pid;
+    takeOwnership(record);
     void rm(this.cancelFile(record.id), { force: true }).catch(() => {});
     const controller = new AbortController();
     const job: LiveJob = {
@@ -362,7 +365,7 @@ export class JobManager {
       const record = await readJsonFile(this.file(id), JobRecordSchema);
       if (!record || record.status !== "running" || this.live.has(id)) return undefined;
       if (record.backend !== this.backend.name || ownerAlive(record)) return undefined;
-      record.owner_pid = process.pid;
+      takeOwnership(record);
       record.updated_at = new Date().toISOString();
       await writeJsonFileAtomic(this.file(id), record);
       return record;
@@ -461,16 +464,19 @@ export class JobManager {
   }
 }
 
+function takeOwnership(record: JobRecord): void {
+  record.owner_pid = process.pid;
+  const started = ownStartTicks();
+  if (started === undefined) delete record.owner_started;
+  else record.owner_started = started;
+}
+
 /** Whether the process that started a job is still running (then it owns the job). */
 export function ownerAlive(record: JobRecord): boolean {
   const pid = record.owner_pid;
+  // Our own pid on a job this process does not run: an earlier process with the same pid (a restarted container).
   if (!pid || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return isRunning(pid, record.owner_started);
 }
 
 function progressEventOf(record: JobRecord): ProgressEvent {

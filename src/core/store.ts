@@ -3,6 +3,7 @@ import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat } from "n
 import { dirname, join } from "node:path";
 import type { z } from "zod";
 import { VideoMakerError } from "./errors.js";
+import { isRunning } from "./processes.js";
 
 /**
  * Private state files: a 0700 folder, 0600 files, written atomically (temp file,
@@ -86,13 +87,7 @@ async function sweepLeftovers(dir: string): Promise<void> {
 }
 
 function processIsGone(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return Number.isInteger(pid) && pid > 0 && !isRunning(pid);
 }
 
 export async function removeFile(path: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -335,6 +335,33 @@ describe("kill -9 during an export (cloud backend)", () => {
     // No temporary file is left by the killed downloads or the last one.
     expect(await readdir(sp.out)).toEqual(["trickle.mp4"]);
     expect((await checkHome(sp.home)).leftovers).toEqual([]);
+  });
+
+  it("a dead server whose pid another process got: the restarted server still resumes its render", async () => {
+    fake.options.render.pollsToComplete = 3;
+    const sp = await space();
+    const first = await startServer(sp);
+    const jobId = await startExport(first, "reused");
+    const checkpoint = await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
+    await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
+    await kill9(first);
+    // The kernel gives the dead server's pid to an unrelated process; pids cannot be chosen, so
+    // the job file is pointed at a live stranger, keeping the killed server's start time.
+    const stranger = spawn("sleep", ["60"]);
+    await new Promise((done) => stranger.once("spawn", done));
+    try {
+      const path = join(sp.home, "jobs", `${jobId}.json`);
+      const record = JSON.parse(readFileSync(path, "utf8")) as { owner_pid: number; owner_started?: string };
+      expect(record.owner_started).toMatch(/^\d+$/);
+      record.owner_pid = stranger.pid!;
+      await writeFile(path, JSON.stringify(record));
+      const second = await startServer(sp);
+      const done = await call(second.client, "get_job", { job_id: jobId, wait_seconds: 20 });
+      expect(done).toMatchObject({ status: "completed", file: join(sp.out, "reused.mp4") });
+      await second.client.close();
+    } finally {
+      stranger.kill();
+    }
   });
 
   it("a dead server's render is taken over by exactly one of two processes starting at once", async () => {
