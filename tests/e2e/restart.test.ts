@@ -264,6 +264,20 @@ async function startExport(server: Server, fileName: string): Promise<string> {
   return started.job_id as string;
 }
 
+/**
+ * Starts an export and kills the server once the service holds the render (the checkpoint is
+ * written before the start request; a kill before it is covered in nemo-render.test.ts).
+ */
+async function exportKilledMidRender(sp: Space, fileName: string): Promise<{ jobId: string; renderId: string }> {
+  fake.options.render.pollsToComplete = 3;
+  const first = await startServer(sp);
+  const jobId = await startExport(first, fileName);
+  const checkpoint = await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
+  await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
+  await kill9(first);
+  return { jobId, renderId: checkpoint.render_id };
+}
+
 async function expectRenderedFile(path: string, renderId: string): Promise<void> {
   const bytes = await readFile(path);
   expect(bytes.length).toBe(FILE_BYTES);
@@ -274,24 +288,17 @@ async function expectRenderedFile(path: string, renderId: string): Promise<void>
 
 describe("kill -9 during an export (cloud backend)", () => {
   it("mid-render: the restarted server resumes polling the same render and downloads it", async () => {
-    fake.options.render.pollsToComplete = 3;
     const sp = await space();
     const watch = watchOutput(sp.out);
-    const first = await startServer(sp);
-    const jobId = await startExport(first, "promo");
-    const checkpoint = await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
-    // The checkpoint is written before the start request, so wait until the service holds the render:
-    // this case is about a kill mid-render (a kill before the start is covered in nemo-render.test.ts).
-    await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
-    await kill9(first);
-    expect(fake.renders.get(checkpoint.render_id)?.status).not.toBe("completed");
+    const { jobId, renderId } = await exportKilledMidRender(sp, "promo");
+    expect(fake.renders.get(renderId)?.status).not.toBe("completed");
     expect((await checkHome(sp.home)).checked).toBeGreaterThanOrEqual(3);
 
     const second = await startServer(sp);
     const done = await call(second.client, "get_job", { job_id: jobId, wait_seconds: 30 });
     expect(done).toMatchObject({ status: "completed", kind: "export", file: join(sp.out, "promo.mp4") });
     expect(done.text).toContain(join(sp.out, "promo.mp4"));
-    await expectRenderedFile(done.file, checkpoint.render_id);
+    await expectRenderedFile(done.file, renderId);
     expect(requestsTo("renderStart")).toBe(1);
     await second.client.close();
 
@@ -338,13 +345,8 @@ describe("kill -9 during an export (cloud backend)", () => {
   });
 
   it("a dead server whose pid another process got: the restarted server still resumes its render", async () => {
-    fake.options.render.pollsToComplete = 3;
     const sp = await space();
-    const first = await startServer(sp);
-    const jobId = await startExport(first, "reused");
-    const checkpoint = await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
-    await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
-    await kill9(first);
+    const { jobId } = await exportKilledMidRender(sp, "reused");
     // The kernel gives the dead server's pid to an unrelated process; pids cannot be chosen, so
     // the job file is pointed at a live stranger, keeping the killed server's start time.
     const stranger = spawn("sleep", ["60"]);
@@ -365,13 +367,8 @@ describe("kill -9 during an export (cloud backend)", () => {
   });
 
   it("a dead server's render is taken over by exactly one of two processes starting at once", async () => {
-    fake.options.render.pollsToComplete = 3;
     const sp = await space();
-    const first = await startServer(sp);
-    const jobId = await startExport(first, "race");
-    const checkpoint = await waitFor(() => readJob(sp, jobId)?.checkpoint, 10_000, "the render checkpoint");
-    await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
-    await kill9(first);
+    const { jobId } = await exportKilledMidRender(sp, "race");
 
     // The restarted MCP server and two CLIs asked about the job race to resume it.
     const [server, ...clis] = await Promise.all([startServer(sp), runCli(sp, ["job", jobId, "--wait"]), runCli(sp, ["job", jobId, "--wait"])]);
