@@ -57,6 +57,11 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     meaning: "The cloud render or the download broke; no partial file is left behind.",
     tell: "Export again; exporting costs no credits.",
   },
+  {
+    when: "a failure that keeps coming back, unexplained",
+    meaning: "Something between video-maker and the service is not as expected.",
+    tell: "Ask them to set VIDEO_MAKER_DEBUG=1 (in the MCP server's env, or before the command) and try once more: stderr then shows each request and its answer, never a token, to paste into a bug report.",
+  },
 ];
 
 export function errorGuideMarkdown(): string {

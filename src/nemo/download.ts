@@ -11,8 +11,8 @@ import { networkError } from "./http.js";
 
 /**
  * Streams a finished render to a temporary name and publishes it. A connection that breaks
- * mid-body is picked up where it stopped (`Range`, guarded by `If-Range`) rather than losing
- * the render: the alternative, exporting again, renders and charges again.
+ * mid-body is picked up where it stopped (`Range`, guarded by `If-Range`) rather than failing
+ * the export: exporting again renders the whole video again (30–90 s) and downloads it anew.
  */
 
 export interface DownloadOptions {
