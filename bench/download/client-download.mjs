@@ -8,17 +8,13 @@ import { request } from "undici";
 import { loadConfig } from "../../dist/config.js";
 import { downloadRender } from "../../dist/nemo/download.js";
 import { NemoHttp } from "../../dist/nemo/http.js";
+import { sampleRss } from "../transfer-shared.mjs";
 
 const [mode, apiBase, renderId, outputUrl, target] = process.argv.slice(2);
 const http = new NemoHttp({ config: loadConfig({ ...process.env, NEMO_API_BASE: apiBase }) });
 await http.raw(new URL("/", apiBase), { method: "HEAD" }).then((r) => r.body.dump()); // undici loaded, a connection open: only the download is timed
 
-global.gc?.();
-const baseline = process.memoryUsage().rss;
-let peak = baseline;
-const sampler = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 20);
+const memory = sampleRss();
 const started = process.hrtime.bigint();
 let result;
 if (mode === "undici") {
@@ -29,7 +25,6 @@ if (mode === "undici") {
   result = await downloadRender(http, renderId, outputUrl, target);
 }
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-clearInterval(sampler);
-peak = Math.max(peak, process.memoryUsage().rss);
+const { baselineRss, peakRss } = memory.stop();
 await http.close();
-console.log(JSON.stringify({ elapsedMs, bytes: result.bytes, path: result.path, baselineRss: baseline, peakRss: peak }));
+console.log(JSON.stringify({ elapsedMs, bytes: result.bytes, path: result.path, baselineRss, peakRss }));

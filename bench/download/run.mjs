@@ -2,42 +2,26 @@
 // undici request piped to a file, and with `curl -o`, from the same fake NemoVideo server in the
 // same run. Reports the client's RSS growth and its throughput against both references.
 //   npm run bench:download          (RUNS=3 SIZE_MB=500 by default)
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { fileURLToPath } from "node:url";
+import { machine, median, root, peakRssGrowthMb, startFakeService } from "../transfer-shared.mjs";
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const SIZE_MB = Number(process.env.SIZE_MB ?? 500);
 const RUNS = Number(process.env.RUNS ?? 3);
 const bytes = SIZE_MB * 1024 * 1024;
 const work = await mkdtemp(join(tmpdir(), "vm-bench-download-"));
 
 // The fake server in its own process; its renders complete on the first poll, SIZE_MB each.
-const options = JSON.stringify({ render: { fileBytes: bytes, pollsToComplete: 1 } });
-const server = spawn(join(root, "node_modules/.bin/tsx"), [join(root, "tests/fake-nemo/main.ts"), "--options", options], { stdio: ["ignore", "pipe", "inherit"] });
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on("data", (data) => {
-    const match = /FAKE_NEMO_URL=(\S+)/.exec(String(data));
-    if (match) resolve(match[1]);
-  });
-  server.on("exit", () => reject(new Error("fake server exited")));
-});
-
-const attribution = { "x-skill-source": "video-maker", "x-skill-version": "bench", "x-skill-platform": "unknown" };
-async function api(path, init = {}) {
-  const response = await fetch(`${url}${path}`, { ...init, headers: { ...attribution, "content-type": "application/json", ...init.headers } });
-  return (await response.json()).data;
-}
-const { token } = await api("/api/auth/anonymous-token", { method: "POST", headers: { "x-client-id": crypto.randomUUID() }, body: "{}" });
-const auth = { authorization: `Bearer ${token}` };
-const { session_id } = await api("/api/tasks/me/with-session/nemo_agent", { method: "POST", headers: auth, body: JSON.stringify({ task_name: "project", language: "en" }) });
+const service = await startFakeService({ render: { fileBytes: bytes, pollsToComplete: 1 } });
+const { url, token, sessionId, api } = service;
+const auth = { headers: service.headers };
 const renderId = `render_${Date.now()}`;
-await api("/api/render/proxy/lambda", { method: "POST", headers: auth, body: JSON.stringify({ id: renderId, sessionId: session_id, draft: { t: [] }, output: { format: "mp4" } }) });
-const { outputUrl } = await api(`/api/render/proxy/lambda/${renderId}`, { headers: auth });
+await api("/api/render/proxy/lambda", { method: "POST", ...auth, body: JSON.stringify({ id: renderId, sessionId, draft: { t: [] }, output: { format: "mp4" } }) });
+const { outputUrl } = await api(`/api/render/proxy/lambda/${renderId}`, auth);
 if (!outputUrl) throw new Error("the fake render did not complete");
 
 async function viaCurl() {
@@ -72,23 +56,20 @@ try {
     client.push(await viaNode("client"));
   }
 } finally {
-  server.kill("SIGTERM");
+  service.stop();
   await rm(work, { recursive: true, force: true });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mbps = (ms) => bytes / 1024 / 1024 / (ms / 1000);
 const curlMedian = median(curlMs);
 const clientMedian = median(client.map((c) => c.elapsedMs));
 const bareMedian = median(bare.map((c) => c.elapsedMs));
-const growth = (runs) => Math.max(...runs.map((c) => (c.peakRss - c.baselineRss) / 1024 / 1024));
-const rssGrowthMb = growth(client);
+const rssGrowthMb = peakRssGrowthMb(client);
 const ratio = mbps(clientMedian) / mbps(curlMedian);
 const ratioToBare = mbps(clientMedian) / mbps(bareMedian);
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
 const summary = {
   date: new Date().toISOString().slice(0, 10),
-  machine,
+  machine: machine(),
   file_mb: SIZE_MB,
   runs: RUNS,
   client_mb_s: Number(mbps(clientMedian).toFixed(1)),
@@ -97,7 +78,7 @@ const summary = {
   ratio_to_bare_undici: Number(ratioToBare.toFixed(2)),
   ratio_to_curl: Number(ratio.toFixed(2)),
   peak_rss_growth_mb: Number(rssGrowthMb.toFixed(1)),
-  bare_undici_peak_rss_growth_mb: Number(growth(bare).toFixed(1)),
+  bare_undici_peak_rss_growth_mb: Number(peakRssGrowthMb(bare).toFixed(1)),
   // No issue set download targets; these say "no worse than the bare Node path, and never the file in memory".
   targets: { ratio_to_bare_undici_at_least: 0.8, rss_growth_below_file_size: true },
   pass: ratioToBare >= 0.8 && rssGrowthMb < SIZE_MB,

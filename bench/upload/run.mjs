@@ -1,16 +1,15 @@
 // bench/upload: a 500 MB upload through video-maker's client vs `curl -F` to the same
 // fake NemoVideo server in the same run. Reports RSS growth and the throughput ratio.
 //   npm run bench:upload            (RUNS=3 SIZE_MB=500 by default)
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { open, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { fileURLToPath } from "node:url";
+import { machine, median, root, peakRssGrowthMb, startFakeService } from "../transfer-shared.mjs";
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const SIZE_MB = Number(process.env.SIZE_MB ?? 500);
 const RUNS = Number(process.env.RUNS ?? 3);
 const work = await mkdtemp(join(tmpdir(), "vm-bench-upload-"));
@@ -37,29 +36,14 @@ const file = join(work, "big.mp4");
 }
 const bytes = SIZE_MB * 1024 * 1024;
 
-// The fake server in its own process.
-const server = spawn(join(root, "node_modules/.bin/tsx"), [join(root, "tests/fake-nemo/main.ts")], { stdio: ["ignore", "pipe", "inherit"] });
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on("data", (data) => {
-    const match = /FAKE_NEMO_URL=(\S+)/.exec(String(data));
-    if (match) resolve(match[1]);
-  });
-  server.on("exit", () => reject(new Error("fake server exited")));
-});
-
-const attribution = { "x-skill-source": "video-maker", "x-skill-version": "bench", "x-skill-platform": "unknown" };
-async function api(path, init = {}) {
-  const response = await fetch(`${url}${path}`, { ...init, headers: { ...attribution, "content-type": "application/json", ...init.headers } });
-  return (await response.json()).data;
-}
-const { token } = await api("/api/auth/anonymous-token", { method: "POST", headers: { "x-client-id": crypto.randomUUID() }, body: "{}" });
-const auth = { authorization: `Bearer ${token}` };
-const { session_id } = await api("/api/tasks/me/with-session/nemo_agent", { method: "POST", headers: auth, body: JSON.stringify({ task_name: "project", language: "en" }) });
+// The fake server in its own process, a token and a session ready.
+const service = await startFakeService();
+const { url, token, sessionId } = service;
 
 async function viaCurl() {
   const args = ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-X", "POST"];
-  for (const [k, v] of Object.entries({ ...attribution, ...auth })) args.push("-H", `${k}: ${v}`);
-  args.push("-F", `files=@${file};type=video/mp4`, `${url}/api/upload-video/nemo_agent/me/${session_id}`);
+  for (const [k, v] of Object.entries(service.headers)) args.push("-H", `${k}: ${v}`);
+  args.push("-F", `files=@${file};type=video/mp4`, `${url}/api/upload-video/nemo_agent/me/${sessionId}`);
   const { stdout } = await run("curl", args);
   const [code, seconds] = stdout.trim().split(" ");
   if (code !== "200") throw new Error(`curl answered ${code}`);
@@ -84,20 +68,18 @@ try {
     client.push(await viaClient());
   }
 } finally {
-  server.kill("SIGTERM");
+  service.stop();
   await rm(work, { recursive: true, force: true });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mbps = (ms) => bytes / 1024 / 1024 / (ms / 1000);
 const curlMedian = median(curlMs);
 const clientMedian = median(client.map((c) => c.elapsedMs));
-const rssGrowthMb = Math.max(...client.map((c) => (c.peakRss - c.baselineRss) / 1024 / 1024));
+const rssGrowthMb = peakRssGrowthMb(client);
 const ratio = mbps(clientMedian) / mbps(curlMedian);
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
 const summary = {
   date: new Date().toISOString().slice(0, 10),
-  machine,
+  machine: machine(),
   file_mb: SIZE_MB,
   runs: RUNS,
   client_mb_s: Number(mbps(clientMedian).toFixed(1)),
