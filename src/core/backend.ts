@@ -138,17 +138,43 @@ export interface PreviewFrame {
   at_seconds: number;
 }
 
+/** What every backend serves: media, state, export, jobs' resume, sessions. */
 export interface Backend {
   readonly name: BackendName;
+  /** An agent that edits from the person's words and spends credits (the cloud). */
+  readonly agent?: AgentCapability;
+  /** An editor the host drives with structured operations, and that draws frames (local). */
+  readonly editor?: EditorCapability;
   upload(request: UploadRequest, context?: OperationContext): Promise<UploadResult>;
-  edit(instruction: string, context?: OperationContext): Promise<EditResult>;
   getState(context?: OperationContext): Promise<StateResult>;
-  getCredits(context?: OperationContext): Promise<Credits>;
   exportVideo(request: ExportRequest, context?: ExportContext): Promise<ExportResult>;
   resumeExport(checkpoint: ExportCheckpoint, context?: ExportContext): Promise<ExportResult>;
   newSession(language?: string, context?: OperationContext): Promise<SessionInfo>;
-  /** Local backend only: structured edit operations, validated all-or-nothing. */
-  applyEdits?(ops: unknown[], context?: OperationContext): Promise<ApplyEditsResult>;
-  /** Local backend only: a PNG of the timeline at a moment. */
-  previewFrame?(atSeconds: number, context?: OperationContext): Promise<PreviewFrame>;
+}
+
+export interface AgentCapability {
+  edit(instruction: string, context?: OperationContext): Promise<EditResult>;
+  credits(context?: OperationContext): Promise<Credits>;
+  /** A link that keeps the project (and the free credits) in an account. */
+  claimLink(context?: OperationContext): Promise<string>;
+}
+
+export interface EditorCapability {
+  /** Structured edit operations, validated all-or-nothing. */
+  applyEdits(ops: unknown[], context?: OperationContext): Promise<ApplyEditsResult>;
+  /** A PNG of the timeline at a moment. */
+  previewFrame(atSeconds: number, context?: OperationContext): Promise<PreviewFrame>;
+}
+
+/** The names a tool or a command lists in `requires`; registration offers it only when all are there. */
+export type Capability = "agent" | "editor";
+
+export const CAPABILITIES_BY_BACKEND: Record<BackendName, readonly Capability[]> = {
+  nemo: ["agent"],
+  local: ["editor"],
+};
+
+/** Whether a backend (or a backend name, before its code is loaded) serves every capability listed. */
+export function serves(backend: BackendName, requires: readonly Capability[] | undefined): boolean {
+  return (requires ?? []).every((capability) => CAPABILITIES_BY_BACKEND[backend].includes(capability));
 }
