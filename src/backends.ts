@@ -1,20 +1,20 @@
 import type { Config } from "./config.js";
-import type {
-  ApplyEditsResult,
-  Backend,
-  BackendName,
-  Credits,
-  EditResult,
-  ExportCheckpoint,
-  ExportContext,
-  ExportRequest,
-  ExportResult,
-  OperationContext,
-  PreviewFrame,
-  SessionInfo,
-  StateResult,
-  UploadRequest,
-  UploadResult,
+import {
+  type AgentCapability,
+  type Backend,
+  type BackendName,
+  CAPABILITIES_BY_BACKEND,
+  type Capability,
+  type EditorCapability,
+  type ExportCheckpoint,
+  type ExportContext,
+  type ExportRequest,
+  type ExportResult,
+  type OperationContext,
+  type SessionInfo,
+  type StateResult,
+  type UploadRequest,
+  type UploadResult,
 } from "./core/backend.js";
 import { VideoMakerError } from "./core/errors.js";
 import type { GuiNames } from "./core/gui.js";
@@ -34,11 +34,31 @@ export function createBackend(config: Config, options: { guiNames?: GuiNames } =
 
 class LazyBackend implements ClosableBackend {
   private instance: Promise<ClosableBackend> | undefined;
+  readonly agent?: AgentCapability;
+  readonly editor?: EditorCapability;
 
   constructor(
     readonly name: BackendName,
     private readonly load: () => Promise<ClosableBackend>,
-  ) {}
+  ) {
+    // What a backend can do is known from its name, so tools are listed before its code loads.
+    const capabilities = CAPABILITIES_BY_BACKEND[name];
+    if (capabilities.includes("agent")) {
+      const agent = async () => required((await this.real).agent, name, "agent");
+      this.agent = {
+        edit: async (instruction, context) => (await agent()).edit(instruction, context),
+        getCredits: async (context) => (await agent()).getCredits(context),
+        claimLink: async (context) => (await agent()).claimLink(context),
+      };
+    }
+    if (capabilities.includes("editor")) {
+      const editor = async () => required((await this.real).editor, name, "editor");
+      this.editor = {
+        applyEdits: async (ops, context) => (await editor()).applyEdits(ops, context),
+        previewFrame: async (atSeconds, context) => (await editor()).previewFrame(atSeconds, context),
+      };
+    }
+  }
 
   private get real(): Promise<ClosableBackend> {
     this.instance ??= this.load();
@@ -48,14 +68,8 @@ class LazyBackend implements ClosableBackend {
   async upload(request: UploadRequest, context?: OperationContext): Promise<UploadResult> {
     return (await this.real).upload(request, context);
   }
-  async edit(instruction: string, context?: OperationContext): Promise<EditResult> {
-    return (await this.real).edit(instruction, context);
-  }
   async getState(context?: OperationContext): Promise<StateResult> {
     return (await this.real).getState(context);
-  }
-  async getCredits(context?: OperationContext): Promise<Credits> {
-    return (await this.real).getCredits(context);
   }
   async exportVideo(request: ExportRequest, context?: ExportContext): Promise<ExportResult> {
     return (await this.real).exportVideo(request, context);
@@ -66,17 +80,13 @@ class LazyBackend implements ClosableBackend {
   async newSession(language?: string, context?: OperationContext): Promise<SessionInfo> {
     return (await this.real).newSession(language, context);
   }
-  async applyEdits(ops: unknown[], context?: OperationContext): Promise<ApplyEditsResult> {
-    const real = await this.real;
-    if (!real.applyEdits) throw new VideoMakerError("invalid_input", "apply_edits works with the local backend (VIDEO_MAKER_BACKEND=local).");
-    return real.applyEdits(ops, context);
-  }
-  async previewFrame(atSeconds: number, context?: OperationContext): Promise<PreviewFrame> {
-    const real = await this.real;
-    if (!real.previewFrame) throw new VideoMakerError("invalid_input", "preview_frame works with the local backend (VIDEO_MAKER_BACKEND=local).");
-    return real.previewFrame(atSeconds, context);
-  }
   async close(): Promise<void> {
     if (this.instance) await (await this.instance).close();
   }
+}
+
+/** CAPABILITIES_BY_BACKEND and the backend's own declaration disagreeing is a bug, said plainly. */
+function required<T>(capability: T | undefined, backend: BackendName, name: Capability): T {
+  if (!capability) throw new VideoMakerError("config", `The ${backend} backend does not declare the ${name} capability it is listed with.`);
+  return capability;
 }

@@ -2,10 +2,11 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type CommandContext, type Command, EXIT } from "./cli/context.js";
+import { type AnyCommand, type CommandContext, EXIT, contextFor } from "./cli/context.js";
 import { type Io, processIo } from "./cli/io.js";
 import { loadConfig } from "./config.js";
-import { type VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
+import { type BackendName, CAPABILITIES_BY_BACKEND, serves as servesBackend } from "./core/backend.js";
+import { VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
 import { PACKAGE_VERSION } from "./package-info.js";
 
 /**
@@ -14,42 +15,40 @@ import { PACKAGE_VERSION } from "./package-info.js";
  * Each face loads only what it needs: an MCP host waits on startup before its first call.
  */
 
-async function loadCommands(): Promise<Command[]> {
-  const modules = await Promise.all([
-    import("./cli/commands/upload.js"),
-    import("./cli/commands/edit.js"),
-    import("./cli/commands/state.js"),
-    import("./cli/commands/credits.js"),
-    import("./cli/commands/export.js"),
-    import("./cli/commands/job.js"),
-    import("./cli/commands/cancel.js"),
-    import("./cli/commands/new.js"),
-    import("./cli/commands/say.js"),
-    import("./cli/commands/claim.js"),
-    import("./cli/commands/doctor.js"),
-    import("./cli/commands/demo.js"),
-    import("./cli/commands/apply.js"),
-    import("./cli/commands/preview.js"),
-  ]);
-  return [
-    modules[0].uploadCommand,
-    modules[1].editCommand,
-    modules[2].stateCommand,
-    modules[3].creditsCommand,
-    modules[4].exportCommand,
-    modules[5].jobCommand,
-    modules[6].cancelCommand,
-    modules[7].newCommand,
-    modules[8].sayCommand,
-    modules[9].claimCommand,
-    modules[10].doctorCommand,
-    modules[11].demoCommand,
-    modules[12].applyCommand,
-    modules[13].previewCommand,
-  ];
+/** Every command, in the order help lists them; each module is loaded only when a command runs. */
+const COMMAND_LOADERS: ReadonlyArray<() => Promise<AnyCommand>> = [
+  async () => (await import("./cli/commands/upload.js")).uploadCommand,
+  async () => (await import("./cli/commands/edit.js")).editCommand,
+  async () => (await import("./cli/commands/state.js")).stateCommand,
+  async () => (await import("./cli/commands/credits.js")).creditsCommand,
+  async () => (await import("./cli/commands/export.js")).exportCommand,
+  async () => (await import("./cli/commands/job.js")).jobCommand,
+  async () => (await import("./cli/commands/cancel.js")).cancelCommand,
+  async () => (await import("./cli/commands/new.js")).newCommand,
+  async () => (await import("./cli/commands/say.js")).sayCommand,
+  async () => (await import("./cli/commands/claim.js")).claimCommand,
+  async () => (await import("./cli/commands/doctor.js")).doctorCommand,
+  async () => (await import("./cli/commands/demo.js")).demoCommand,
+  async () => (await import("./cli/commands/apply.js")).applyCommand,
+  async () => (await import("./cli/commands/preview.js")).previewCommand,
+];
+
+/** The commands the configured backend serves: the others are not listed, so nothing offers them. */
+async function loadCommands(backend: BackendName): Promise<AnyCommand[]> {
+  const all = await Promise.all(COMMAND_LOADERS.map((load) => load()));
+  return all.filter((command) => servesBackend(backend, command.requires));
 }
 
-function help(commands: Command[]): string {
+/** The backend help is written for; a broken setting is reported when a command runs, not here. */
+function configuredBackend(): BackendName {
+  try {
+    return loadConfig().backend;
+  } catch {
+    return process.env["VIDEO_MAKER_BACKEND"]?.trim().toLowerCase() === "local" ? "local" : "nemo";
+  }
+}
+
+function help(commands: AnyCommand[]): string {
   const width = Math.max(...commands.map((c) => c.usage.length), "mcp [--http PORT]".length) + 2;
   const line = (usage: string, summary: string) => `  ${usage.padEnd(width)}${summary}`;
   return [
@@ -70,6 +69,18 @@ function help(commands: Command[]): string {
     "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad input, 4 account or configuration, 5 service or network, 130 cancelled.",
     "Environment: NEMO_TOKEN, NEMO_API_BASE, VIDEO_MAKER_HOME, VIDEO_MAKER_BACKEND, VIDEO_MAKER_OUTPUT_DIR, VIDEO_MAKER_SKILL, VIDEO_MAKER_DEBUG=1 to trace on stderr (see README.md).",
   ].join("\n");
+}
+
+/** A command of the other backend is named as such, so the person knows what to switch. */
+async function unknownCommand(name: string, backend: BackendName): Promise<string> {
+  const all = await Promise.all(COMMAND_LOADERS.map((load) => load()));
+  const elsewhere = all.find((command) => command.name === name);
+  if (!elsewhere) return `Unknown command "${name}".`;
+  const other = (Object.keys(CAPABILITIES_BY_BACKEND) as BackendName[]).find((b) => b !== backend && servesBackend(b, elsewhere.requires));
+  const label = (b: BackendName) => (b === "local" ? "the local backend" : "the NemoVideo backend");
+  return other
+    ? `"${name}" works with ${label(other)} (VIDEO_MAKER_BACKEND=${other}); this setup uses ${label(backend)}.`
+    : `"${name}" is not available here.`;
 }
 
 export function exitCodeFor(error: VideoMakerError): number {
@@ -116,19 +127,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
   if (!name || name === "mcp") {
     if (values.help) {
-      io.out(help(await loadCommands()));
+      io.out(help(await loadCommands(configuredBackend())));
       return EXIT.ok;
     }
     return serveMcp(values.http, io);
   }
-  const commands = await loadCommands();
+  const backendName = configuredBackend();
+  const commands = await loadCommands(backendName);
   if (values.help || name === "help") {
     io.out(help(commands));
     return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.err(`Unknown command "${name}". Run "video-maker --help" for the list.`);
+    io.err(`${await unknownCommand(name, backendName)} Run "video-maker --help" for the list.`);
     return EXIT.usage;
   }
   if ((name === "job" || name === "cancel") && !args[0]) {
@@ -164,7 +176,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       },
       signal: controller.signal,
     };
-    return await command.run(context);
+    const served = contextFor(command, context);
+    if (!served) throw new VideoMakerError("config", `The ${backendName} backend did not load what "${name}" needs.`);
+    return await command.run(served);
   } catch (error) {
     const failure = toVideoMakerError(error);
     if (values.json) {

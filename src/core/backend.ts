@@ -154,7 +154,7 @@ export interface Backend {
 
 export interface AgentCapability {
   edit(instruction: string, context?: OperationContext): Promise<EditResult>;
-  credits(context?: OperationContext): Promise<Credits>;
+  getCredits(context?: OperationContext): Promise<Credits>;
   /** A link that keeps the project (and the free credits) in an account. */
   claimLink(context?: OperationContext): Promise<string>;
 }
@@ -173,6 +173,9 @@ export const CAPABILITIES_BY_BACKEND: Record<BackendName, readonly Capability[]>
   nemo: ["agent"],
   local: ["editor"],
 };
+
+/** A backend known to serve the capabilities R (what a tool or command that requires them receives). */
+export type BackendWith<R extends Capability> = Backend & { readonly [K in R]-?: NonNullable<Backend[K]> };
 
 /** Whether a backend (or a backend name, before its code is loaded) serves every capability listed. */
 export function serves(backend: BackendName, requires: readonly Capability[] | undefined): boolean {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type {
+  AgentCapability,
   Backend,
   BackendName,
   EditResult,
@@ -112,12 +113,12 @@ export class JobManager {
     this.dir = join(home, "jobs");
   }
 
-  startEdit(instruction: string): JobRecord {
+  startEdit(instruction: string, agent: AgentCapability): JobRecord {
     this.refuseWhileEditing();
     // A mistake in the words is answered at once and leaves no job behind.
     const text = checkInstruction(instruction);
     return this.start("edit", { instruction: text }, async (job, context) => {
-      const result = await this.backend.edit(text, context);
+      const result = await agent.edit(text, context);
       job.record.edit = result satisfies EditResult;
     });
   }

@@ -6,9 +6,8 @@ import type { Config } from "../config.js";
 import type {
   ApplyEditsResult as CoreApplyEditsResult,
   Backend,
-  Credits,
+  EditorCapability,
   PreviewFrame,
-  EditResult,
   ExportCheckpoint,
   ExportContext,
   ExportRequest,
@@ -62,8 +61,10 @@ export interface ApplyEditsResult extends CoreApplyEditsResult {
   draft: Draft;
 }
 
-export class LocalBackend implements Backend {
+export class LocalBackend implements Backend, EditorCapability {
   readonly name = "local" as const;
+  /** The host edits with structured ops and looks at frames; there is no agent and no credits. */
+  readonly editor: EditorCapability = this;
   readonly workspace: LocalWorkspace;
   private readonly running = new Set<AbortController>();
   /** Given to every ffmpeg run: VIDEO_MAKER_DEBUG shows its command line and how it ended. */
@@ -139,16 +140,6 @@ export class LocalBackend implements Backend {
 
   // --- editing -------------------------------------------------------------------------
 
-  async edit(_instruction: string, _context?: OperationContext): Promise<EditResult> {
-    throw new VideoMakerError(
-      "invalid_input",
-      "In local mode the host makes the edits itself: call apply_edits with structured ops such as " +
-        '[{"op":"add_clip","media":"beach.mp4"},{"op":"add_text","text":"Summer","at":0,"duration":3},{"op":"set_transition","all":true,"type":"fade"}]. ' +
-        "Its description lists every op (add_clip, add_image, add_text, add_audio, set_transition, trim, remove, move, set_format, fit_duration, remove_silence, add_subtitles, set_volume, set_text). " +
-        "Natural-language edits need the NemoVideo backend (unset VIDEO_MAKER_BACKEND).",
-    );
-  }
-
   /** Validates and applies ops all or nothing; every problem is reported at once. */
   async applyEdits(ops: unknown[], context: OperationContext = {}): Promise<ApplyEditsResult> {
     const session = await this.workspace.current();
@@ -223,23 +214,10 @@ export class LocalBackend implements Backend {
     };
   }
 
-  /** The segments with their ids, one line each, for a host writing the next ops. */
-  async getOutline(): Promise<string[]> {
-    const session = await this.workspace.current();
-    return outlineTimeline(readTimeline(await this.workspace.readDraft(session.session_id)));
-  }
-
   /** The registry with every fact, for callers that can show more than MediaInfo holds. */
   async listMedia(): Promise<MediaRecord[]> {
     const session = await this.workspace.current();
     return this.workspace.readMedia(session.session_id);
-  }
-
-  async getCredits(_context?: OperationContext): Promise<Credits> {
-    throw new VideoMakerError(
-      "invalid_input",
-      "The local backend is free and needs no credits: it edits and renders on this computer with ffmpeg. Credits only exist with the NemoVideo backend.",
-    );
   }
 
   async newSession(language?: string, _context?: OperationContext): Promise<SessionInfo> {

@@ -44,7 +44,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   );
   log.attach(server);
   const context: ToolContext = { config, backend, jobs, log };
-  await registerTools(server, context);
+  registerTools(server, context);
   registerPrompts(server, backend.name);
   registerResources(server, backend);
 

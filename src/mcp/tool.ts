@@ -9,7 +9,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Config } from "../config.js";
-import type { Backend, ProgressEvent } from "../core/backend.js";
+import { type Backend, type BackendWith, type Capability, type ProgressEvent, serves } from "../core/backend.js";
 import { toVideoMakerError } from "../core/errors.js";
 import type { JobManager } from "../core/jobs.js";
 import type { Logger } from "./logger.js";
@@ -21,9 +21,9 @@ import type { Logger } from "./logger.js";
  * the person-facing message, never a stack or a token.
  */
 
-export interface ToolContext {
+export interface ToolContext<R extends Capability = never> {
   config: Config;
-  backend: Backend;
+  backend: BackendWith<R>;
   jobs: JobManager;
   log: Logger;
 }
@@ -42,24 +42,31 @@ export interface ToolOutput<O> {
   content?: ContentBlock[];
 }
 
-export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability = never> {
   name: string;
+  /** What the backend must be able to do for this tool to be offered at all. */
+  requires?: readonly R[];
   title: string;
   description: string;
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;
-  run: (
-    args: z.infer<z.ZodObject<I>>,
-    context: ToolContext,
-    call: CallContext,
-  ) => Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
+  // A method, not a property: methods compare bivariantly, so every tool fits the registry's list.
+  run(args: z.infer<z.ZodObject<I>>, context: ToolContext<R>, call: CallContext): Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
 }
 
-export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  definition: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability = never>(
+  definition: ToolDefinition<I, O, R>,
+): ToolDefinition<I, O, R> {
   return definition;
+}
+
+// The registry's element type: a tool's own capability list is checked by `offers`.
+export type AnyTool = ToolDefinition<any, any, any>;
+
+/** Whether the running backend can serve a tool; a tool it cannot serve is never listed. */
+export function offers(backend: Backend, tool: { requires?: readonly Capability[] }): boolean {
+  return serves(backend.name, tool.requires) && (tool.requires ?? []).every((capability) => backend[capability] !== undefined);
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -67,15 +74,18 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 /** Keeps a silent wait alive: hosts reset their timeout on progress, people see it is working. */
 export const KEEPALIVE_MS = 15_000;
 
-export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+/** Registers a tool the backend serves (see `offers`); its run gets the backend narrowed to what it requires. */
+export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability>(
   server: McpServer,
-  definition: ToolDefinition<I, O>,
+  definition: ToolDefinition<I, O, R>,
   context: ToolContext,
 ): void {
+  if (!offers(context.backend, definition)) return;
+  const narrowed = context as ToolContext<R>;
   const handler = async (args: z.infer<z.ZodObject<I>>, extra: Extra): Promise<CallToolResult> => {
     const progress = progressReporter(extra);
     try {
-      const output = await definition.run(args, context, { signal: extra.signal, progress: progress.send });
+      const output = await definition.run(args, narrowed, { signal: extra.signal, progress: progress.send });
       return {
         content: [{ type: "text", text: output.text }, ...(output.content ?? [])],
         structuredContent: output.structured as Record<string, unknown>,

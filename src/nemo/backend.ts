@@ -3,6 +3,7 @@ import { z } from "zod";
 import { optionalId } from "./schemas.js";
 import type { Config } from "../config.js";
 import type {
+  AgentCapability,
   Backend,
   Credits,
   EditResult,
@@ -73,8 +74,10 @@ const ClaimSchema = z.looseObject({ claim_token: z.string().min(1) });
 
 export { MAX_INSTRUCTION_CHARS } from "../core/instruction.js";
 
-export class NemoBackend implements Backend {
+export class NemoBackend implements Backend, AgentCapability {
   readonly name = "nemo" as const;
+  /** The cloud agent edits from words, holds the credits and can hand the project to an account. */
+  readonly agent: AgentCapability = this;
   readonly http: NemoHttp;
   readonly tokens: TokenManager;
   readonly sessions: SessionStore;

@@ -15,10 +15,11 @@ const inMemory = (jobs: JobManager): number => (jobs as unknown as { live: Map<s
 
 describe("finished jobs", () => {
   it("leave memory once written to disk, and read back the same from there", async () => {
-    const jobs = new JobManager(h.home, h.backend());
+    const backend = h.backend();
+    const jobs = new JobManager(h.home, backend);
     const records = [];
     for (let i = 0; i < 5; i++) {
-      const started = jobs.startEdit(`add a title number ${i}`);
+      const started = jobs.startEdit(`add a title number ${i}`, backend.agent);
       records.push(await jobs.wait(started.id, 10_000));
     }
     expect(records.map((r) => r.error?.message ?? r.status)).toEqual(Array(5).fill("completed"));

@@ -2,7 +2,7 @@ import { appendFile, copyFile, readFile, readdir, rename, stat, utimes, writeFil
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import type { ExportCheckpoint, ProgressEvent } from "../../src/core/backend.js";
+import type { Backend, ExportCheckpoint, ProgressEvent } from "../../src/core/backend.js";
 import { VideoMakerError } from "../../src/core/errors.js";
 import { LocalBackend } from "../../src/local/backend.js";
 import { locateCjkFont } from "../../src/local/fonts.js";
@@ -70,13 +70,10 @@ describe("media", () => {
     expect((await backend.listMedia()).map((r) => r.id)).toEqual(["media-1", "media-2", "media-3", "media-4"]);
   });
 
-  it("points natural-language edits and credits elsewhere", async () => {
+  it("declares an editor and no agent (no words to read, no credits)", async () => {
     const { backend } = await freshBackend();
-    const edit = await failure(backend.edit("make it pop"));
-    expect(edit.code).toBe("invalid_input");
-    expect(edit.message).toContain("call apply_edits with structured ops");
-    const credits = await failure(backend.getCredits());
-    expect(credits.message).toContain("The local backend is free and needs no credits");
+    expect(backend.editor).toBe(backend);
+    expect((backend as Backend).agent).toBeUndefined();
   });
 });
 

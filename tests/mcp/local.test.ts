@@ -60,12 +60,14 @@ describe("local backend through MCP", () => {
     expect(text).toMatch(/Turn these photos into a 30-second promo with background music/);
   });
 
-  it("edit_video and get_credits explain what to do instead", async () => {
+  it("offers no agent tools: edit_video and get_credits are not listed and not callable", async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual([
+      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame",
+    ]);
     const edit = await call("edit_video", { instruction: "add a title" });
     expect(edit.isError).toBe(true);
-    expect(textOf(edit)).toMatch(/apply_edits/);
-    const credits = await call("get_credits");
-    expect(textOf(credits)).toMatch(/free|no credits/i);
+    expect(textOf(edit)).toMatch(/no tool named "edit_video"/);
   });
 
   it("takes files to a checked MP4: upload → apply_edits → preview_frame → export", async () => {

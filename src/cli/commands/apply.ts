@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { VideoMakerError } from "../../core/errors.js";
-import { type Command, EXIT, printJson } from "../context.js";
+import { EXIT, defineCommand, printJson } from "../context.js";
 
 /** Structured edits for the local backend, from a JSON file or stdin: `[{"op": "add_clip", …}, …]`. */
-export const applyCommand: Command = {
+export const applyCommand = defineCommand({
   name: "apply",
+  requires: ["editor"],
   usage: "apply <ops.json | ->",
   summary: "local backend: apply structured edit operations (see the apply_edits guide)",
   async run(context) {
@@ -24,8 +25,7 @@ export const applyCommand: Command = {
     }
     const ops = Array.isArray(parsed) ? parsed : (parsed as { ops?: unknown }).ops;
     if (!Array.isArray(ops)) throw new VideoMakerError("invalid_input", 'Expected a JSON list of operations, or {"ops": [...]}.');
-    if (!context.backend.applyEdits) throw new VideoMakerError("invalid_input", "apply works with the local backend (VIDEO_MAKER_BACKEND=local).");
-    const result = await context.backend.applyEdits(ops, { signal: context.signal });
+    const result = await context.backend.editor.applyEdits(ops, { signal: context.signal });
     if (context.json) printJson(context, { changes: result.changes, timeline: result.timeline });
     else {
       for (const change of result.changes) context.io.out(`- ${change}`);
@@ -33,7 +33,7 @@ export const applyCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

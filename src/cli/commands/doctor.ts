@@ -79,9 +79,10 @@ async function checkToken(context: CommandContext): Promise<Check> {
 }
 
 async function checkService(context: CommandContext): Promise<Check> {
-  if (context.config.backend !== "nemo") return { name: "NemoVideo", ok: true, essential: false, detail: "not used by the local backend" };
+  const agent = context.backend.agent;
+  if (!agent) return { name: "NemoVideo", ok: true, essential: false, detail: "not used by the local backend" };
   try {
-    const credits = await context.backend.getCredits({ signal: AbortSignal.any([context.signal, AbortSignal.timeout(20_000)]) });
+    const credits = await agent.getCredits({ signal: AbortSignal.any([context.signal, AbortSignal.timeout(20_000)]) });
     return { name: "NemoVideo", ok: true, essential: true, detail: `${context.config.apiBase.origin} answers; ${credits.available} credits available` };
   } catch (error) {
     return { name: "NemoVideo", ok: false, essential: true, detail: `${context.config.apiBase.origin}: ${toVideoMakerError(error).message}` };

@@ -1,8 +1,9 @@
-import { type Command, EXIT } from "../context.js";
+import { EXIT, defineCommand } from "../context.js";
 import { reportJob, runJobToEnd } from "./jobs-shared.js";
 
-export const editCommand: Command = {
+export const editCommand = defineCommand({
   name: "edit",
+  requires: ["agent"],
   usage: 'edit "<instruction>"',
   summary: 'ask the agent to edit, e.g. "add a title \'Summer Sale\' for 3 seconds"',
   async run(context) {
@@ -11,7 +12,7 @@ export const editCommand: Command = {
       context.io.err('Error: The instruction is empty: say what the video should become, e.g. video-maker edit "add background music".');
       return EXIT.input;
     }
-    const job = context.jobs.startEdit(instruction);
+    const job = context.jobs.startEdit(instruction, context.backend.agent);
     return reportJob(context, await runJobToEnd(context, job));
   },
-};
+});

@@ -2,10 +2,11 @@ import { rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { VideoMakerError, isVideoMakerError } from "../../core/errors.js";
 import { prepareOutputDir, publishFile, temporaryPathFor } from "../../core/output.js";
-import { type Command, EXIT, printJson } from "../context.js";
+import { EXIT, defineCommand, printJson } from "../context.js";
 
-export const previewCommand: Command = {
+export const previewCommand = defineCommand({
   name: "preview",
+  requires: ["editor"],
   usage: "preview <seconds> [--out frame.png]",
   summary: "local backend: save a PNG of the timeline at that moment",
   async run(context) {
@@ -14,13 +15,12 @@ export const previewCommand: Command = {
       context.io.err("Usage: video-maker preview <seconds> [--out frame.png] (seconds from the start, e.g. 2.5)");
       return EXIT.usage;
     }
-    if (!context.backend.previewFrame) throw new VideoMakerError("invalid_input", "preview works with the local backend (VIDEO_MAKER_BACKEND=local).");
     const wanted = resolve(context.options.out ?? `preview-${at}s.png`);
     // The folder is checked before the frame is rendered; the PNG is written whole or not at all.
     const inFolder = await stat(wanted).then((info) => info.isDirectory(), () => false);
     const target = inFolder ? join(wanted, `preview-${at}s.png`) : wanted;
     await prepareOutputDir(dirname(target));
-    const frame = await context.backend.previewFrame(at, { signal: context.signal });
+    const frame = await context.backend.editor.previewFrame(at, { signal: context.signal });
     const temp = temporaryPathFor(target);
     let file: string;
     try {
@@ -34,4 +34,4 @@ export const previewCommand: Command = {
     else context.io.out(file);
     return EXIT.ok;
   },
-};
+});

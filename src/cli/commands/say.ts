@@ -1,7 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type RouteAction, route } from "../../core/routing.js";
-import { type Command, type CommandContext, EXIT } from "../context.js";
+import { VideoMakerError } from "../../core/errors.js";
+import { type Command, type CommandContext, EXIT, contextFor } from "../context.js";
 import { creditsCommand } from "./credits.js";
 import { editCommand } from "./edit.js";
 import { exportCommand } from "./export.js";
@@ -44,14 +45,25 @@ function runAction(action: RouteAction, context: CommandContext, text: string): 
   switch (action) {
     case "export":
       return exportCommand.run(context);
-    case "credits":
-      return creditsCommand.run(context);
+    case "credits": {
+      const agent = contextFor(creditsCommand, context);
+      if (!agent) throw new VideoMakerError("invalid_input", "The local backend is free: it renders on this computer and has no credits.");
+      return creditsCommand.run(agent);
+    }
     case "state":
       return stateCommand.run(context);
     case "upload":
       return uploadCommand.run(context);
-    case "edit":
-      return editCommand.run({ ...context, args: [text] });
+    case "edit": {
+      const agent = contextFor(editCommand, context);
+      if (!agent) {
+        throw new VideoMakerError(
+          "invalid_input",
+          "The local backend has no editing agent to read words: write the edit as operations in a JSON file and run video-maker apply <ops.json>.",
+        );
+      }
+      return editCommand.run({ ...agent, args: [text] });
+    }
   }
 }
 

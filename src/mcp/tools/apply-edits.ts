@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { VideoMakerError } from "../../core/errors.js";
 import { EDIT_OPS_GUIDE, OP_NAMES } from "../../local/ops.js";
 import { defineTool } from "../tool.js";
 
 export const applyEditsTool = defineTool({
   name: "apply_edits",
+  requires: ["editor"],
   title: "Apply edits (local)",
   description:
     "Edit the timeline with structured operations (local backend: you are the editor, ffmpeg renders). Upload media first with upload_media; refer to media by file name and to timeline items by the ids get_state shows (clip-1, text-2…). " +
@@ -32,8 +32,7 @@ export const applyEditsTool = defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(args, { backend }, call) {
-    if (!backend.applyEdits) throw new VideoMakerError("invalid_input", "apply_edits works with the local backend only.");
-    const result = await backend.applyEdits(args.ops, { signal: call.signal, onProgress: call.progress });
+    const result = await backend.editor.applyEdits(args.ops, { signal: call.signal, onProgress: call.progress });
     const outline = result.outline ?? [];
     return {
       structured: { changes: result.changes, timeline: result.timeline, outline },

@@ -4,6 +4,7 @@ import { defineTool, waitMs, waitSecondsSchema } from "../tool.js";
 
 export const editVideoTool = defineTool({
   name: "edit_video",
+  requires: ["agent"],
   title: "Edit the video",
   description:
     "Send the person's request to the video editing agent in their own words, e.g. \"combine these clips into a 60-second promo video with text overlays and transitions\", \"cut the pauses, add background music\", \"add a title 'Summer Sale' for 3 seconds\". " +
@@ -22,8 +23,8 @@ export const editVideoTool = defineTool({
   },
   outputSchema: editOutputShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async run(args, { jobs }, call) {
-    const job = jobs.startEdit(args.instruction);
+  async run(args, { backend, jobs }, call) {
+    const job = jobs.startEdit(args.instruction, backend.agent);
     const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
     // A caller that cancels the request cancels the edit as well.
     if (call.signal.aborted) return editView(await jobs.cancel(job.id));

@@ -3,6 +3,7 @@ import { defineTool } from "../tool.js";
 
 export const getCreditsTool = defineTool({
   name: "get_credits",
+  requires: ["agent"],
   title: "Show credits",
   description:
     "Read the NemoVideo credit balance: available, frozen (reserved by running work) and total. Use it when the person asks about credits, balance, 积分 or 余额. Editing costs credits (about 50 per session, generation about 100 per clip); exporting is free.",
@@ -14,7 +15,7 @@ export const getCreditsTool = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_args, { backend }, call) {
-    const credits = await backend.getCredits({ signal: call.signal });
+    const credits = await backend.agent.getCredits({ signal: call.signal });
     return {
       structured: credits,
       text: `Credits: ${credits.available} available, ${credits.frozen} reserved, ${credits.total} total.`,

@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type ToolContext, answerArgumentErrorsInWords, registerTool } from "../tool.js";
+import { type AnyTool, type ToolContext, answerArgumentErrorsInWords, offers, registerTool } from "../tool.js";
+import { applyEditsTool } from "./apply-edits.js";
 import { cancelJobTool } from "./cancel-job.js";
 import { editVideoTool } from "./edit-video.js";
 import { exportVideoTool } from "./export-video.js";
@@ -7,25 +8,29 @@ import { getCreditsTool } from "./get-credits.js";
 import { getJobTool } from "./get-job.js";
 import { getStateTool } from "./get-state.js";
 import { newSessionTool } from "./new-session.js";
+import { previewFrameTool } from "./preview-frame.js";
 import { uploadMediaTool } from "./upload-media.js";
 
-/**
- * Every tool, in the order a host sees them. The local backend's own tools (and their
- * code) are loaded only when that backend is in use.
- */
-export async function registerTools(server: McpServer, context: ToolContext): Promise<void> {
+/** Every tool, in the order a host sees them; each says what it requires of the backend. */
+export const TOOLS: readonly AnyTool[] = [
+  uploadMediaTool,
+  editVideoTool,
+  getStateTool,
+  getCreditsTool,
+  exportVideoTool,
+  getJobTool,
+  cancelJobTool,
+  newSessionTool,
+  applyEditsTool,
+  previewFrameTool,
+];
+
+/** The tools the running backend can serve: the others are not listed, so nothing offers them. */
+export function toolsFor(context: Pick<ToolContext, "backend">): AnyTool[] {
+  return TOOLS.filter((tool) => offers(context.backend, tool));
+}
+
+export function registerTools(server: McpServer, context: ToolContext): void {
   answerArgumentErrorsInWords(server);
-  registerTool(server, uploadMediaTool, context);
-  registerTool(server, editVideoTool, context);
-  registerTool(server, getStateTool, context);
-  registerTool(server, getCreditsTool, context);
-  registerTool(server, exportVideoTool, context);
-  registerTool(server, getJobTool, context);
-  registerTool(server, cancelJobTool, context);
-  registerTool(server, newSessionTool, context);
-  if (context.backend.name === "local") {
-    const [{ applyEditsTool }, { previewFrameTool }] = await Promise.all([import("./apply-edits.js"), import("./preview-frame.js")]);
-    registerTool(server, applyEditsTool, context);
-    registerTool(server, previewFrameTool, context);
-  }
+  for (const tool of toolsFor(context)) registerTool(server, tool, context);
 }

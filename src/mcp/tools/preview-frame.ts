@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { VideoMakerError } from "../../core/errors.js";
 import { defineTool } from "../tool.js";
 
 export const previewFrameTool = defineTool({
   name: "preview_frame",
+  requires: ["editor"],
   title: "Preview a frame (local)",
   description:
     "Render one frame of the current timeline at `at_seconds` and return it as a PNG image, so you can check framing, titles and colours before exporting. Fast: only that moment is rendered, at most 640 px wide.",
@@ -21,8 +21,7 @@ export const previewFrameTool = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, { backend }, call) {
-    if (!backend.previewFrame) throw new VideoMakerError("invalid_input", "preview_frame works with the local backend only.");
-    const frame = await backend.previewFrame(args.at_seconds, { signal: call.signal });
+    const frame = await backend.editor.previewFrame(args.at_seconds, { signal: call.signal });
     return {
       structured: { at_seconds: frame.at_seconds, width: frame.width, height: frame.height },
       text: `Frame at ${frame.at_seconds} s (${frame.width}×${frame.height}).`,

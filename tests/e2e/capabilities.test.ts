@@ -1,0 +1,124 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBackend } from "../../src/backends.js";
+import { loadConfig } from "../../src/config.js";
+import { CAPABILITIES_BY_BACKEND, type BackendName } from "../../src/core/backend.js";
+import { JobManager } from "../../src/core/jobs.js";
+import { TOOLS, toolsFor } from "../../src/mcp/tools/index.js";
+
+/** Each backend speaks for itself: what it cannot do has no tool, no command and no help line. */
+
+const BIN = resolve("dist/cli.js");
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "vm-caps-"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function cli(args: string[], backend: BackendName): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: root,
+    VIDEO_MAKER_BACKEND: backend,
+    // Nothing here may reach a service: a closed loopback port answers at once.
+    NEMO_API_BASE: "http://127.0.0.1:9",
+    VIDEO_MAKER_HOME: join(root, `home-${backend}`),
+    VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
+  };
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { env, cwd: root, timeout: 30_000 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function backendFor(name: BackendName) {
+  const config = loadConfig({ VIDEO_MAKER_BACKEND: name, VIDEO_MAKER_HOME: join(root, `lazy-${name}`) });
+  return createBackend(config);
+}
+
+describe("the tool registry follows the backend's capabilities", () => {
+  const cases: Array<[BackendName, string[]]> = [
+    ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session"]],
+    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame"]],
+  ];
+  it.each(cases)("%s offers exactly its tools", async (name, expected) => {
+    const backend = backendFor(name);
+    try {
+      expect(toolsFor({ backend }).map((tool) => tool.name)).toEqual(expected);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("every tool that requires a capability names one some backend has", () => {
+    const known = new Set(Object.values(CAPABILITIES_BY_BACKEND).flat());
+    for (const tool of TOOLS) for (const capability of tool.requires ?? []) expect(known.has(capability)).toBe(true);
+  });
+
+  it("the lazy backend declares its capabilities before its code loads", async () => {
+    const nemo = backendFor("nemo");
+    const local = backendFor("local");
+    try {
+      expect([nemo.agent !== undefined, nemo.editor !== undefined]).toEqual([true, false]);
+      expect([local.agent !== undefined, local.editor !== undefined]).toEqual([false, true]);
+    } finally {
+      await Promise.all([nemo.close(), local.close()]);
+    }
+  });
+
+  it("an edit job runs on the agent it is given", async () => {
+    const backend = backendFor("local");
+    const jobs = new JobManager(join(root, "jobs-home"), backend);
+    const seen: string[] = [];
+    const agent = {
+      edit: async (instruction: string) => {
+        seen.push(instruction);
+        return { reply: "done", replied: true, changes: [], timeline: "Timeline (0 tracks): empty", suggestsExport: false };
+      },
+      getCredits: async () => ({ available: 0, frozen: 0, total: 0 }),
+      claimLink: async () => "https://nemovideo.example/claim",
+    };
+    const job = jobs.startEdit("add a title", agent);
+    expect((await jobs.wait(job.id, 5_000)).status).toBe("completed");
+    expect(seen).toEqual(["add a title"]);
+    await jobs.close();
+    await backend.close();
+  });
+});
+
+describe("the CLI lists and runs only what the backend serves", () => {
+  it("local help has no agent commands; cloud help has no editor commands", async () => {
+    const local = await cli(["--help"], "local");
+    const nemo = await cli(["--help"], "nemo");
+    expect(local.code).toBe(0);
+    const commandsOf = (help: string) => [...help.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]);
+    for (const absent of ["edit", "credits", "claim"]) expect(commandsOf(local.stdout)).not.toContain(absent);
+    for (const present of ["apply", "preview", "upload", "export"]) expect(commandsOf(local.stdout)).toContain(present);
+    for (const absent of ["apply", "preview"]) expect(commandsOf(nemo.stdout)).not.toContain(absent);
+    for (const present of ["edit", "credits", "claim"]) expect(commandsOf(nemo.stdout)).toContain(present);
+  });
+
+  it.each([
+    ["credits", "local", /"credits" works with the NemoVideo backend \(VIDEO_MAKER_BACKEND=nemo\)/],
+    ["claim", "local", /"claim" works with the NemoVideo backend/],
+    ["apply", "nemo", /"apply" works with the local backend \(VIDEO_MAKER_BACKEND=local\)/],
+    ["preview", "nemo", /"preview" works with the local backend/],
+  ] as const)("%s on %s is a usage error that names the backend it needs", async (command, backend, message) => {
+    const run = await cli([command, "1"], backend);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("say routes an edit on the local backend to apply, not to an agent", async () => {
+    const run = await cli(["say", "make it pop"], "local");
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/video-maker apply <ops\.json>/);
+  });
+});
