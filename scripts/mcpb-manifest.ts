@@ -1,15 +1,10 @@
-import { cancelJobTool } from "../src/mcp/tools/cancel-job.js";
-import { editVideoTool } from "../src/mcp/tools/edit-video.js";
-import { exportVideoTool } from "../src/mcp/tools/export-video.js";
-import { getCreditsTool } from "../src/mcp/tools/get-credits.js";
-import { getJobTool } from "../src/mcp/tools/get-job.js";
-import { getStateTool } from "../src/mcp/tools/get-state.js";
-import { newSessionTool } from "../src/mcp/tools/new-session.js";
-import { uploadMediaTool } from "../src/mcp/tools/upload-media.js";
+import { videoMakerPromptText } from "../src/mcp/prompts.js";
+import { everyTool } from "../src/mcp/tools/index.js";
 
 /** The MCP Bundle manifest (spec 0.3), generated so it never drifts from the tools. */
 export function buildManifest(pkg: { name: string; version: string; description: string; license: string }) {
-  const tools = [uploadMediaTool, editVideoTool, getStateTool, getCreditsTool, exportVideoTool, getJobTool, cancelJobTool, newSessionTool];
+  // Every tool a user can get: the cloud's and the local editor's (user_config.backend picks).
+  const tools = everyTool();
   return {
     manifest_version: "0.3",
     name: pkg.name,
@@ -39,7 +34,7 @@ export function buildManifest(pkg: { name: string; version: string; description:
         name: "video-maker",
         description: "Act as the video-maker skill: routing, GUI translation, workflows and errors.",
         arguments: ["request"],
-        text: "${arguments.request}",
+        text: `${videoMakerPromptText()}\n\n## The person's request\n\${arguments.request}`,
       },
     ],
     compatibility: { platforms: ["darwin", "win32", "linux"], runtimes: { node: ">=20.18.0" } },

@@ -7,7 +7,8 @@ import { type RouteAction, routingTableMarkdown } from "./routing.js";
  * name how each action is invoked on their surface (an MCP tool or a CLI command).
  */
 
-export type ActionNames = Record<RouteAction, string> & { job: string; newSession: string };
+/** How each routed action is invoked; `credits` is absent where there are none (the local editor). */
+export type ActionNames = Record<Exclude<RouteAction, "credits">, string> & { credits?: string; job: string; newSession: string };
 
 export interface ErrorGuideEntry {
   when: string;
@@ -64,11 +65,11 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   },
 ];
 
-export function errorGuideMarkdown(): string {
+export function errorGuideMarkdown(entries: readonly ErrorGuideEntry[] = ERROR_GUIDE): string {
   return [
     "| When | What it means | Tell the person |",
     "|---|---|---|",
-    ...ERROR_GUIDE.map((entry) => `| ${entry.when} | ${entry.meaning} | ${entry.tell} |`),
+    ...entries.map((entry) => `| ${entry.when} | ${entry.meaning} | ${entry.tell} |`),
   ].join("\n");
 }
 
@@ -85,10 +86,62 @@ export function workflowsMarkdown(names: ActionNames): string {
 export function actionNamesMarkdown(names: ActionNames): string {
   return [
     `- Export → ${names.export}`,
-    `- Credits → ${names.credits}`,
+    names.credits ? `- Credits → ${names.credits}` : "- Credits → none here: rendering is local and free",
     `- State → ${names.state}`,
     `- Upload → ${names.upload}`,
     `- Edit (everything else) → ${names.edit}`,
+  ].join("\n");
+}
+
+/** Workflows for an editor the host drives: it writes the ops itself, then looks, then exports. */
+export function editorWorkflowsMarkdown(names: ActionNames & { preview: string }): string {
+  return [
+    `- **Quick edit**: ${names.upload} the files → ${names.edit} with the ops for "combine these clips into a 60-second promo video with text overlays and transitions" → ${names.preview} to look → ${names.export} → hand over the MP4 path.`,
+    `- **Photos to video**: ${names.upload} 5–10 photos and a music file → ${names.edit} (add_image with ken_burns, add_audio, fit_duration 30) → ${names.export}.`,
+    `- **Iterative**: look at the timeline (${names.state}) and its segment ids, refine with more ops, export when it is right. ${names.newSession} starts over.`,
+    `- **Long work**: an export can take a while. When it comes back with status "running", call ${names.job} with its job_id to keep waiting.`,
+  ].join("\n");
+}
+
+/** What goes wrong with the local editor, and what to tell the person. */
+export const EDITOR_ERROR_GUIDE: readonly ErrorGuideEntry[] = [
+  {
+    when: "a batch of edits is refused",
+    meaning: "Every problem of every op is listed; nothing was changed.",
+    tell: "Nothing to tell: fix the ops and send the whole batch again.",
+  },
+  {
+    when: "ffmpeg is missing or too old",
+    meaning: "The local engine renders with ffmpeg on this computer.",
+    tell: "Ask them to install ffmpeg (apt-get install -y ffmpeg, or brew install ffmpeg), then try again.",
+  },
+  {
+    when: "a file cannot be used",
+    meaning: "It is missing, moved, changed since upload, or not a video, photo or audio ffmpeg can read.",
+    tell: "Ask for the file again, or a converted copy.",
+  },
+  {
+    when: "a damaged project file",
+    meaning: "A file of the project could not be read; it was kept beside the original, never replaced.",
+    tell: "Say which file, that it was kept, and offer to restore the last good version or start a new project.",
+  },
+];
+
+/** The whole guide for an editor backend (no agent, no credits), as Markdown sections. */
+export function editorGuideMarkdown(names: ActionNames & { preview: string }): string {
+  return [
+    "## Routing: what the person says → what to do",
+    routingTableMarkdown({ agent: false }),
+    "",
+    actionNamesMarkdown(names),
+    "",
+    "## Workflows",
+    editorWorkflowsMarkdown(names),
+    "",
+    "## When something goes wrong",
+    errorGuideMarkdown(EDITOR_ERROR_GUIDE),
+    "",
+    "Never show raw JSON or stack traces to the person. Keep setup talk short.",
   ].join("\n");
 }
 

@@ -220,7 +220,12 @@ function escapeCell(text: string): string {
 }
 
 /** The routing table for SKILL.md files and the MCP prompt. */
-export function routingTableMarkdown(): string {
+/**
+ * The table for a backend with an editing agent (the default), or for an editor the host
+ * drives itself (`agent: false`): edits are the host's own ops, and credits do not exist.
+ */
+export function routingTableMarkdown(options: { agent?: boolean } = {}): string {
+  if (options.agent === false) return editorRoutingTableMarkdown();
   const rows = ROUTES.map((r) => {
     let says: string;
     if (r.action === "edit") says = "anything else — generate, edit, add BGM…";
@@ -242,5 +247,29 @@ export function routingTableMarkdown(): string {
       "\"please export the video\", \"还有多少积分\" take the shortcut, while \"add a status bar text " +
       "saying hello\" or \"make the export look brighter\" are edits and go to the agent. " +
       "A message with files uploads them first, then does what its text asks.",
+  ].join("\n");
+}
+
+function editorRoutingTableMarkdown(): string {
+  const rows = ROUTES.map((r) => {
+    const en = r.keywords.en.slice(0, EXAMPLE_LIMIT.en).map((k) => `"${k}"`);
+    const zh = r.keywords.zh.slice(0, EXAMPLE_LIMIT.zh).map((k) => `"${k}"`);
+    const says = r.action === "edit" ? "anything else — cut, add titles, music, transitions…" : [...en, ...zh].join(" / ");
+    const name = r.action === "state" ? "State" : r.action[0]!.toUpperCase() + r.action.slice(1);
+    const does =
+      r.action === "edit"
+        ? "Everything else: you turn the request into edit operations"
+        : r.action === "credits"
+          ? "Nothing to show: local rendering is free and has no credits; say so"
+          : r.description;
+    return `| ${escapeCell(says)} | **${name}** — ${escapeCell(does)} |`;
+  });
+  return [
+    "| The person says… | Action |",
+    "|---|---|",
+    ...rows,
+    "",
+    "A keyword only counts when the message is about nothing else: \"export 1080p MP4\" exports, while " +
+      "\"make the export look brighter\" is an edit. A message with files uploads them first, then does what its text asks.",
   ].join("\n");
 }

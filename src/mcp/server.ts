@@ -7,15 +7,26 @@ import { createBackend } from "../backends.js";
 import { type Logger, createLogger } from "./logger.js";
 import { registerPrompts } from "./prompts.js";
 import { registerResources } from "./resources.js";
-import type { ToolContext } from "./tool.js";
+import { type Offer, type ToolContext, offerOf } from "./tool.js";
 import { registerTools } from "./tools/index.js";
 
-export const SERVER_INSTRUCTIONS = [
-  "video-maker turns the person's own clips, photos and music into a finished MP4.",
-  "Flow: upload_media → edit_video (their words) → get_state to check → export_video (returns the file path).",
-  "edit_video and export_video may return status \"running\": call get_job with the job_id; never resend an edit.",
-  "The video-maker prompt has the routing table, GUI-translation rules and what each error means.",
-].join(" ");
+/** What a host reads first, written for the backend that serves it: it names only listed tools. */
+export function serverInstructions(offer: Offer): string {
+  if (offer.agent) {
+    return [
+      "video-maker turns the person's own clips, photos and music into a finished MP4.",
+      "Flow: upload_media → edit_video (their words) → get_state to check → export_video (returns the file path).",
+      "edit_video and export_video may return status \"running\": call get_job with the job_id; never resend an edit.",
+      "The video-maker prompt has the routing table, GUI-translation rules and what each error means.",
+    ].join(" ");
+  }
+  return [
+    "video-maker turns the person's own clips, photos and music into a finished MP4, offline: you are the editor and ffmpeg renders on this computer, free.",
+    "Flow: upload_media → apply_edits (structured ops; its description lists every op) → preview_frame to look → export_video (returns the file path).",
+    "export_video may return status \"running\": call get_job with the job_id.",
+    "The video-maker prompt has the routing table, the ops guide and what each error means.",
+  ].join(" ");
+}
 
 export interface CreatedServer {
   server: McpServer;
@@ -40,12 +51,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const jobs = options.jobs ?? new JobManager(config.home, backend);
   const server = new McpServer(
     { name: "video-maker", title: "Video Maker", version: PACKAGE_VERSION },
-    { capabilities: { logging: {}, tools: {}, prompts: {}, resources: {} }, instructions: SERVER_INSTRUCTIONS },
+    { capabilities: { logging: {}, tools: {}, prompts: {}, resources: {} }, instructions: serverInstructions(offerOf(backend)) },
   );
   log.attach(server);
   const context: ToolContext = { config, backend, jobs, log };
   registerTools(server, context);
-  registerPrompts(server, backend.name);
+  registerPrompts(server, offerOf(backend));
   registerResources(server, backend);
 
   if (options.resumeJobs !== false && options.jobs === undefined) {

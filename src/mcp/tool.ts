@@ -9,7 +9,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Config } from "../config.js";
-import { type Backend, type BackendWith, type Capability, type ProgressEvent, serves } from "../core/backend.js";
+import { type Backend, type BackendName, type BackendWith, CAPABILITIES_BY_BACKEND, type Capability, type ProgressEvent } from "../core/backend.js";
 import { toVideoMakerError } from "../core/errors.js";
 import type { JobManager } from "../core/jobs.js";
 import type { Logger } from "./logger.js";
@@ -64,9 +64,38 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R e
 // The registry's element type: a tool's own capability list is checked by `offers`.
 export type AnyTool = ToolDefinition<any, any, any>;
 
-/** Whether the running backend can serve a tool; a tool it cannot serve is never listed. */
-export function offers(backend: Backend, tool: { requires?: readonly Capability[] }): boolean {
-  return serves(backend.name, tool.requires) && (tool.requires ?? []).every((capability) => backend[capability] !== undefined);
+/**
+ * What the running backend can do, for tools whose words depend on it: a description or a
+ * result that points at the next step names a tool this server lists, never one it does not.
+ */
+export interface Offer {
+  backend: BackendName;
+  agent: boolean;
+  editor: boolean;
+  /** The tool that turns the person's request into edits here. */
+  editTool: "edit_video" | "apply_edits";
+}
+
+export function offerOf(backend: Backend): Offer {
+  return offerWith(backend.name, backend.agent !== undefined, backend.editor !== undefined);
+}
+
+/** What a backend offers by its declared capabilities, without loading it (the bundle manifest, docs). */
+export function offerFor(backend: BackendName): Offer {
+  const capabilities = CAPABILITIES_BY_BACKEND[backend];
+  return offerWith(backend, capabilities.includes("agent"), capabilities.includes("editor"));
+}
+
+function offerWith(backend: BackendName, agent: boolean, editor: boolean): Offer {
+  return { backend, agent, editor, editTool: agent ? "edit_video" : "apply_edits" };
+}
+
+/** A tool, or a function that writes it for what the backend offers. */
+export type ToolEntry = AnyTool | ((offer: Offer) => AnyTool);
+
+/** Whether what a backend offers covers a tool's requirements; a tool it cannot serve is never listed. */
+export function offers(offer: Offer, tool: { requires?: readonly Capability[] }): boolean {
+  return (tool.requires ?? []).every((capability) => offer[capability]);
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -80,7 +109,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R
   definition: ToolDefinition<I, O, R>,
   context: ToolContext,
 ): void {
-  if (!offers(context.backend, definition)) return;
+  if (!offers(offerOf(context.backend), definition)) return;
   const narrowed = context as ToolContext<R>;
   const handler = async (args: z.infer<z.ZodObject<I>>, extra: Extra): Promise<CallToolResult> => {
     const progress = progressReporter(extra);

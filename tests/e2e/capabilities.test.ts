@@ -7,7 +7,8 @@ import { createBackend } from "../../src/backends.js";
 import { loadConfig } from "../../src/config.js";
 import { CAPABILITIES_BY_BACKEND, type BackendName } from "../../src/core/backend.js";
 import { JobManager } from "../../src/core/jobs.js";
-import { TOOLS, toolsFor } from "../../src/mcp/tools/index.js";
+import { offerOf } from "../../src/mcp/tool.js";
+import { everyTool, toolsFor } from "../../src/mcp/tools/index.js";
 
 /** Each backend speaks for itself: what it cannot do has no tool, no command and no help line. */
 
@@ -51,7 +52,7 @@ describe("the tool registry follows the backend's capabilities", () => {
   it.each(cases)("%s offers exactly its tools", async (name, expected) => {
     const backend = backendFor(name);
     try {
-      expect(toolsFor({ backend }).map((tool) => tool.name)).toEqual(expected);
+      expect(toolsFor(offerOf(backend)).map((tool) => tool.name)).toEqual(expected);
     } finally {
       await backend.close();
     }
@@ -59,7 +60,7 @@ describe("the tool registry follows the backend's capabilities", () => {
 
   it("every tool that requires a capability names one some backend has", () => {
     const known = new Set(Object.values(CAPABILITIES_BY_BACKEND).flat());
-    for (const tool of TOOLS) for (const capability of tool.requires ?? []) expect(known.has(capability)).toBe(true);
+    for (const tool of everyTool()) for (const capability of tool.requires ?? []) expect(known.has(capability)).toBe(true);
   });
 
   it("the lazy backend declares its capabilities before its code loads", async () => {

@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type AnyTool, type ToolContext, answerArgumentErrorsInWords, offers, registerTool } from "../tool.js";
+import { type BackendName, CAPABILITIES_BY_BACKEND } from "../../core/backend.js";
+import { type AnyTool, type Offer, type ToolContext, type ToolEntry, answerArgumentErrorsInWords, offerFor, offerOf, offers, registerTool } from "../tool.js";
 import { applyEditsTool } from "./apply-edits.js";
 import { cancelJobTool } from "./cancel-job.js";
 import { editVideoTool } from "./edit-video.js";
@@ -12,7 +13,7 @@ import { previewFrameTool } from "./preview-frame.js";
 import { uploadMediaTool } from "./upload-media.js";
 
 /** Every tool, in the order a host sees them; each says what it requires of the backend. */
-export const TOOLS: readonly AnyTool[] = [
+export const TOOLS: readonly ToolEntry[] = [
   uploadMediaTool,
   editVideoTool,
   getStateTool,
@@ -26,11 +27,20 @@ export const TOOLS: readonly AnyTool[] = [
 ];
 
 /** The tools the running backend can serve: the others are not listed, so nothing offers them. */
-export function toolsFor(context: Pick<ToolContext, "backend">): AnyTool[] {
-  return TOOLS.filter((tool) => offers(context.backend, tool));
+export function toolsFor(offer: Offer): AnyTool[] {
+  return TOOLS.map((entry) => (typeof entry === "function" ? entry(offer) : entry)).filter((tool) => offers(offer, tool));
+}
+
+/** Every tool some backend offers, each as its first backend words it (what an installer can list). */
+export function everyTool(): AnyTool[] {
+  const byName = new Map<string, AnyTool>();
+  for (const backend of Object.keys(CAPABILITIES_BY_BACKEND) as BackendName[]) {
+    for (const tool of toolsFor(offerFor(backend))) if (!byName.has(tool.name)) byName.set(tool.name, tool);
+  }
+  return [...byName.values()];
 }
 
 export function registerTools(server: McpServer, context: ToolContext): void {
   answerArgumentErrorsInWords(server);
-  for (const tool of toolsFor(context)) registerTool(server, tool, context);
+  for (const tool of toolsFor(offerOf(context.backend))) registerTool(server, tool, context);
 }
