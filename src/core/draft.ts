@@ -94,7 +94,6 @@ const END_KEYS = ["e", "end", "endMs", "end_ms"] as const;
 const NAME_KEYS = ["n", "name", "title", "label", "fn", "filename", "file_name"] as const;
 const TEXT_KEYS = ["tx", "text", "content", "txt"] as const;
 const VOLUME_KEYS = ["v", "vol", "volume"] as const;
-const SOURCE_KEYS = ["src", "url", "cdn_url", "path", "file"] as const;
 
 /** Where a segment starts on the timeline, in ms. */
 export function segmentStartMs(segment: Segment): number | undefined {
@@ -115,10 +114,6 @@ export function segmentName(segment: Segment): string | undefined {
 
 export function segmentText(segment: Segment): string | undefined {
   return asText(pick(segment, TEXT_KEYS)) ?? asText(pick(metaOf(segment), TEXT_KEYS));
-}
-
-export function segmentSource(segment: Segment): string | undefined {
-  return asText(pick(segment, SOURCE_KEYS)) ?? asText(pick(metaOf(segment), SOURCE_KEYS));
 }
 
 /** Volume as a percentage (0–100+); the service writes either a 0–1 gain or a percentage. */

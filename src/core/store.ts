@@ -90,10 +90,6 @@ function processIsGone(pid: number): boolean {
   return Number.isInteger(pid) && pid > 0 && !isRunning(pid);
 }
 
-export async function removeFile(path: string): Promise<void> {
-  await rm(path, { force: true });
-}
-
 const LOCK_STALE_MS = 30_000;
 
 /**

@@ -89,7 +89,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
     requireTransitions(options.features, planned);
   }
 
-  const filtergraph = c.graph.toString();
+  const filtergraph = c.graph.build(preview ? [video] : [video, audio!]);
   const head = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
   if (options.features?.slowGather) head.push("-cpuflags", "+slowgather");
   const outputArgs = preview

@@ -11,39 +11,47 @@ import { VideoMakerError, redactSecrets } from "../core/errors.js";
 export const INSTALL_FFMPEG_HINT =
   "Install a full ffmpeg (Debian/Ubuntu: `sudo apt-get install -y ffmpeg`; macOS: `brew install ffmpeg`; Windows: `winget install ffmpeg`) or point FFMPEG_PATH at one.";
 
-/** Filters and encoders a render may use; which ones a given render needs is decided by the compiler. */
-export type FfmpegFeature =
-  | "libx264"
-  | "aac"
-  | "png"
-  | "drawtext"
-  | "xfade"
-  | "acrossfade"
-  | "zoompan"
-  | "sidechaincompress"
-  | "amix"
-  | "amix-normalize"
-  | "silencedetect"
-  | "subtitles"
-  | "scale"
-  | "pad"
-  | "crop"
-  | "fps"
-  | "tpad"
-  | "loop"
-  | "boxblur"
-  | "overlay"
-  | "concat"
-  | "color"
-  | "anullsrc"
-  | "apad"
-  | "atrim"
-  | "afade"
-  | "fade"
-  | "adelay"
-  | "volume";
+/** Where the probe looks for a feature: `-filters`, `-encoders`, or `-h filter=amix`. */
+type FeatureKind = "filter" | "encoder" | "amix option";
 
-const ENCODER_FEATURES: ReadonlySet<FfmpegFeature> = new Set(["libx264", "aac", "png"]);
+/**
+ * Everything a render may ask of ffmpeg (which of it a given render needs, the compiler
+ * decides): where the probe finds it, and what it is for, for the error when it is missing.
+ */
+const FEATURES = {
+  libx264: { kind: "encoder", needed: "the H.264 encoder libx264" },
+  aac: { kind: "encoder", needed: "the AAC audio encoder" },
+  png: { kind: "encoder", needed: "the PNG encoder (for preview frames)" },
+  drawtext: { kind: "filter", needed: "the drawtext filter (text overlays; needs ffmpeg built with freetype)" },
+  xfade: { kind: "filter", needed: "the xfade filter (video transitions, ffmpeg 4.3+)" },
+  acrossfade: { kind: "filter", needed: "the acrossfade filter (audio under transitions)" },
+  zoompan: { kind: "filter", needed: "the zoompan filter (Ken Burns on photos)" },
+  sidechaincompress: { kind: "filter", needed: "the sidechaincompress filter (music ducking)" },
+  amix: { kind: "filter", needed: "the amix filter (mixing music)" },
+  // normalize=0 keeps the music at the volume asked for instead of halving it.
+  "amix-normalize": { kind: "amix option", needed: "amix's normalize option (ffmpeg 4.4+)" },
+  silencedetect: { kind: "filter", needed: "the silencedetect filter (cutting pauses)" },
+  subtitles: { kind: "filter", needed: "the subtitles filter" },
+  scale: { kind: "filter", needed: "the scale filter" },
+  pad: { kind: "filter", needed: "the pad filter" },
+  crop: { kind: "filter", needed: "the crop filter" },
+  fps: { kind: "filter", needed: "the fps filter" },
+  tpad: { kind: "filter", needed: "the tpad filter (ffmpeg 4.2+)" },
+  loop: { kind: "filter", needed: "the loop filter" },
+  boxblur: { kind: "filter", needed: "the boxblur filter (blurred backgrounds)" },
+  overlay: { kind: "filter", needed: "the overlay filter" },
+  concat: { kind: "filter", needed: "the concat filter" },
+  color: { kind: "filter", needed: "the color source" },
+  anullsrc: { kind: "filter", needed: "the anullsrc source (silence for clips without sound)" },
+  apad: { kind: "filter", needed: "the apad filter" },
+  atrim: { kind: "filter", needed: "the atrim filter" },
+  afade: { kind: "filter", needed: "the afade filter" },
+  fade: { kind: "filter", needed: "the fade filter (fade transitions)" },
+  adelay: { kind: "filter", needed: "the adelay filter" },
+  volume: { kind: "filter", needed: "the volume filter" },
+} as const satisfies Record<string, { kind: FeatureKind; needed: string }>;
+
+export type FfmpegFeature = keyof typeof FEATURES;
 
 export interface FfmpegFeatures {
   path: string;
@@ -98,24 +106,15 @@ async function probeUncached(path: string): Promise<FfmpegFeatures> {
 
 /** Reads `ffmpeg -filters` / `-encoders` listings: " T.C drawtext  V->V  …" / " V....D libx264  …". */
 export function parseFeatures(filtersText: string, encodersText: string, amixHelp: string): Set<FfmpegFeature> {
-  const names = new Set<string>();
-  for (const line of filtersText.split("\n")) {
-    const match = /^\s*[T.][S.][C.]\s+(\S+)\s+\S+->\S+/.exec(line);
-    if (match) names.add(match[1]!);
-  }
-  for (const line of encodersText.split("\n")) {
-    const match = /^\s*[VAS][F.][S.][X.][B.][D.]\s+(\S+)/.exec(line);
-    if (match) names.add(match[1]!);
-  }
+  const listed = (text: string, line: RegExp): Set<string> => new Set(text.split("\n").flatMap((l) => line.exec(l)?.[1] ?? []));
+  const filters = listed(filtersText, /^\s*[T.][S.][C.]\s+(\S+)\s+\S+->\S+/);
+  const found: Record<FeatureKind, Set<string>> = {
+    filter: filters,
+    encoder: listed(encodersText, /^\s*[VAS][F.][S.][X.][B.][D.]\s+(\S+)/),
+    "amix option": new Set(filters.has("amix") && /\bnormalize\b/.test(amixHelp) ? ["amix-normalize"] : []),
+  };
   const available = new Set<FfmpegFeature>();
-  const all: FfmpegFeature[] = [
-    "libx264", "aac", "png", "drawtext", "xfade", "acrossfade", "zoompan", "sidechaincompress", "amix",
-    "silencedetect", "subtitles", "scale", "pad", "crop", "fps", "tpad", "loop", "boxblur", "overlay",
-    "concat", "color", "anullsrc", "apad", "atrim", "afade", "fade", "adelay", "volume",
-  ];
-  for (const feature of all) if (names.has(feature)) available.add(feature);
-  // amix's `normalize` option (ffmpeg 4.4+) keeps the music at the volume asked for instead of halving it.
-  if (available.has("amix") && /\bnormalize\b/.test(amixHelp)) available.add("amix-normalize");
+  for (const [feature, { kind }] of Object.entries(FEATURES)) if (found[kind].has(feature)) available.add(feature as FfmpegFeature);
   return available;
 }
 
@@ -129,50 +128,14 @@ export function parseTransitions(xfadeHelp: string): Set<string> {
   return names;
 }
 
-const FEATURE_USE: Record<FfmpegFeature, string> = {
-  libx264: "the H.264 encoder libx264",
-  aac: "the AAC audio encoder",
-  png: "the PNG encoder (for preview frames)",
-  drawtext: "the drawtext filter (text overlays; needs ffmpeg built with freetype)",
-  xfade: "the xfade filter (video transitions, ffmpeg 4.3+)",
-  acrossfade: "the acrossfade filter (audio under transitions)",
-  zoompan: "the zoompan filter (Ken Burns on photos)",
-  sidechaincompress: "the sidechaincompress filter (music ducking)",
-  amix: "the amix filter (mixing music)",
-  "amix-normalize": "amix's normalize option (ffmpeg 4.4+)",
-  silencedetect: "the silencedetect filter (cutting pauses)",
-  subtitles: "the subtitles filter",
-  scale: "the scale filter",
-  pad: "the pad filter",
-  crop: "the crop filter",
-  fps: "the fps filter",
-  tpad: "the tpad filter (ffmpeg 4.2+)",
-  loop: "the loop filter",
-  boxblur: "the boxblur filter (blurred backgrounds)",
-  overlay: "the overlay filter",
-  concat: "the concat filter",
-  color: "the color source",
-  anullsrc: "the anullsrc source (silence for clips without sound)",
-  apad: "the apad filter",
-  atrim: "the atrim filter",
-  afade: "the afade filter",
-  fade: "the fade filter (fade transitions)",
-  adelay: "the adelay filter",
-  volume: "the volume filter",
-};
-
 /** Throws one error naming everything this ffmpeg lacks for the job at hand. */
 export function requireFeatures(features: FfmpegFeatures, needed: Iterable<FfmpegFeature>): void {
   const missing = [...new Set(needed)].filter((feature) => !features.available.has(feature));
   if (missing.length === 0) return;
   throw new VideoMakerError(
     "config",
-    `The ffmpeg at ${features.path} (version ${features.version}) lacks ${missing.map((f) => FEATURE_USE[f]).join(", ")}. ${INSTALL_FFMPEG_HINT}`,
+    `The ffmpeg at ${features.path} (version ${features.version}) lacks ${missing.map((f) => FEATURES[f].needed).join(", ")}. ${INSTALL_FFMPEG_HINT}`,
   );
-}
-
-export function isEncoderFeature(feature: FfmpegFeature): boolean {
-  return ENCODER_FEATURES.has(feature);
 }
 
 export function ffmpegMissingError(path: string, tool = "ffmpeg", variable = "FFMPEG_PATH"): VideoMakerError {

@@ -1,9 +1,10 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Draft } from "../../src/core/draft.js";
 import { type CompileOptions, type CompiledRender, compileRender } from "../../src/local/compile.js";
 import { type FfmpegFeatures, probeFfmpeg, runFfmpeg } from "../../src/local/ffmpeg.js";
+import { GraphBuilder } from "../../src/local/filtergraph.js";
 import { probeMedia } from "../../src/local/ffprobe.js";
 import { locateFont } from "../../src/local/fonts.js";
 import type { MediaFacts } from "../../src/local/media.js";
@@ -352,6 +353,67 @@ describe("compileRender (pure)", () => {
     const out = compileRender(draft, ALL, OPTIONS);
     expect(out.args).toContain("-filter_complex_script");
     expect(out.textFiles.find((f) => f.path === "/work dir/filtergraph.txt")?.content).toBe(out.filtergraph);
+  });
+});
+
+// --- the graph's wiring, through the real compiler ---------------------------------------------
+
+/** Everything the compiler can draw at once: fits, Ken Burns, both kinds of transition, texts, subtitles, ducked and plain music. */
+const RICH: Draft = {
+  t: [
+    {
+      tt: 0,
+      sg: [
+        clip("clip-1", "phone", 2000),
+        clip("clip-2", "land", 2000, { tr: { type: "fade", d: 500 }, v: 0.5 }),
+        clip("image-1", "photo", 2000, { kb: "zoom_in", tr: { type: "dissolve", d: 500 } }),
+        clip("image-2", "photo", 2000, { kb: "pan_left", fit: "contain" }),
+        clip("clip-3", "silent", 2000, { tr: { type: "wipeleft", d: 400 } }),
+        clip("clip-4", "slow", 2000, { fit: "blur" }),
+        clip("clip-5", "one", 33),
+      ],
+    },
+    { tt: 1, sg: [music("audio-1", "song", { d: 8000, duck: true, fi: 500, fo: 500 }), music("audio-2", "song", { st: 3000, d: 4000, v: 0.4, loop: true })] },
+    { tt: 7, sg: [text("text-1", "Opening", 0, 1500), text("text-2", "Two\nlines", 3000, 2000, { box: true })] },
+    { tt: 7, role: "subtitles", sg: [text("sub-1", "Hello there", 500, 1000, { pos: "bottom" }), text("sub-2", "Goodbye", 6000, 2000, { pos: "bottom" })] },
+  ],
+} as Draft;
+
+/** Reads the graph text back into statements and the `-map` args into mapped labels, and checks them again. */
+function recheck(out: CompiledRender): string {
+  const graph = new GraphBuilder();
+  const labels = (run: string): string[] => [...run.matchAll(/\[([^\]\\]+)\]/g)].map((m) => m[1]!);
+  for (const statement of out.filtergraph.split(";\n")) {
+    const [, inputs = "", body = "", outputs = ""] = /^((?:\[[^\]\\]+\])*)(.*?)((?:\[[^\]\\]+\])*)$/s.exec(statement)!;
+    graph.add(labels(inputs), body, labels(outputs));
+  }
+  const mapped = out.args.flatMap((arg, i) => (arg === "-map" ? [out.args[i + 1]!.slice(1, -1)] : []));
+  return graph.build(mapped);
+}
+
+describe("the compiled graph's labels are each produced once, consumed once, and the rest mapped", () => {
+  it("for an export of a rich timeline", () => {
+    const out = compileRender(RICH, ALL, OPTIONS);
+    expect(out.needs).toEqual(expect.arrayContaining(["xfade", "fade", "zoompan", "crop", "boxblur", "drawtext", "sidechaincompress", "amix"]));
+    expect(out.textFiles.map((f) => f.content)).toEqual(expect.arrayContaining(["Opening", "Hello there", "Goodbye"]));
+    expect(inputsOf(out).filter((path) => path === "/media/song.mp3")).toHaveLength(2);
+    expect(recheck(out)).toBe(out.filtergraph);
+  });
+
+  it("for previews of it, in a transition and between them", () => {
+    for (const at of [0, 1800, 3000, 7000, 9000]) {
+      const out = compileRender(RICH, ALL, { ...OPTIONS, previewAtMs: at, width: 640, height: 360 });
+      expect(recheck(out)).toBe(out.filtergraph);
+    }
+  });
+
+  it("a compiler that reuses a label fails here, before ffmpeg runs", () => {
+    const reuse = vi.spyOn(GraphBuilder.prototype, "label").mockImplementation((prefix: string) => `${prefix}1`);
+    try {
+      expect(() => compileRender(RICH, ALL, OPTIONS)).toThrow(/the label \[[a-z]+1\] is (produced|consumed) twice/);
+    } finally {
+      reuse.mockRestore();
+    }
   });
 });
 
