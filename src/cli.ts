@@ -71,6 +71,23 @@ function help(commands: AnyCommand[]): string {
   ].join("\n");
 }
 
+/** One command's help: usage, what it does, the options it shares, examples. */
+async function commandHelp(command: AnyCommand): Promise<string> {
+  const details = typeof command.details === "string" ? command.details : await command.details();
+  return [
+    `Usage: video-maker ${command.usage}`,
+    "",
+    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
+    "",
+    details,
+    "",
+    "Examples:",
+    ...command.examples.map((example) => `  ${example}`),
+    "",
+    'Every command takes --json (one JSON document on stdout). Exit codes and the environment: "video-maker --help".',
+  ].join("\n");
+}
+
 /** A command of the other backend is named as such, so the person knows what to switch. */
 async function unknownCommand(name: string, backend: BackendName): Promise<string> {
   const all = await Promise.all(COMMAND_LOADERS.map((load) => load()));
@@ -134,14 +151,19 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
   const backendName = configuredBackend();
   const commands = await loadCommands(backendName);
-  if (values.help || name === "help") {
+  if (name === "help" && !args[0]) {
     io.out(help(commands));
     return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
+  const wanted = name === "help" ? args[0]! : name;
+  const command = commands.find((c) => c.name === wanted);
   if (!command) {
-    io.err(`${await unknownCommand(name, backendName)} Run "video-maker --help" for the list.`);
+    io.err(`${await unknownCommand(wanted, backendName)} Run "video-maker --help" for the list.`);
     return EXIT.usage;
+  }
+  if (values.help || name === "help") {
+    io.out(await commandHelp(command));
+    return EXIT.ok;
   }
   if ((name === "job" || name === "cancel") && !args[0]) {
     io.err(`Usage: video-maker ${command.usage}`);

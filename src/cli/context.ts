@@ -31,6 +31,9 @@ export interface Command<R extends Capability = never> {
   name: string;
   usage: string;
   summary: string;
+  /** `video-maker <command> --help`: what it does in full, and how people run it. */
+  details: string | (() => Promise<string>);
+  examples: readonly string[];
   /** What the backend must be able to do; a command it cannot serve is neither listed nor run. */
   requires?: readonly R[];
   // A method, so commands with different requirements share one list.

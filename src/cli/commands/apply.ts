@@ -7,7 +7,9 @@ export const applyCommand = defineCommand({
   name: "apply",
   requires: ["editor"],
   usage: "apply <ops.json | ->",
-  summary: "local backend: apply structured edit operations (see the apply_edits guide)",
+  summary: "apply structured edit operations from a JSON file or stdin (--help lists every op)",
+  details: async () => (await import("../../local/ops.js")).EDIT_OPS_GUIDE,
+  examples: ["video-maker apply ops.json", "echo '[{\"op\":\"add_clip\",\"media\":\"beach.mp4\"}]' | video-maker apply -"],
   async run(context) {
     const source = context.args[0];
     if (!source) {

@@ -4,6 +4,8 @@ export const cancelCommand: Command = {
   name: "cancel",
   usage: "cancel <id>",
   summary: "stop a running edit or export",
+  details: "Stops the job, even when another video-maker process (an MCP server, another terminal) runs it. Exit 0 when it was stopped or had already ended.",
+  examples: ["video-maker cancel export_1a2b3c4d5e6f"],
   async run(context) {
     const id = context.args[0] ?? "";
     const before = await context.jobs.require(id);

@@ -18,6 +18,8 @@ export const demoCommand: Command = {
   name: "demo",
   usage: "demo [--out DIR]",
   summary: "make sample media and render a 17-second promo offline (no account needed)",
+  details: "Makes three clips, a photo and music with ffmpeg, edits them with the local engine in a demo project of its own and renders the MP4. No account, no network. The file's path is the last line.",
+  examples: ["video-maker demo", "video-maker demo --out ~/Videos"],
   async run(context) {
     const { io } = context;
     const home = join(context.config.home, "demo");

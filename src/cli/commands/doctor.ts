@@ -20,6 +20,8 @@ export const doctorCommand: Command = {
   name: "doctor",
   usage: "doctor [--json]",
   summary: "check Node, ffmpeg, the token, the service and the state folder",
+  details: "Checks what the configured backend needs and prints one line per check. Exit 0 when every essential check passes.",
+  examples: ["video-maker doctor", "video-maker doctor --json"],
   async run(context) {
     const checks: Check[] = [
       checkNode(),

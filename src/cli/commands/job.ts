@@ -5,6 +5,8 @@ export const jobCommand: Command = {
   name: "job",
   usage: "job <id> [--wait]",
   summary: "show an edit or export job; --wait waits for it to finish",
+  details: "Shows a job an edit or an export started (its id is printed when it starts). --wait waits until it ends.",
+  examples: ["video-maker job export_1a2b3c4d5e6f", "video-maker job export_1a2b3c4d5e6f --wait"],
   async run(context) {
     const id = context.args[0] ?? "";
     // A job left by a process that is gone is taken over here: a render resumes, an edit is reported.

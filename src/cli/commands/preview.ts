@@ -8,7 +8,9 @@ export const previewCommand = defineCommand({
   name: "preview",
   requires: ["editor"],
   usage: "preview <seconds> [--out frame.png]",
-  summary: "local backend: save a PNG of the timeline at that moment",
+  summary: "save a PNG of the timeline at that moment",
+  details: "Renders the timeline at that moment (seconds from the start) and saves a PNG; its path is printed. --out picks the file or folder.",
+  examples: ["video-maker preview 2.5", "video-maker preview 10 --out frame.png"],
   async run(context) {
     const at = Number(context.args[0]);
     if (context.args[0] === undefined || !Number.isFinite(at) || at < 0) {

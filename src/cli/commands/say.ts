@@ -18,6 +18,8 @@ export const sayCommand: Command = {
   name: "say",
   usage: 'say "<anything the person said>" [files...]',
   summary: "route what the person said (English or Chinese) to the right action",
+  details: "Applies the skill's routing table to what the person said: export, credits, state and upload words run those commands, files among the words are uploaded first, and everything else is an edit.",
+  examples: ['video-maker say "export 1080p MP4"', 'video-maker say "余额"', 'video-maker say "make a promo from these" clip1.mp4 clip2.mp4'],
   async run(context) {
     const words = context.args;
     const files = words.filter(isFile);

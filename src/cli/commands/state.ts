@@ -4,6 +4,8 @@ export const stateCommand: Command = {
   name: "state",
   usage: "state [--json]",
   summary: "show the timeline of the current project",
+  details: "Prints the one-line timeline summary, then each track and the uploaded media. --json gives everything as one document.",
+  examples: ["video-maker state", "video-maker state --json"],
   async run(context) {
     const state = await context.backend.getState({ signal: context.signal });
     if (context.json) {

@@ -5,6 +5,8 @@ export const uploadCommand: Command = {
   name: "upload",
   usage: "upload <paths...> [--url URL]",
   summary: "upload media files (and/or links) to the current project",
+  details: "Adds files (paths) and links (--url, cloud only) to the current project. Every file is checked first; rejected ones are listed with the reason and the rest are still added.",
+  examples: ["video-maker upload clip1.mp4 clip2.mov music.mp3", "video-maker upload --url https://example.com/clip.mp4"],
   async run(context) {
     const display = context.json ? undefined : progressDisplay(context.io);
     try {
