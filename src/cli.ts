@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type CommandContext, type Command, EXIT } from "./cli/context.js";
 import { type Io, processIo } from "./cli/io.js";
+import { CLI_SURFACE_NAMES } from "./cli/surface-names.js";
 import { loadConfig } from "./config.js";
 import { type VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
 import { PACKAGE_VERSION } from "./package-info.js";
@@ -150,7 +151,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     context = {
       config,
       backend,
-      jobs: new JobManager(config.home, backend),
+      jobs: new JobManager(config.home, backend, CLI_SURFACE_NAMES),
       io,
       json: values.json === true,
       args,
