@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JobStatusSchema } from "../../core/jobs.js";
 import { defineTool } from "../tool.js";
 
 export const cancelJobTool = defineTool({
@@ -12,7 +13,7 @@ export const cancelJobTool = defineTool({
   },
   outputSchema: {
     job_id: z.string(),
-    status: z.enum(["running", "completed", "failed", "cancelled", "interrupted"]).describe("The job's status after the request"),
+    status: JobStatusSchema.describe("The job's status after the request"),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async run(args, { jobs }) {
