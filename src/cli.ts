@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type AnyCommand, type CommandContext, EXIT, contextFor } from "./cli/context.js";
 import { type Io, processIo } from "./cli/io.js";
+import { CLI_SURFACE_NAMES } from "./cli/surface-names.js";
 import { loadConfig } from "./config.js";
 import { type BackendName, CAPABILITIES_BY_BACKEND, serves as servesBackend } from "./core/backend.js";
 import { VideoMakerError, redactSecrets, toVideoMakerError } from "./core/errors.js";
@@ -184,7 +185,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     context = {
       config,
       backend,
-      jobs: new JobManager(config.home, backend),
+      jobs: new JobManager(config.home, backend, CLI_SURFACE_NAMES),
       io,
       json: values.json === true,
       args,

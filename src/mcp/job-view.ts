@@ -3,22 +3,26 @@ import { basename } from "node:path";
 import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { type ErrorCode, VideoMakerError } from "../core/errors.js";
-import type { JobRecord } from "../core/jobs.js";
+import { EditResultSchema, ExportResultSchema, JobKindSchema, type JobRecord, JobStatusSchema } from "../core/jobs.js";
 import type { ToolOutput } from "./tool.js";
 
-/** What edit_video, export_video, get_job and cancel_job say about a job. */
+/**
+ * What edit_video, export_video, get_job and cancel_job say about a job. The fields are the
+ * job record's own schemas with a description for the model, so the two cannot drift.
+ */
 
-const statusSchema = z
-  .enum(["running", "completed", "failed", "cancelled", "interrupted"])
-  .describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
+const edit = EditResultSchema.shape;
+const exported = ExportResultSchema.shape;
+
+const statusSchema = JobStatusSchema.describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
 
 export const editOutputShape = {
   job_id: z.string().describe("The edit job; pass it to get_job while status is running"),
   status: statusSchema,
-  reply: z.string().describe("What the agent said (GUI language already translated), or what changed"),
-  changes: z.array(z.string()).describe("What the edit changed on the timeline"),
-  timeline: z.string().describe('One-line timeline summary, e.g. Timeline (2 tracks): 1. Video: … 2. BGM: …'),
-  suggests_export: z.boolean().describe("The agent suggested exporting: offer export_video"),
+  reply: edit.reply.describe("What the agent said (GUI language already translated), or what changed"),
+  changes: edit.changes.describe("What the edit changed on the timeline"),
+  timeline: edit.timeline.describe('One-line timeline summary, e.g. Timeline (2 tracks): 1. Video: … 2. BGM: …'),
+  suggests_export: edit.suggestsExport.describe("The agent suggested exporting: offer export_video"),
   progress: z.string().describe("The latest progress line"),
 };
 
@@ -27,22 +31,22 @@ export const exportOutputShape = {
   status: statusSchema,
   progress: z.number().min(0).max(100).describe("Percent done of the current stage"),
   message: z.string().describe("The latest progress line"),
-  file: z.string().optional().describe("Absolute path of the downloaded MP4, once completed"),
-  bytes: z.number().optional().describe("Size of the file in bytes"),
+  file: exported.file.optional().describe("Absolute path of the downloaded MP4, once completed"),
+  bytes: exported.bytes.optional().describe("Size of the file in bytes"),
 };
 
 export const jobOutputShape = {
   job_id: z.string(),
-  kind: z.enum(["edit", "export"]).describe("Which tool started the job"),
+  kind: JobKindSchema.describe("Which tool started the job"),
   status: statusSchema,
-  reply: z.string().optional().describe("edit jobs: the agent's reply"),
-  changes: z.array(z.string()).optional().describe("edit jobs: what changed"),
-  timeline: z.string().optional().describe("edit jobs: the timeline summary"),
-  suggests_export: z.boolean().optional(),
+  reply: edit.reply.optional().describe("edit jobs: the agent's reply"),
+  changes: edit.changes.optional().describe("edit jobs: what changed"),
+  timeline: edit.timeline.optional().describe("edit jobs: the timeline summary"),
+  suggests_export: edit.suggestsExport.optional(),
   progress: z.union([z.number(), z.string()]).optional().describe("export: percent; edit: latest progress line"),
   message: z.string().optional(),
-  file: z.string().optional().describe("export jobs: absolute path of the MP4"),
-  bytes: z.number().optional(),
+  file: exported.file.optional().describe("export jobs: absolute path of the MP4"),
+  bytes: exported.bytes.optional(),
 };
 
 type EditOutput = z.infer<z.ZodObject<typeof editOutputShape>>;

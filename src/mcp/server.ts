@@ -7,6 +7,7 @@ import { createBackend } from "../backends.js";
 import { type Logger, createLogger } from "./logger.js";
 import { registerPrompts } from "./prompts.js";
 import { registerResources } from "./resources.js";
+import { MCP_SURFACE_NAMES } from "./surface-names.js";
 import { type Offer, type ToolContext, offerOf } from "./tool.js";
 import { registerTools } from "./tools/index.js";
 
@@ -48,7 +49,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const log = options.logger ?? createLogger();
   const ownsBackend = options.backend === undefined;
   const backend = options.backend ?? createBackend(config);
-  const jobs = options.jobs ?? new JobManager(config.home, backend);
+  const jobs = options.jobs ?? new JobManager(config.home, backend, MCP_SURFACE_NAMES);
   const server = new McpServer(
     { name: "video-maker", title: "Video Maker", version: PACKAGE_VERSION },
     { capabilities: { logging: {}, tools: {}, prompts: {}, resources: {} }, instructions: serverInstructions(offerOf(backend)) },

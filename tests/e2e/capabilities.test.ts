@@ -7,6 +7,7 @@ import { createBackend } from "../../src/backends.js";
 import { loadConfig } from "../../src/config.js";
 import { CAPABILITIES_BY_BACKEND, type BackendName } from "../../src/core/backend.js";
 import { JobManager } from "../../src/core/jobs.js";
+import { MCP_SURFACE_NAMES } from "../../src/mcp/surface-names.js";
 import { offerOf } from "../../src/mcp/tool.js";
 import { everyTool, toolsFor } from "../../src/mcp/tools/index.js";
 
@@ -76,7 +77,7 @@ describe("the tool registry follows the backend's capabilities", () => {
 
   it("an edit job runs on the agent it is given", async () => {
     const backend = backendFor("local");
-    const jobs = new JobManager(join(root, "jobs-home"), backend);
+    const jobs = new JobManager(join(root, "jobs-home"), backend, MCP_SURFACE_NAMES);
     const seen: string[] = [];
     const agent = {
       edit: async (instruction: string) => {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -9,6 +9,8 @@ import { makePng, makeVideo } from "../integration/media-fixtures.js";
 /** Every subcommand as a spawned process against the fake service: output, --json, exit codes. */
 
 const BIN = resolve("dist/cli.js");
+/** What a CLI user must never be told to call. */
+const MCP_TOOL = /\b(get_job|cancel_job|edit_video|export_video|get_state|upload_media|apply_edits)\b/;
 let fake: FakeNemo;
 let root: string;
 let clip: string;
@@ -145,11 +147,31 @@ describe("jobs from the command line", () => {
     expect(JSON.parse(after.stdout).status).toBe("cancelled");
   });
 
-  it("an unknown job id is a clear input error", async () => {
+  it("an unknown job id is a clear input error, in the words of the command line", async () => {
     const run = await cli(["job", "export_000000000000"]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/There is no job/);
+    expect(run.stderr).toMatch(/There is no job "export_000000000000"\. Job ids come from video-maker edit .* or video-maker export/);
+    expect(run.stdout + run.stderr).not.toMatch(MCP_TOOL);
     expect((await cli(["job"])).code).toBe(2);
+  });
+
+  it("a job whose process died is reported with commands to run, not MCP tools", async () => {
+    // As a killed `video-maker edit` and `video-maker export` leave them: running, owner gone, no render started.
+    const jobs = join(env.VIDEO_MAKER_HOME!, "jobs");
+    await mkdir(jobs, { recursive: true });
+    const now = new Date().toISOString();
+    for (const id of ["edit_0123456789ab", "export_0123456789ab"]) {
+      const record = { id, kind: id.split("_")[0], status: "running", backend: "nemo", created_at: now, updated_at: now, progress: { message: "working" }, input: {} };
+      await writeFile(join(jobs, `${id}.json`), JSON.stringify(record));
+    }
+    // The service is out of reach, so the timeline cannot be quoted and the person is told how to read it.
+    const offline = { NEMO_API_BASE: "http://127.0.0.1:1" };
+    const edit = await cli(["job", "edit_0123456789ab"], offline);
+    expect(edit.code, edit.stderr).toBe(5);
+    expect(edit.stdout).toMatch(/may or may not have been applied\. Check the timeline with video-maker state\./);
+    const exported = await cli(["job", "export_0123456789ab"], offline);
+    expect(exported.stdout).toMatch(/export again with video-maker export\./);
+    for (const run of [edit, exported]) expect(run.stdout + run.stderr).not.toMatch(MCP_TOOL);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobManager } from "../../src/core/jobs.js";
+import { MCP_SURFACE_NAMES } from "../../src/mcp/surface-names.js";
 import { type Harness, startHarness } from "./harness.js";
 
 /** A server runs for weeks: finished jobs must not pile up in its memory, yet stay readable. */
@@ -16,7 +17,7 @@ const inMemory = (jobs: JobManager): number => (jobs as unknown as { live: Map<s
 describe("finished jobs", () => {
   it("leave memory once written to disk, and read back the same from there", async () => {
     const backend = h.backend();
-    const jobs = new JobManager(h.home, backend);
+    const jobs = new JobManager(h.home, backend, MCP_SURFACE_NAMES);
     const records = [];
     for (let i = 0; i < 5; i++) {
       const started = jobs.startEdit(`add a title number ${i}`, backend.agent);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JobStatusSchema } from "../../core/jobs.js";
 import { type Offer, defineTool } from "../tool.js";
 
 export const cancelJobTool = (offer: Offer) =>
@@ -15,7 +16,7 @@ export const cancelJobTool = (offer: Offer) =>
     },
     outputSchema: {
       job_id: z.string(),
-      status: z.enum(["running", "completed", "failed", "cancelled", "interrupted"]).describe("The job's status after the request"),
+      status: JobStatusSchema.describe("The job's status after the request"),
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     async run(args, { jobs }) {

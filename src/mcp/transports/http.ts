@@ -6,6 +6,7 @@ import { createBackend } from "../../backends.js";
 import { JobManager } from "../../core/jobs.js";
 import { type Logger, createLogger } from "../logger.js";
 import { createServer } from "../server.js";
+import { MCP_SURFACE_NAMES } from "../surface-names.js";
 
 /**
  * MCP over Streamable HTTP at http://127.0.0.1:PORT/mcp, for hosts that prefer a URL.
@@ -21,7 +22,7 @@ export interface HttpHandle {
 
 export async function serveHttp(config: Config, port: number, log: Logger = createLogger()): Promise<HttpHandle> {
   const backend = createBackend(config);
-  const jobs = new JobManager(config.home, backend);
+  const jobs = new JobManager(config.home, backend, MCP_SURFACE_NAMES);
   await jobs.resumeAll();
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; cleanup: () => Promise<void> }>();
   let actualPort = port;
