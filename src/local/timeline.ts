@@ -162,6 +162,21 @@ export function cloneTimeline(timeline: LocalTimeline): LocalTimeline {
   return structuredClone(timeline);
 }
 
+// --- media ---------------------------------------------------------------------------
+
+type SegmentTrack = Exclude<keyof LocalTimeline, "meta" | "other">;
+/** The tracks whose segments name a media file in `src`. */
+type MediaTrack = { [K in SegmentTrack]: LocalTimeline[K][number] extends { src: string } ? K : never }[SegmentTrack];
+const MEDIA_TRACKS = ["video", "music"] as const satisfies readonly MediaTrack[];
+// A new track with `src` that is missing above fails to compile here, so renders never lose its files.
+const everyMediaTrack: Exclude<MediaTrack, (typeof MEDIA_TRACKS)[number]> extends never ? true : never = true;
+void everyMediaTrack;
+
+/** The ids of every media file the timeline uses (what a render needs as inputs). */
+export function mediaUsedBy(timeline: LocalTimeline): Set<string> {
+  return new Set(MEDIA_TRACKS.flatMap((track) => timeline[track].map((segment) => segment.src)));
+}
+
 // --- timing ------------------------------------------------------------------------
 
 /** End of the video track: where clips stop; 0 when there are none. */
