@@ -70,7 +70,7 @@ export async function applyOps(
     const listed = problems.sort((a, b) => a.index - b.index).map((p) => p.text);
     throw new VideoMakerError("invalid_input", `${count} in the edits, so nothing was changed:\n- ${listed.join("\n- ")}`);
   }
-  notes.push(...lateTextWarnings(timeline));
+  notes.push(...lateOverlayWarnings(timeline));
   const { t: _t, d: _d, m: _m, ...unknownKeys } = draft;
   return { draft: { ...unknownKeys, ...writeTimeline(timeline) }, notes };
 }
@@ -89,10 +89,11 @@ function applyOne(t: LocalTimeline, op: EditOp, env: OpEnv): string[] | Promise<
 
 // --- after the batch -------------------------------------------------------------------------
 
-function lateTextWarnings(t: LocalTimeline): string[] {
+/** Titles and logos that start after the video ends are never seen. */
+function lateOverlayWarnings(t: LocalTimeline): string[] {
   const end = videoEndMs(t);
   if (end === 0) return [];
-  return t.titles
-    .filter((text) => text.st >= end)
-    .map((text) => `${text.id} starts at ${seconds(text.st)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${text.id}","at":…}.`);
+  return [...t.titles, ...t.logos]
+    .filter((s) => s.st >= end)
+    .map((s) => `${s.id} starts at ${seconds(s.st)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${s.id}","at":…}.`);
 }

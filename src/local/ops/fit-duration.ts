@@ -64,6 +64,10 @@ export const fitDuration = defineOp({
       text.d = Math.max(100, Math.round(text.d * factor));
     }
     for (const audio of t.music) if (!audio.fill) audio.st = Math.round(audio.st * factor);
+    for (const logo of t.logos) {
+      logo.st = Math.round(logo.st * factor);
+      if (!logo.fill) logo.d = Math.max(100, Math.round(logo.d * factor));
+    }
 
     const changed = t.video.filter((s, i) => s.d !== original[i]).length;
     const full = [...capped].filter((i) => capacity[i] !== Infinity).map((i) => t.video[i]!.id);

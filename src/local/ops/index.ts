@@ -1,6 +1,7 @@
 import { addAudio } from "./add-audio.js";
 import { addClip } from "./add-clip.js";
 import { addImage } from "./add-image.js";
+import { addLogo } from "./add-logo.js";
 import { addSubtitles } from "./add-subtitles.js";
 import { addText } from "./add-text.js";
 import { fitDuration } from "./fit-duration.js";
@@ -21,6 +22,7 @@ export const OPS = [
   addClip,
   addImage,
   addText,
+  addLogo,
   addAudio,
   setTransition,
   trim,

@@ -20,6 +20,7 @@ export const setVolume = defineOp({
     }
     const found = segmentOrFail(t, op.segment);
     if (found.track === "titles" || found.track === "subtitles") fail(`${op.segment} is a text; it has no sound`);
+    if (found.track === "logos") fail(`${op.segment} is a logo; it has no sound`);
     if (found.track === "music") found.segment.v = op.volume;
     else if (op.volume === 1) delete (found.segment as VideoSegment).v;
     else (found.segment as VideoSegment).v = op.volume;

@@ -20,6 +20,12 @@ export const trim = defineOp({
       found.segment.d = ms(op.duration);
       return [];
     }
+    if (found.track === "logos") {
+      if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a logo: change its length with "duration"`);
+      found.segment.d = ms(op.duration);
+      found.segment.fill = false;
+      return [];
+    }
     const segment = found.segment as VideoSegment | AudioSegment;
     const source = mediaById(segment.src, media);
     const isImage = source?.kind === "image";
