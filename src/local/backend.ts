@@ -39,7 +39,7 @@ import { type OpHelpers, type SilenceRange, applyOps } from "./ops.js";
 import { previewFrame } from "./preview.js";
 import { detectSilence } from "./silence.js";
 import { needsCjkFont } from "./text-layout.js";
-import { outlineTimeline, readTimeline } from "./timeline.js";
+import { mediaUsedBy, outlineTimeline, readTimeline } from "./timeline.js";
 import { type NewMedia, LocalWorkspace, hashFile, verifySources } from "./workspace.js";
 
 /**
@@ -315,8 +315,7 @@ export class LocalBackend implements Backend, EditorCapability {
         "The timeline is empty, so there is nothing to render yet. Add media with upload_media, then build the video with apply_edits.",
       );
     }
-    const timeline = readTimeline(draft);
-    const used = new Set([...timeline.video, ...timeline.music].map((s) => s.src));
+    const used = mediaUsedBy(readTimeline(draft));
     const media = (await this.workspace.readMedia(sessionId)).filter((m) => used.has(m.id));
     await verifySources(media);
     return { draft, media };

@@ -8,6 +8,7 @@ import type { MediaFacts } from "./media.js";
 import { cloneTimeline, normalizeTimeline, readTimeline, timelineLengthMs } from "./timeline.js";
 import { Compilation, type CompileOptions, INLINE_GRAPH_LIMIT, type PlannedSegment, SAMPLE_RATE } from "./compile-context.js";
 import { mixMusic } from "./compile-audio.js";
+import { overlayLogos } from "./compile-logo.js";
 import { drawTexts } from "./compile-text.js";
 import { blackBackground, composeVideoTrack, planVideo } from "./compile-video.js";
 
@@ -24,7 +25,8 @@ export { resolveFit } from "./compile-video.js";
  * sums: start(i) = start(i-1) + frames(i-1) − overlap(i).
  *
  *   compile-video.ts   clips and photos, fits, Ken Burns, transitions, the one concat
- *   compile-text.ts    titles and subtitles (drawtext)
+ *   compile-logo.ts    logos laid over the video (overlay)
+ *   compile-text.ts    titles and subtitles (drawtext), drawn over the logos
  *   compile-audio.ts   music: fades, loop, ducking, the mix
  *   compile-context.ts what they share (labels, inputs, features used, frame maths)
  */
@@ -70,7 +72,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
 
   const base = planned.length > 0 ? composeVideoTrack(c, planned) : blackBackground(c, totalFrames);
   const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.st - b.st);
-  let video = drawTexts(c, base.video, texts, totalFrames);
+  let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames);
 
   let audio: string | undefined;
   if (c.withAudio) audio = mixMusic(c, base.audio!, timeline.music, totalFrames);

@@ -1,6 +1,8 @@
+import { z } from "zod";
 import { type MediaFacts, findMedia } from "./media.js";
 import {
   type LocalTimeline,
+  type TextSegment,
   type VideoSegment,
   TEXT_SIZES,
   findSegment,
@@ -10,7 +12,10 @@ import {
 } from "./timeline.js";
 import { normalizeColor } from "./text-layout.js";
 
-/** What every op needs: failing with a message for the host, finding media and segments, placing clips. */
+/**
+ * What every op needs: its definition (`defineOp`), the fields ops share, failing with a
+ * message for the host, finding media and segments, placing clips.
+ */
 
 export interface SilenceRange {
   startMs: number;
@@ -29,12 +34,62 @@ export interface OpHelpers {
   readTextFile?: (path: string) => Promise<string>;
 }
 
+/** What an op works with besides the timeline. */
+export interface OpEnv {
+  media: readonly MediaFacts[];
+  helpers: OpHelpers;
+}
+
+/** The op's row in the guide table: `| name | fields |`. */
+export interface OpGuide {
+  fields: string;
+}
+
+type OpSchema<N extends string, S extends z.core.$ZodShape> = z.ZodObject<{ op: z.ZodLiteral<N> } & S, z.core.$strict>;
+export type OpInput<N extends string, S extends z.core.$ZodShape> = z.output<OpSchema<N, S>>;
+
+/** One edit op: everything the schema, the guide and the dispatch need, in one place. */
+export interface OpDefinition<N extends string = string, S extends z.core.$ZodShape = z.core.$ZodShape> {
+  name: N;
+  /** Strict: a misspelt field is an error the host can fix, not a setting silently ignored. */
+  schema: OpSchema<N, S>;
+  guide: OpGuide;
+  /** Changes `t` in place (a copy) and returns notes for the person; throws OpProblem via `fail`. */
+  apply(t: LocalTimeline, op: OpInput<N, S>, env: OpEnv): string[] | Promise<string[]>;
+}
+
+/** Adds the `op` literal to the op's fields, so the name is written once. */
+export function defineOp<const N extends string, S extends z.core.$ZodShape>(definition: {
+  name: N;
+  schema: z.ZodObject<S, z.core.$strict>;
+  guide: OpGuide;
+  apply(t: LocalTimeline, op: OpInput<N, S>, env: OpEnv): string[] | Promise<string[]>;
+}): OpDefinition<N, S> {
+  const schema = z.strictObject({ op: z.literal(definition.name), ...definition.schema.shape }) as unknown as OpSchema<N, S>;
+  return { ...definition, schema };
+}
+
+// --- fields ops share (times in seconds; the draft stores ms) ----------------------------------
+
+export const field = {
+  seconds: z.number().finite().min(0),
+  positiveSeconds: z.number().finite().positive(),
+  media: z.string().min(1).describe('An uploaded file: its id ("media-2"), file name ("beach.mp4") or absolute path'),
+  segment: z.string().min(1).describe('A segment id from the timeline outline, e.g. "clip-3", "image-1", "text-2", "audio-1"'),
+  volume: z.number().min(0).max(1),
+  textSize: z.union([z.enum(Object.keys(TEXT_SIZES) as [keyof typeof TEXT_SIZES, ...Array<keyof typeof TEXT_SIZES>]), z.number().min(8).max(400)]),
+  colour: z.string().min(1).describe('A colour name (white, black, yellow, red, …) or "#RRGGBB"'),
+};
+
+// --- failing, finding, placing --------------------------------------------------------------
+
 /** A problem with one op; collected, never shown alone. */
 export class OpProblem extends Error {}
 
-export const fail = (message: string): never => {
+/** A function declaration (not an arrow) so TypeScript narrows after a call to it. */
+export function fail(message: string): never {
   throw new OpProblem(message);
-};
+}
 
 export const ms = (s: number): number => Math.round(s * 1000);
 /** A clip may end this close past its source's end (container durations are rounded). */
@@ -44,7 +99,7 @@ export const MIN_SEGMENT_MS = 40;
 export function mediaOrFail(reference: string, media: readonly MediaFacts[]): MediaFacts {
   const found = findMedia(reference, media);
   if (!found.ok) fail(found.reason);
-  return (found as { ok: true; media: MediaFacts }).media;
+  return found.media;
 }
 
 export function mediaById(id: string, media: readonly MediaFacts[]): MediaFacts | undefined {
@@ -54,7 +109,7 @@ export function mediaById(id: string, media: readonly MediaFacts[]): MediaFacts 
 export function segmentOrFail(t: LocalTimeline, id: string): NonNullable<ReturnType<typeof findSegment>> {
   const found = findSegment(t, id);
   if (!found) fail(`there is no segment "${id}" (${knownIds(t)})`);
-  return found!;
+  return found;
 }
 
 export function videoSegmentOrFail(t: LocalTimeline, id: string, what: string): { index: number; segment: VideoSegment } {
@@ -90,7 +145,7 @@ export function colourOf(op: { colour?: string | undefined; color?: string | und
   if (given === undefined) return fallback;
   const normal = normalizeColor(given);
   if (!normal) fail(`unknown colour "${given}"; use white, black, yellow, red, green, blue, orange, pink, purple, cyan, gold or "#RRGGBB"`);
-  return normal!;
+  return normal;
 }
 
 export function sizeOf(size: number | keyof typeof TEXT_SIZES): number {
@@ -105,10 +160,24 @@ export function sourceRange(source: MediaFacts, inS: number | undefined, outS: n
   if (outMs === undefined) fail(`the length of "${source.name}" is unknown; give "out"`);
   if (length !== undefined) {
     if (inMs >= length) fail(`"in" ${inS}s is past the end of "${source.name}" (${seconds(length)}s long)`);
-    if (outMs! > length + END_TOLERANCE_MS) fail(`"out" ${outS}s is past the end of "${source.name}" (${seconds(length)}s long)`);
-    outMs = Math.min(outMs!, length);
+    if (outMs > length + END_TOLERANCE_MS) fail(`"out" ${outS}s is past the end of "${source.name}" (${seconds(length)}s long)`);
+    outMs = Math.min(outMs, length);
   }
-  if (outMs! - inMs <= 0) fail(`"out" must come after "in"`);
-  return { inMs, outMs: Math.max(outMs!, inMs + 1) };
+  if (outMs - inMs <= 0) fail(`"out" must come after "in"`);
+  return { inMs, outMs: Math.max(outMs, inMs + 1) };
 }
 
+const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/gu;
+
+/**
+ * drawtext draws with one font, and none we locate (DejaVu, Liberation, Noto Sans, Arial…) has
+ * the emoji beyond U+1F000 (🎉, 🚀, flags): say so before a render shows boxes. Older symbols
+ * (❤, ★, ☀) are drawn as plain glyphs and pass.
+ */
+export function emojiNote(segment: TextSegment): string[] {
+  const found = [...new Set((segment.tx.match(PICTOGRAPH) ?? []).filter((char) => char.codePointAt(0)! >= 0x1f000))];
+  if (found.length === 0) return [];
+  return [
+    `${segment.id}: ${found.slice(0, 5).join(" ")} will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove ${found.length === 1 ? "it" : "them"} with {"op":"set_text","segment":"${segment.id}","text":…} unless that is fine.`,
+  ];
+}

@@ -1,6 +1,9 @@
+import { OPS } from "./ops/index.js";
+
 /**
- * How a host writes local edits: the ops in brief and two worked requests. It goes into
- * the apply_edits tool description and the prompt, so it stays short and exact.
+ * How a host writes local edits: the ops in brief (one row per op, from the registry) and two
+ * worked requests. It goes into the apply_edits tool description and the prompt, so it stays
+ * short and exact.
  */
 
 const PROMO_FROM_CLIPS = [
@@ -39,20 +42,7 @@ Send a list of ops; they are applied in order, all or nothing (every problem is 
 
 | op | fields (defaults) |
 |---|---|
-| add_clip | media, in (0), out (end), at (after the last clip; snaps to the nearest cut), fit (cover/contain/blur; auto), volume (1) |
-| add_image | media, duration (3), at, fit, ken_burns (none/zoom_in/zoom_out/pan_left/pan_right) |
-| add_text | text, at (0), duration (3), position (center; top, bottom, lower_third, top_left, top_right, bottom_left, bottom_right), size (large; small, medium, huge or px at 1080p), colour (white; name or #RRGGBB), box (false); emoji such as 🎉 or flags draw as empty boxes (❤ ★ ☀ are fine) |
-| add_audio | media, at (0), in (0), duration (to the end of the video), volume (1), fade_in (0), fade_out (0), loop (false), duck (false: lower it under the clips' sound) |
-| set_transition | after (clip id, or N for between clip N and N+1) or all: true; type (fade, dissolve, fadeblack, wipeleft, wiperight, slideleft, slideright, circleopen, circleclose, radial, pixelize, zoomin, … or none); duration (0.5) |
-| trim | segment, in / out (source seconds, clips and audio) or duration (any segment) |
-| remove | segment |
-| move | segment, to (position among clips) or at (seconds) |
-| set_format | aspect (16:9, 9:16, 1:1, 4:5), resolution (1080p; 720p, 1440p, 2160p or the short side in px), fps (30) |
-| fit_duration | seconds: stretch or shorten all clips and photos in proportion (clips never past their footage); titles move with them |
-| remove_silence | segment (default: every clip with sound), noise_db (-35), min_silence (0.5): cuts the pauses |
-| add_subtitles | file (.srt/.vtt), offset (0), position (bottom), size (small), colour, box (true) |
-| set_volume | segment (clip or audio id, or "all_clips"), volume 0–1 |
-| set_text | segment, text, position, size, colour, box |
+${OPS.map((op) => `| ${op.name} | ${op.guide.fields} |`).join("\n")}
 
 Clips and photos play one after another on the video track; a transition overlaps two of them, so it shortens the video by its duration. Look before exporting with preview_frame.
 

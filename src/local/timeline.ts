@@ -11,6 +11,7 @@ import type { MediaFacts } from "./media.js";
  *   video (tt 0):  { id, n, src, st, d, in, fit?, kb?, v?, tr?: { type, d } }
  *   music (tt 1):  { id, n, src, st, d, in, v, fi, fo, loop, duck, fill }
  *   text  (tt 7):  { id, st, d, tx, pos, sz, c, box }   (a track with role "subtitles" holds subtitles)
+ *   logo  (tt 0, role "overlay"):  { id, n, src, st, d, pos, w, o, fill }   (a picture laid over the video)
  *
  * Clips on the video track play one after another; a transition `tr` overlaps a clip with
  * the one before it, so `st` is derived (kept in the file so every reader sees real times).
@@ -44,6 +45,9 @@ export type TextPosition = (typeof TEXT_POSITIONS)[number];
 /** Text sizes in pixels on a 1080-pixel short side; scaled with the output. */
 export const TEXT_SIZES = { small: 42, medium: 64, large: 96, huge: 136 } as const;
 export type TextSizeName = keyof typeof TEXT_SIZES;
+
+export const LOGO_POSITIONS = ["top_left", "top_right", "bottom_left", "bottom_right", "center"] as const;
+export type LogoPosition = (typeof LOGO_POSITIONS)[number];
 
 const ms = z.number().finite();
 
@@ -93,6 +97,22 @@ export const TextSegmentSchema = z.looseObject({
 });
 export type TextSegment = z.infer<typeof TextSegmentSchema>;
 
+export const LogoSegmentSchema = z.looseObject({
+  id: z.string().min(1),
+  n: z.string().optional(),
+  src: z.string().min(1),
+  st: ms.nonnegative().default(0),
+  d: ms.positive(),
+  pos: z.enum(LOGO_POSITIONS).default("top_right"),
+  /** Width as a share of the frame's width. */
+  w: z.number().positive().max(1).default(0.15),
+  /** Opacity, 0–1. */
+  o: z.number().min(0).max(1).default(1),
+  /** Runs to the end of the video, following it when clips are added or removed. */
+  fill: z.boolean().default(false),
+});
+export type LogoSegment = z.infer<typeof LogoSegmentSchema>;
+
 export interface LocalTimeline {
   /** The draft's own metadata (format, title) and any keys we do not know, kept as they are. */
   meta: Record<string, unknown>;
@@ -100,11 +120,14 @@ export interface LocalTimeline {
   music: AudioSegment[];
   titles: TextSegment[];
   subtitles: TextSegment[];
+  logos: LogoSegment[];
   /** Tracks of types the local engine does not render; kept so nothing is lost. */
   other: Track[];
 }
 
 const SUBTITLES_ROLE = "subtitles";
+/** A video track with this role holds pictures laid over the video (logos), not clips. */
+const OVERLAY_ROLE = "overlay";
 
 function parseSegments<T>(schema: z.ZodType<T>, track: Track, what: string): T[] {
   return track.sg.map((segment, index) => {
@@ -126,15 +149,18 @@ export function readTimeline(draft: Draft): LocalTimeline {
     music: [],
     titles: [],
     subtitles: [],
+    logos: [],
     other: [],
   };
   for (const track of draft.t) {
     const type = trackType(track);
-    if (type === TRACK_TYPE.video) timeline.video.push(...parseSegments(VideoSegmentSchema, track, "clip"));
+    const role = (track as Record<string, unknown>)["role"];
+    if (type === TRACK_TYPE.video && role === OVERLAY_ROLE) timeline.logos.push(...parseSegments(LogoSegmentSchema, track, "logo"));
+    else if (type === TRACK_TYPE.video) timeline.video.push(...parseSegments(VideoSegmentSchema, track, "clip"));
     else if (type === TRACK_TYPE.audio) timeline.music.push(...parseSegments(AudioSegmentSchema, track, "audio clip"));
     else if (type === TRACK_TYPE.text) {
       const texts = parseSegments(TextSegmentSchema, track, "text");
-      if ((track as Record<string, unknown>)["role"] === SUBTITLES_ROLE) timeline.subtitles.push(...texts);
+      if (role === SUBTITLES_ROLE) timeline.subtitles.push(...texts);
       else timeline.titles.push(...texts);
     } else timeline.other.push(track);
   }
@@ -152,6 +178,7 @@ export function writeTimeline(timeline: LocalTimeline): Draft {
   if (timeline.subtitles.length > 0) {
     tracks.push({ tt: TRACK_TYPE.text, n: "Subtitles", role: SUBTITLES_ROLE, sg: [...timeline.subtitles].sort(byStart) });
   }
+  if (timeline.logos.length > 0) tracks.push({ tt: TRACK_TYPE.video, n: "Logo", role: OVERLAY_ROLE, sg: [...timeline.logos].sort(byStart) });
   tracks.push(...timeline.other);
   const draft: Draft = { t: tracks, d: Math.round(timelineLengthMs(timeline)) };
   if (Object.keys(timeline.meta).length > 0) draft.m = timeline.meta;
@@ -162,6 +189,21 @@ export function cloneTimeline(timeline: LocalTimeline): LocalTimeline {
   return structuredClone(timeline);
 }
 
+// --- media ---------------------------------------------------------------------------
+
+type SegmentTrack = Exclude<keyof LocalTimeline, "meta" | "other">;
+/** The tracks whose segments name a media file in `src`. */
+type MediaTrack = { [K in SegmentTrack]: LocalTimeline[K][number] extends { src: string } ? K : never }[SegmentTrack];
+const MEDIA_TRACKS = ["video", "music", "logos"] as const satisfies readonly MediaTrack[];
+// A new track with `src` that is missing above fails to compile here, so renders never lose its files.
+const everyMediaTrack: Exclude<MediaTrack, (typeof MEDIA_TRACKS)[number]> extends never ? true : never = true;
+void everyMediaTrack;
+
+/** The ids of every media file the timeline uses (what a render needs as inputs). */
+export function mediaUsedBy(timeline: LocalTimeline): Set<string> {
+  return new Set(MEDIA_TRACKS.flatMap((track) => timeline[track].map((segment) => segment.src)));
+}
+
 // --- timing ------------------------------------------------------------------------
 
 /** End of the video track: where clips stop; 0 when there are none. */
@@ -170,13 +212,15 @@ export function videoEndMs(timeline: Pick<LocalTimeline, "video">): number {
   return last ? last.st + last.d : 0;
 }
 
-/** The whole length: the video track, or without one the texts and non-filling audio. */
+/** The whole length: the video track, or without one the texts, audio and fixed-length logos. */
 export function timelineLengthMs(timeline: LocalTimeline): number {
   const video = videoEndMs(timeline);
   if (video > 0) return video;
   let end = 0;
   for (const text of [...timeline.titles, ...timeline.subtitles]) end = Math.max(end, text.st + text.d);
   for (const audio of timeline.music) end = Math.max(end, audio.st + audio.d);
+  // A logo that follows the video has no length of its own.
+  for (const logo of timeline.logos) if (!logo.fill) end = Math.max(end, logo.st + logo.d);
   return end;
 }
 
@@ -221,6 +265,7 @@ export function normalizeTimeline(timeline: LocalTimeline, media: readonly Media
       audio.fo = Math.floor(audio.fo * scale);
     }
   }
+  for (const logo of timeline.logos) if (logo.fill && videoEnd > logo.st) logo.d = videoEnd - logo.st;
   return notes;
 }
 
@@ -230,7 +275,7 @@ export function seconds(ms: number): string {
 
 // --- ids -----------------------------------------------------------------------------
 
-export type SegmentKind = "clip" | "image" | "text" | "sub" | "audio";
+export type SegmentKind = "clip" | "image" | "text" | "sub" | "audio" | "logo";
 
 /** The next free id of a kind: "clip-4" when clip-1…clip-3 exist. Ids are never renumbered. */
 export function nextSegmentId(timeline: LocalTimeline, kind: SegmentKind): string {
@@ -246,10 +291,11 @@ export function nextSegmentId(timeline: LocalTimeline, kind: SegmentKind): strin
 export type SegmentRef =
   | { track: "video"; index: number; segment: VideoSegment }
   | { track: "music"; index: number; segment: AudioSegment }
-  | { track: "titles" | "subtitles"; index: number; segment: TextSegment };
+  | { track: "titles" | "subtitles"; index: number; segment: TextSegment }
+  | { track: "logos"; index: number; segment: LogoSegment };
 
 export function allSegments(timeline: LocalTimeline): Array<{ id: string }> {
-  return [...timeline.video, ...timeline.music, ...timeline.titles, ...timeline.subtitles];
+  return [...timeline.video, ...timeline.music, ...timeline.titles, ...timeline.subtitles, ...timeline.logos];
 }
 
 export function findSegment(timeline: LocalTimeline, id: string): SegmentRef | undefined {
@@ -262,6 +308,8 @@ export function findSegment(timeline: LocalTimeline, id: string): SegmentRef | u
     index = timeline[track].findIndex((s) => s.id === wanted);
     if (index >= 0) return { track, index, segment: timeline[track][index]! };
   }
+  index = timeline.logos.findIndex((s) => s.id === wanted);
+  if (index >= 0) return { track: "logos", index, segment: timeline.logos[index]! };
   return undefined;
 }
 
@@ -304,6 +352,10 @@ export function outlineTimeline(timeline: LocalTimeline): string[] {
   for (const s of [...timeline.titles, ...timeline.subtitles]) {
     const text = s.tx.replace(/\s+/g, " ");
     lines.push(`${s.id} "${text.length > 40 ? `${text.slice(0, 39)}…` : text}" ${range(s.st, s.d)} (${s.pos})`);
+  }
+  for (const s of timeline.logos) {
+    const extras = [s.pos, `${Math.round(s.w * 100)}% wide`, s.o < 1 ? `opacity ${Math.round(s.o * 100)}%` : "", s.fill ? "to the end" : ""].filter(Boolean);
+    lines.push(`${s.id} ${s.n ?? s.src} ${range(s.st, s.d)} (${extras.join(", ")})`);
   }
   return lines;
 }

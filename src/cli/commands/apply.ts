@@ -37,12 +37,15 @@ export const applyCommand = defineCommand({
   },
 });
 
+/** Far above any real batch (MAX_OPS ops of a few hundred bytes); stops a runaway pipe. */
+const MAX_STDIN_BYTES = 5 * 1024 * 1024;
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
     size += (chunk as Buffer).byteLength;
-    if (size > 5 * 1024 * 1024) throw new VideoMakerError("invalid_input", "The operations are larger than 5 MB.");
+    if (size > MAX_STDIN_BYTES) throw new VideoMakerError("invalid_input", `The operations are larger than ${MAX_STDIN_BYTES / 1024 / 1024} MB.`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EDIT_OPS_GUIDE, OP_NAMES } from "../../local/ops.js";
+import { EDIT_OPS_GUIDE, MAX_OPS, OP_NAMES } from "../../local/ops.js";
 import { defineTool } from "../tool.js";
 
 export const applyEditsTool = defineTool({
@@ -22,7 +22,7 @@ export const applyEditsTool = defineTool({
         { error: "ops must be a list of operations" },
       )
       .min(1, { error: "give at least one operation" })
-      .max(500, { error: "at most 500 operations per call" })
+      .max(MAX_OPS, { error: `at most ${MAX_OPS} operations per call` })
       .describe("Operations, applied in order"),
   },
   outputSchema: {

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { defineOp, fail, field, mediaOrFail, placeOnVideoTrack, sourceRange } from "../ops-common.js";
+import { FITS, type VideoSegment, nextSegmentId } from "../timeline.js";
+
+export const addClip = defineOp({
+  name: "add_clip",
+  schema: z.strictObject({
+    media: field.media,
+    in: field.seconds.optional().describe("Start inside the source, seconds (default 0)"),
+    out: field.seconds.optional().describe("End inside the source, seconds (default: the end)"),
+    at: field.seconds.optional().describe("Where on the timeline, seconds; snaps to the nearest cut (default: after the last clip)"),
+    fit: z.enum(FITS).optional().describe("cover (fill, crop), contain (black bars), blur (blurred copy behind); default: cover when the shapes match, else blur"),
+    volume: field.volume.optional().describe("The clip's own sound, 0–1 (default 1; 0 mutes)"),
+  }),
+  guide: { fields: "media, in (0), out (end), at (after the last clip; snaps to the nearest cut), fit (cover/contain/blur; auto), volume (1)" },
+  apply(t, op, { media }) {
+    const source = mediaOrFail(op.media, media);
+    if (source.kind === "image") fail(`"${source.name}" is a photo; add it with add_image`);
+    if (source.kind === "audio") fail(`"${source.name}" is sound only; add it with add_audio`);
+    const { inMs, outMs } = sourceRange(source, op.in, op.out);
+    const segment: VideoSegment = {
+      id: nextSegmentId(t, "clip"),
+      n: source.name,
+      src: source.id,
+      st: 0,
+      d: outMs - inMs,
+      in: inMs,
+    };
+    if (op.fit) segment.fit = op.fit;
+    if (op.volume !== undefined && op.volume !== 1) segment.v = op.volume;
+    return placeOnVideoTrack(t, segment, op.at);
+  },
+});

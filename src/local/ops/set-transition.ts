@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { defineOp, fail, field, ms, videoSegmentOrFail } from "../ops-common.js";
+import { TRANSITIONS } from "../timeline.js";
+
+export const setTransition = defineOp({
+  name: "set_transition",
+  schema: z.strictObject({
+    after: z.union([field.segment, z.number().int().min(1)]).optional().describe("The clip the transition leaves (id, or position N for between clip N and N+1)"),
+    all: z.boolean().optional().describe("true: between every pair of clips"),
+    type: z.enum([...TRANSITIONS, "none"]).describe("An xfade transition, or none for a hard cut"),
+    duration: field.positiveSeconds.min(0.1).max(5).default(0.5),
+  }),
+  guide: {
+    fields:
+      "after (clip id, or N for between clip N and N+1) or all: true; type (fade, dissolve, fadeblack, wipeleft, wiperight, slideleft, slideright, circleopen, circleclose, radial, pixelize, zoomin, … or none); duration (0.5)",
+  },
+  apply(t, op) {
+    if ((op.after === undefined) === (op.all !== true)) fail('give either "after" (a clip) or "all": true');
+    if (t.video.length < 2) fail("a transition needs at least two clips or photos on the video track");
+    let targets: number[];
+    if (op.all || op.after === undefined) {
+      targets = t.video.map((_, i) => i).slice(1);
+    } else {
+      const index =
+        typeof op.after === "number"
+          ? op.after <= t.video.length
+            ? op.after - 1
+            : fail(`there is no clip ${op.after}; the video track has ${t.video.length}`)
+          : videoSegmentOrFail(t, op.after, "set_transition").index;
+      if (index >= t.video.length - 1) fail(`${t.video[index]!.id} is the last clip: there is nothing after it to transition to`);
+      targets = [index + 1];
+    }
+    for (const i of targets) {
+      const segment = t.video[i]!;
+      if (op.type === "none") delete segment.tr;
+      else segment.tr = { type: op.type, d: ms(op.duration) };
+    }
+    return [];
+  },
+});

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { defineOp, fail, field, mediaById, ms, segmentOrFail, sourceRange } from "../ops-common.js";
+import type { AudioSegment, VideoSegment } from "../timeline.js";
+
+export const trim = defineOp({
+  name: "trim",
+  schema: z.strictObject({
+    segment: field.segment,
+    in: field.seconds.optional().describe("New start inside the source, seconds (clips and audio)"),
+    out: field.seconds.optional().describe("New end inside the source, seconds (clips and audio)"),
+    duration: field.positiveSeconds.optional().describe("New length, seconds (any segment)"),
+  }),
+  guide: { fields: "segment, in / out (source seconds, clips and audio) or duration (any segment)" },
+  apply(t, op, { media }) {
+    if (op.in === undefined && op.out === undefined && op.duration === undefined) fail('give "in", "out" or "duration"');
+    if (op.out !== undefined && op.duration !== undefined) fail('give "out" or "duration", not both');
+    const found = segmentOrFail(t, op.segment);
+    if (found.track === "titles" || found.track === "subtitles") {
+      if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a text: change its length with "duration"`);
+      found.segment.d = ms(op.duration);
+      return [];
+    }
+    if (found.track === "logos") {
+      if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a logo: change its length with "duration"`);
+      found.segment.d = ms(op.duration);
+      found.segment.fill = false;
+      return [];
+    }
+    const segment = found.segment as VideoSegment | AudioSegment;
+    const source = mediaById(segment.src, media);
+    const isImage = source?.kind === "image";
+    if (isImage) {
+      if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a photo: change its length with "duration"`);
+      segment.d = ms(op.duration);
+      return [];
+    }
+    const inS = op.in ?? segment.in / 1000;
+    // Moving only the in-point keeps the out-point where it was.
+    const outS = op.out ?? (op.duration !== undefined ? inS + op.duration : (segment.in + segment.d) / 1000);
+    const range = source ? sourceRange(source, inS, outS) : { inMs: ms(inS), outMs: ms(outS) };
+    if (found.track === "music") {
+      const audio = segment as AudioSegment;
+      if (op.out !== undefined || op.duration !== undefined) audio.fill = false;
+      audio.in = range.inMs;
+      if (!audio.fill || op.in === undefined) audio.d = range.outMs - range.inMs;
+      return [];
+    }
+    segment.in = range.inMs;
+    segment.d = range.outMs - range.inMs;
+    return [];
+  },
+});
