@@ -18,6 +18,7 @@ export type ErrorCode =
   | "token_rejected"
   | "missing_client_id"
   | "session_lost"
+  | "state_damaged"
   | "out_of_credits"
   | "plan_blocked"
   | "rate_limited"
@@ -48,6 +49,7 @@ const KIND_OF: Record<ErrorCode, ErrorKind> = {
   token_rejected: "account",
   missing_client_id: "config",
   session_lost: "account",
+  state_damaged: "config",
   out_of_credits: "account",
   plan_blocked: "account",
   rate_limited: "upstream",

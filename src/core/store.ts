@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
 import { VideoMakerError } from "./errors.js";
 import { isRunning } from "./processes.js";
@@ -16,21 +16,71 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   await chmod(dir, 0o700);
 }
 
-export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  let text: string;
+/** What a state file holds: nothing yet, a value, or bytes that are not one (cut off, overwritten, another format). */
+export type JsonFileState<T> =
+  | { status: "absent" }
+  | { status: "ok"; value: T }
+  | { status: "damaged"; reason: string; bytes: Buffer };
+
+export async function readJsonState<T>(path: string, schema: z.ZodType<T>): Promise<JsonFileState<T>> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { status: "absent" };
     throw error;
   }
+  let json: unknown;
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    json = JSON.parse(bytes.toString("utf8"));
   } catch {
-    // A corrupt file is treated as absent: the state it held is re-created, never half-read.
-    return undefined;
+    const reason = bytes.length === 0 ? "the file is empty" : "it is not complete JSON (cut off or overwritten)";
+    return { status: "damaged", reason, bytes };
   }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { status: "ok", value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  return { status: "damaged", reason: `its content is not what video-maker writes there (${issue?.message ?? "unexpected shape"}${where})`, bytes };
+}
+
+/** For state that can be re-created (a token, a job record): a damaged file reads as absent. */
+export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const state = await readJsonState(path, schema);
+  return state.status === "ok" ? state.value : undefined;
+}
+
+/**
+ * Keeps a damaged file's bytes beside it as `<name>.damaged-<UTC time>-<hash>` (0600) and returns
+ * that path. Once per content: the file is read again and again until the person acts, and a
+ * concurrent keeper of the same bytes finds the copy already there.
+ */
+export async function keepDamagedCopy(path: string, bytes: Buffer): Promise<string> {
+  const dir = dirname(path);
+  const tag = createHash("sha256").update(bytes).digest("hex").slice(0, 12);
+  const prefix = `${basename(path)}.damaged-`;
+  const kept = (await readdir(dir).catch(() => [] as string[])).find((name) => name.startsWith(prefix) && name.endsWith(`-${tag}`));
+  if (kept) return join(dir, kept);
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const copy = join(dir, `${prefix}${stamp}-${tag}`);
+  const temp = `${copy}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await ensurePrivateDir(dir);
+  const handle = await open(temp, "wx", 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    // link, not rename: a copy someone else made of the same bytes in the same second stays as it is.
+    await link(temp, copy);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    await rm(temp, { force: true });
+  }
+  return copy;
 }
 
 export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {

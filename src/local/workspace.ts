@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { type Draft, DraftSchema, emptyDraft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
-import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../core/store.js";
+import { keepDamagedCopy, readJsonState, withFileLock, writeJsonFileAtomic } from "../core/store.js";
+import { type StateFile, damagedStateError } from "./damaged.js";
+import { DraftHistory, type KeptVersion, same } from "./draft-history.js";
 import { type MediaRecord, MediaRecordSchema, type ProbeFacts } from "./media.js";
 
 /**
@@ -15,9 +17,11 @@ import { type MediaRecord, MediaRecordSchema, type ProbeFacts } from "./media.js
  *   session.json                    the current project (like nemo's sessions/nemo.json)
  *   sessions/<id>/draft.json        the timeline, short-key draft format
  *   sessions/<id>/media.json        the media registry: where each file is and what it is
+ *   sessions/<id>/history/          the last saved timelines (see draft-history.ts)
  *
  * Files are private and written atomically; read-modify-write cycles hold the session's
- * lock so the CLI and a running MCP server never interleave.
+ * lock so the CLI and a running MCP server never interleave. A file that is there but cannot
+ * be read is never taken for absent: it is kept and reported (state_damaged), never reset.
  */
 
 export const SessionRecordSchema = z.object({
@@ -30,6 +34,10 @@ export type LocalSession = z.infer<typeof SessionRecordSchema>;
 export const MediaFileSchema = z.object({ media: z.array(MediaRecordSchema).default([]) });
 
 export const LOCAL_LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+export type UndoResult =
+  | { undone: true; draft: Draft; savedAt: string; message: string }
+  | { undone: false; message: string };
 
 /** A file about to be registered: where it is and what ffprobe said. */
 export interface NewMedia extends ProbeFacts {
@@ -56,10 +64,10 @@ export class LocalWorkspace {
   /** The current project, created the first time. */
   async current(): Promise<LocalSession> {
     // Read every time: the CLI and a running MCP server share the project, and either may start a new one.
-    const stored = await readJsonFile(this.pointer, SessionRecordSchema);
+    const stored = await this.readOrReport("session.json", this.pointer, SessionRecordSchema);
     if (stored) return stored;
     return withFileLock(this.pointer, async () => {
-      const again = await readJsonFile(this.pointer, SessionRecordSchema);
+      const again = await this.readOrReport("session.json", this.pointer, SessionRecordSchema);
       return again ?? this.createLocked("en");
     });
   }
@@ -73,6 +81,9 @@ export class LocalWorkspace {
   }
 
   private async createLocked(language: string): Promise<LocalSession> {
+    // A new project is the way on from a damaged pointer: its bytes are kept before it is replaced.
+    const old = await readJsonState(this.pointer, SessionRecordSchema);
+    if (old.status === "damaged") await keepDamagedCopy(this.pointer, old.bytes);
     const stamp = new Date().toISOString().replace(/\.\d+Z$/, "").replace(/[-:]/g, "").replace("T", "-");
     const record: LocalSession = {
       session_id: `local-${stamp}-${randomBytes(3).toString("hex")}`,
@@ -87,26 +98,62 @@ export class LocalWorkspace {
 
   async readDraft(sessionId: string): Promise<Draft> {
     await this.requireSession(sessionId);
-    return (await readJsonFile(join(this.sessionDir(sessionId), "draft.json"), DraftSchema)) ?? emptyDraft();
+    return (await this.readOrReport("draft.json", this.draftPath(sessionId), DraftSchema)) ?? emptyDraft();
   }
 
   async readMedia(sessionId: string): Promise<MediaRecord[]> {
-    const file = await readJsonFile(join(this.sessionDir(sessionId), "media.json"), MediaFileSchema);
+    const file = await this.readOrReport("media.json", join(this.sessionDir(sessionId), "media.json"), MediaFileSchema);
     return file?.media ?? [];
   }
 
   /**
    * Saves `next` only if the draft on disk is still `expected` (compared as JSON, under the
    * session's lock). Edits are computed outside the lock — finding pauses can take a while —
-   * so a concurrent change is detected here instead of being overwritten.
+   * so a concurrent change is detected here instead of being overwritten. A damaged draft.json
+   * throws (it is never saved over). The version replaced and the new one go to the history.
    */
   async replaceDraft(sessionId: string, expected: Draft, next: Draft): Promise<boolean> {
     await this.requireSession(sessionId);
     return withFileLock(this.lockPath(sessionId), async () => {
       const current = await this.readDraft(sessionId);
-      if (JSON.stringify(current) !== JSON.stringify(expected)) return false;
-      await writeJsonFileAtomic(join(this.sessionDir(sessionId), "draft.json"), next);
+      if (!same(current, expected)) return false;
+      if (same(current, next)) return true;
+      const history = this.history(sessionId);
+      await history.keep(current);
+      await writeJsonFileAtomic(this.draftPath(sessionId), next);
+      // The edit is saved: a failure here must not report it as failed (and invite a second
+      // run). The next save keeps this version anyway, as the one it replaces.
+      await history.keep(next).catch(() => {});
       return true;
+    });
+  }
+
+  /**
+   * Steps the timeline back one saved version; the current one is dropped (there is no redo).
+   * When draft.json is damaged, restores the last good version instead; the damaged file's
+   * bytes stay kept beside it.
+   */
+  async undo(sessionId: string): Promise<UndoResult> {
+    await this.requireSession(sessionId);
+    const path = this.draftPath(sessionId);
+    return withFileLock(this.lockPath(sessionId), async () => {
+      const read = await readJsonState(path, DraftSchema);
+      const keptAs = read.status === "damaged" ? await keepDamagedCopy(path, read.bytes) : undefined;
+      const current = read.status === "ok" ? read.value : read.status === "absent" ? emptyDraft() : undefined;
+      const target = await this.history(sessionId).stepBack(current);
+      if (!target) {
+        return {
+          undone: false,
+          message: keptAs
+            ? `The timeline (draft.json) is damaged and no earlier version of it was kept, so there is nothing to go back to. Its bytes were kept as ${keptAs}. Start a new project with new_session (\`video-maker new\`).`
+            : "There is nothing to undo: no earlier version of this timeline was kept.",
+        };
+      }
+      await writeJsonFileAtomic(path, target.draft);
+      const message = keptAs
+        ? `The damaged timeline (draft.json, kept as ${keptAs}) was replaced by the last good version, saved ${target.savedAt}.`
+        : `The timeline is back to the version saved ${target.savedAt}.`;
+      return { undone: true, draft: target.draft, savedAt: target.savedAt, message };
     });
   }
 
@@ -134,6 +181,25 @@ export class LocalWorkspace {
 
   private lockPath(sessionId: string): string {
     return join(this.sessionDir(sessionId), "session");
+  }
+
+  private draftPath(sessionId: string): string {
+    return join(this.sessionDir(sessionId), "draft.json");
+  }
+
+  private history(sessionId: string): DraftHistory {
+    return new DraftHistory(join(this.sessionDir(sessionId), "history"));
+  }
+
+  /** The file's value, or undefined when it is not there; a damaged one is kept and reported. */
+  private async readOrReport<T>(file: StateFile, path: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    const read = await readJsonState(path, schema);
+    if (read.status === "ok") return read.value;
+    if (read.status === "absent") return undefined;
+    const keptAs = await keepDamagedCopy(path, read.bytes);
+    let lastGood: KeptVersion | undefined;
+    if (file === "draft.json") lastGood = await new DraftHistory(join(dirname(path), "history")).newestReadable();
+    throw await damagedStateError({ file, path, reason: read.reason, keptAs, root: this.root, ...(lastGood ? { lastGood } : {}) });
   }
 
   private async requireSession(sessionId: string): Promise<void> {

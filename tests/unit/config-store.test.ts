@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { isAllowedServiceUrl, loadConfig } from "../../src/config.js";
 import { detectPlatformFromPath, frontmatterField } from "../../src/core/skills.js";
-import { ensurePrivateDir, readJsonFile, withFileLock, writeJsonFileAtomic } from "../../src/core/store.js";
+import { ensurePrivateDir, keepDamagedCopy, readJsonFile, readJsonState, withFileLock, writeJsonFileAtomic } from "../../src/core/store.js";
 
 describe("detectPlatformFromPath", () => {
   const table: Array<[string, boolean, string]> = [
@@ -118,6 +118,46 @@ describe("state store", () => {
     await writeFile(file, "{broken");
     expect(await readJsonFile(file, z.object({ n: z.number() }))).toBeUndefined();
     expect(await readJsonFile(join(dir, "none.json"), z.object({}))).toBeUndefined();
+  });
+
+  it("tells an absent file from a damaged one (empty, cut off, another shape)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vm-state-"));
+    const file = join(dir, "a.json");
+    const schema = z.object({ n: z.number() });
+    expect(await readJsonState(file, schema)).toEqual({ status: "absent" });
+    await writeJsonFileAtomic(file, { n: 1 });
+    expect(await readJsonState(file, schema)).toEqual({ status: "ok", value: { n: 1 } });
+    const cases: Array<[string, RegExp]> = [
+      ["", /^the file is empty$/],
+      ['{"n": 1', /^it is not complete JSON \(cut off or overwritten\)$/],
+      ['{"n": "one"}', /^its content is not what video-maker writes there \(.* at n\)$/],
+    ];
+    for (const [text, reason] of cases) {
+      await writeFile(file, text);
+      const read = await readJsonState(file, schema);
+      expect(read).toEqual({ status: "damaged", reason: expect.stringMatching(reason), bytes: Buffer.from(text) });
+      // The lenient reader used for re-creatable state still sees nothing.
+      expect(await readJsonFile(file, schema)).toBeUndefined();
+    }
+  });
+
+  it("keeps a damaged file's bytes beside it, private, once per content", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vm-keep-"));
+    const file = join(dir, "draft.json");
+    await writeFile(file, '{"t": [');
+    const bytes = await readFile(file);
+    const copies = await Promise.all([keepDamagedCopy(file, bytes), keepDamagedCopy(file, bytes)]);
+    expect(copies[0]).toMatch(/\/draft\.json\.damaged-\d{8}T\d{6}Z-[0-9a-f]{12}$/);
+    expect(copies).toContain(await keepDamagedCopy(file, bytes));
+    expect(await readFile(copies[0]!)).toEqual(bytes);
+    expect((await stat(copies[0]!)).mode & 0o777).toBe(0o600);
+    await writeFile(file, '{"t": [1');
+    const other = await keepDamagedCopy(file, await readFile(file));
+    expect(other).not.toBe(copies[0]);
+    // No temp files left; the two contents, two copies (the racing pair may have made one each if the clock ticked).
+    const names = (await readdir(dir)).filter((n) => n !== "draft.json");
+    expect(names.every((n) => n.startsWith("draft.json.damaged-") && !n.endsWith(".tmp"))).toBe(true);
+    expect(new Set(names.map((n) => n.slice(-12))).size).toBe(2);
   });
 
   it("serialises read-modify-write cycles under the lock", async () => {
