@@ -7,7 +7,7 @@ import { OPS } from "./ops/index.js";
 import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, seconds, videoEndMs, writeTimeline } from "./timeline.js";
 
 export { EditOpSchema, type EditOp, OP_NAMES } from "./ops-schema.js";
-export { EDIT_OPS_GUIDE } from "./ops-guide.js";
+export { EDIT_OPS_GUIDE, editOpsGuide, opsReference } from "./ops-guide.js";
 export type { OpHelpers, SilenceRange } from "./ops-common.js";
 export { keepRanges } from "./ops/index.js";
 

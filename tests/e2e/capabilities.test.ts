@@ -124,3 +124,30 @@ describe("the CLI lists and runs only what the backend serves", () => {
     expect(run.stderr).toMatch(/video-maker apply <ops\.json>/);
   });
 });
+
+describe("every command explains itself", () => {
+  it("<command> --help shows that command's usage and examples, not the global help", async () => {
+    const run = await cli(["export", "--help"], "nemo");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: video-maker export \[--out DIR\] \[--name FILE\]/);
+    expect(run.stdout).toMatch(/Examples:\n {2}video-maker export/);
+    expect(run.stdout).not.toMatch(/^Commands:/m);
+    expect((await cli(["help", "upload"], "nemo")).stdout).toMatch(/^Usage: video-maker upload/);
+  });
+
+  it("apply --help lists every op and every field of each, from the op registry", async () => {
+    const { OPS } = await import("../../src/local/ops/index.js");
+    const run = await cli(["apply", "--help"], "local");
+    expect(run.code).toBe(0);
+    for (const op of OPS) {
+      expect(run.stdout).toMatch(new RegExp(`^${op.name}$`, "m"));
+      for (const field of Object.keys(op.schema.shape).filter((name) => name !== "op")) {
+        expect(run.stdout, `${op.name}.${field}`).toMatch(new RegExp(`^ {2}${field} +\\S`, "m"));
+      }
+    }
+    expect(run.stdout).toMatch(/fade_in +number, default 0, ≥ 0 ≤ 60/);
+    expect(run.stdout).toContain('"op":"fit_duration","seconds":60');
+    // Written for a terminal: CLI commands, never the MCP tool names.
+    expect(run.stdout).not.toMatch(/apply_edits|preview_frame/);
+  });
+});

@@ -8,7 +8,7 @@ export const applyCommand = defineCommand({
   requires: ["editor"],
   usage: "apply <ops.json | ->",
   summary: "apply structured edit operations from a JSON file or stdin (--help lists every op)",
-  details: async () => (await import("../../local/ops.js")).EDIT_OPS_GUIDE,
+  details: async () => (await import("../../local/ops.js")).opsReference({ apply: "video-maker apply", preview: "video-maker preview <seconds>" }),
   examples: ["video-maker apply ops.json", "echo '[{\"op\":\"add_clip\",\"media\":\"beach.mp4\"}]' | video-maker apply -"],
   async run(context) {
     const source = context.args[0];
