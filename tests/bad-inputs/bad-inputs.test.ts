@@ -13,6 +13,7 @@ import { createLogger } from "../../src/mcp/logger.js";
 import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { makePng, makeVideo } from "../integration/media-fixtures.js";
 import { type McpHarness, startMcp, textOf } from "../mcp/harness.js";
+import { binEnv } from "../support/env.js";
 import { BAD_INPUTS, type BadInputCase, type Fixtures } from "./cases.js";
 import { DOC_PATH, withTable } from "./doc.js";
 
@@ -154,16 +155,10 @@ function expectReadable(text: string): void {
 }
 
 function cli(backend: "nemo" | "local", argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    LANG: "en_US.UTF-8",
-    NEMO_API_BASE: nemoMcp.fake.url,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: backend === "nemo" ? homes.nemoCli : homes.localCli,
-    VIDEO_MAKER_OUTPUT_DIR: f.outDir,
-    ...(backend === "local" ? { VIDEO_MAKER_BACKEND: "local" } : {}),
-  };
+  const env = binEnv(
+    { fakeUrl: nemoMcp.fake.url, root, home: backend === "nemo" ? homes.nemoCli : homes.localCli, outDir: f.outDir },
+    { LANG: "en_US.UTF-8", ...(backend === "local" ? { VIDEO_MAKER_BACKEND: "local" } : {}) },
+  );
   return run(process.execPath, [BIN, ...argv], { env, cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code?: number; stdout: string; stderr: string }) => ({ code: typeof error.code === "number" ? error.code : 1, stdout: error.stdout, stderr: error.stderr }),

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adkText, type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makePng, makeVideo } from "../integration/media-fixtures.js";
+import { binEnv } from "../support/env.js";
 
 /** Every subcommand as a spawned process against the fake service: output, --json, exit codes. */
 
@@ -30,14 +31,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // A fresh state folder per test: its own token, session and jobs.
   const home = await mkdtemp(join(root, "home-"));
-  env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    NEMO_API_BASE: fake.url,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: home,
-    VIDEO_MAKER_OUTPUT_DIR: join(home, "out"),
-  };
+  env = binEnv({ fakeUrl: fake.url, root, home, outDir: join(home, "out") });
 });
 
 interface Run {

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makePng, makeVideo } from "../integration/media-fixtures.js";
+import { binEnv } from "../support/env.js";
 
 /** The built bin, spawned as a person or a skill would run it, against the fake service. */
 
@@ -19,14 +20,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "vm-cli-"));
   clip = await makeVideo(root, "city timelapse.mp4");
   await makePng(root, "logo.png");
-  env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    NEMO_API_BASE: fake.url,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: join(root, "home"),
-    VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
-  };
+  env = binEnv({ fakeUrl: fake.url, root });
 });
 afterAll(async () => {
   await fake.close();

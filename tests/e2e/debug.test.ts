@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
-import { BIN, type Run, cliEnv, runCli } from "../security/harness.js";
+import { BIN, type Run, runCli } from "../security/harness.js";
+import { binEnv } from "../support/env.js";
 
 /**
  * VIDEO_MAKER_DEBUG=1 through the built bin: the trace goes to stderr, one line per step,
@@ -28,8 +29,8 @@ afterAll(async () => {
 });
 
 /** The built bin with its own state folder `home` under the test's root. */
-function cli(args: string[], home: string, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return runCli(args, { env: cliEnv(fake.url, root, join(root, home), extra), cwd: root });
+function cli(args: string[], home: string, extra: Record<string, string> = {}): Promise<Run> {
+  return runCli(args, { env: binEnv({ fakeUrl: fake.url, root, home: join(root, home) }, extra), cwd: root });
 }
 
 const traceOf = (run: Run) => run.stderr.split("\n").filter((line) => TRACE_LINE.test(line));
@@ -88,7 +89,7 @@ describe("VIDEO_MAKER_DEBUG", () => {
   });
 
   it("over MCP stdio: the trace goes to stderr, and stdout carries JSON-RPC only", async () => {
-    const server = spawn(process.execPath, [BIN], { env: cliEnv(fake.url, root, join(root, "mcp"), { VIDEO_MAKER_DEBUG: "1" }) });
+    const server = spawn(process.execPath, [BIN], { env: binEnv({ fakeUrl: fake.url, root, home: join(root, "mcp") }, { VIDEO_MAKER_DEBUG: "1" }) });
     let stdout = "";
     let stderr = "";
     server.stderr.on("data", (chunk) => (stderr += String(chunk)));

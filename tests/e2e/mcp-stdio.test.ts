@@ -10,6 +10,7 @@ import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.j
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adkText, type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
+import { binEnv } from "../support/env.js";
 import { startHttpServer } from "./http-server.js";
 
 /** The built bin as MCP hosts run it: spawned over stdio by the SDK client, by the Inspector CLI, and over HTTP. */
@@ -24,14 +25,7 @@ beforeAll(async () => {
   fake = await startFakeNemo({ render: { fileBytes: 80_000 } });
   root = await mkdtemp(join(tmpdir(), "vm-e2e-"));
   clip = await makeVideo(root, "beach.mp4");
-  env = {
-    PATH: process.env.PATH ?? "",
-    HOME: root,
-    NEMO_API_BASE: fake.url,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: join(root, "home"),
-    VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
-  };
+  env = binEnv({ fakeUrl: fake.url, root });
 });
 afterAll(async () => {
   await fake.close();

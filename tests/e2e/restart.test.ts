@@ -15,6 +15,7 @@ import { AuthFileSchema } from "../../src/nemo/auth.js";
 import { SessionRecordSchema } from "../../src/nemo/session.js";
 import { adkText, expectedRenderBytes, type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
+import { binEnv } from "../support/env.js";
 
 /**
  * Restart safety with real processes: the built bin is killed with SIGKILL in the middle of
@@ -59,15 +60,7 @@ async function space(extra: Record<string, string> = {}): Promise<Space> {
   return {
     home,
     out,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: dir,
-      NEMO_API_BASE: fake.url,
-      NEMO_WEB_BASE: "https://nemovideo.example",
-      VIDEO_MAKER_HOME: home,
-      VIDEO_MAKER_OUTPUT_DIR: out,
-      ...extra,
-    },
+    env: binEnv({ fakeUrl: fake.url, root: dir, home, outDir: out }, extra),
   };
 }
 

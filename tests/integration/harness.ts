@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type Config, loadConfig } from "../../src/config.js";
 import { NemoBackend, type NemoBackendOptions } from "../../src/nemo/backend.js";
 import { type FakeNemo, type FakeOptionsInput, startFakeNemo } from "../fake-nemo/server.js";
+import { serviceEnv } from "../support/env.js";
 
 /** A fake NemoVideo on loopback, a private state folder, and a client wired to both with fast timings. */
 
@@ -29,13 +30,7 @@ export async function startHarness(fakeOptions: FakeOptionsInput = {}): Promise<
   const outDir = join(root, "out");
   const backends: NemoBackend[] = [];
   const config = (env: NodeJS.ProcessEnv = {}) =>
-    loadConfig({
-      NEMO_API_BASE: fake.url,
-      NEMO_WEB_BASE: "https://nemovideo.example",
-      VIDEO_MAKER_HOME: home,
-      VIDEO_MAKER_OUTPUT_DIR: outDir,
-      ...env,
-    });
+    loadConfig({ ...serviceEnv({ fakeUrl: fake.url, home, outDir }), ...env });
   return {
     fake,
     home,

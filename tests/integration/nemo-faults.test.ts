@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { VideoMakerError } from "../../src/core/errors.js";
 import type { NemoBackend } from "../../src/nemo/backend.js";
 import { adkText, defaultSseScript, expectedRenderBytes, type RouteKey, type SseStep } from "../fake-nemo/server.js";
+import { failure } from "../support/failure.js";
 import { type Harness, requestsTo, startHarness } from "./harness.js";
 import { makeVideo } from "./media-fixtures.js";
 
@@ -36,12 +37,6 @@ afterEach(async () => {
   await h.close();
 });
 
-const failure = (promise: Promise<unknown>) => promise.then(
-  () => {
-    throw new Error("expected a failure");
-  },
-  (error: unknown) => error as VideoMakerError,
-);
 const sha256 = async (path: string) => createHash("sha256").update(await readFile(path)).digest("hex");
 const listOut = async () => (await readdir(h.outDir).catch(() => [])).sort();
 

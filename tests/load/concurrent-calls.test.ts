@@ -9,6 +9,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { startHttpServer } from "../e2e/http-server.js";
+import { binEnv } from "../support/env.js";
 import {
   checkOutcomes,
   checkService,
@@ -36,14 +37,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   fake = await startFakeNemo();
   root = await mkdtemp(join(tmpdir(), "vm-load-"));
-  env = {
-    PATH: process.env.PATH ?? "",
-    HOME: root,
-    NEMO_API_BASE: fake.url,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: join(root, "home"),
-    VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
-  };
+  env = binEnv({ fakeUrl: fake.url, root });
 });
 afterAll(async () => {
   await fake.close();

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import type { Backend, ExportCheckpoint, ProgressEvent } from "../../src/core/backend.js";
-import { VideoMakerError } from "../../src/core/errors.js";
 import { LocalBackend } from "../../src/local/backend.js";
 import { locateCjkFont } from "../../src/local/fonts.js";
+import { failure } from "../support/failure.js";
 import { type MediaSet, grayFrame, grayOfPng, makeMediaSet, meanAbsDiff, probe, regionStats, tempDir, videoStream } from "./fixtures.js";
 
 let set: MediaSet;
@@ -19,16 +19,6 @@ async function freshBackend(): Promise<{ backend: LocalBackend; home: string; ou
   const out = await tempDir("vm-out-");
   const config = loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, home);
   return { backend: new LocalBackend(config, { killGraceMs: 500 }), home, out };
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoMakerError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(VideoMakerError);
-    return error as VideoMakerError;
-  }
-  throw new Error("expected a failure");
 }
 
 /** A copy of a fixture, so a test may move or change it. */

@@ -1,7 +1,6 @@
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { VideoMakerError } from "../../src/core/errors.js";
 import {
   parseFeatures,
   parseOutTime,
@@ -13,17 +12,8 @@ import {
 import { factsFromProbe, probeMedia } from "../../src/local/ffprobe.js";
 import { locateFont } from "../../src/local/fonts.js";
 import { detectSilence, parseSilenceLog } from "../../src/local/silence.js";
+import { failure } from "../support/failure.js";
 import { type MediaSet, makeMediaSet, tempDir } from "./fixtures.js";
-
-async function failure(promise: Promise<unknown>): Promise<VideoMakerError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(VideoMakerError);
-    return error as VideoMakerError;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("the ffmpeg binary", () => {
   it("reads the filter and encoder listings", () => {

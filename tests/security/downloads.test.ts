@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VideoMakerError } from "../../src/core/errors.js";
 import { NemoHttp, type TokenSource } from "../../src/nemo/http.js";
 import { allowedDownloadUrl, downloadRender } from "../../src/nemo/download.js";
+import { failure } from "../support/failure.js";
 
 /**
  * Downloads go over https only (plain http on loopback only), every redirect hop is checked
@@ -131,15 +132,6 @@ async function download(url: string | undefined, renderId = "render_ok", base?: 
   } finally {
     await http.close();
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoMakerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VideoMakerError);
-  return error as VideoMakerError;
 }
 
 const FALLBACK = "/api/render/proxy/render_ok/download";

@@ -55,16 +55,3 @@ export async function walk(root: string): Promise<Entry[]> {
   await visit(root);
   return out;
 }
-
-/** What a person's shell gives the bin: PATH, a HOME of its own, and the state and output folders. */
-export function cliEnv(fakeUrl: string, root: string, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: root,
-    NEMO_API_BASE: fakeUrl,
-    NEMO_WEB_BASE: "https://nemovideo.example",
-    VIDEO_MAKER_HOME: home,
-    VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
-    ...extra,
-  };
-}

@@ -5,7 +5,8 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
-import { cliEnv, runCli, type Entry, type Run, walk } from "./harness.js";
+import { binEnv } from "../support/env.js";
+import { runCli, type Entry, type Run, walk } from "./harness.js";
 
 /**
  * The state folder holds a token: 0700 folders and 0600 files, also when the person's
@@ -26,8 +27,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return cliEnv(fake.url, root, home, extra);
+function envFor(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return binEnv({ fakeUrl: fake.url, root, home }, extra);
 }
 
 async function runAll(commands: string[][], env: NodeJS.ProcessEnv): Promise<Run[]> {

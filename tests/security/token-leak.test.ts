@@ -7,7 +7,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makeVideo } from "../integration/media-fixtures.js";
-import { BIN, cliEnv, runCli, type Run, walk } from "./harness.js";
+import { binEnv } from "../support/env.js";
+import { BIN, runCli, type Run, walk } from "./harness.js";
 
 /**
  * No token in any output, log, error, MCP message, URL or state file but the one token store.
@@ -42,8 +43,8 @@ function keepRun(prefix: string, run: Run): Run {
 }
 
 /** With the debug trace on: everything a person could be asked to paste into a bug report is searched too. */
-function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return cliEnv(fake.url, root, home, { VIDEO_MAKER_DEBUG: "1", ...extra });
+function envFor(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return binEnv({ fakeUrl: fake.url, root, home }, { VIDEO_MAKER_DEBUG: "1", ...extra });
 }
 
 beforeAll(async () => {
@@ -69,7 +70,7 @@ async function storedToken(home: string): Promise<string> {
  * service echoing and expiring this scenario's token) runs alone, so no other process takes
  * the fault meant for this one.
  */
-async function cliScenario(name: string, home: string, extra: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
+async function cliScenario(name: string, home: string, extra: Record<string, string>): Promise<() => Promise<void>> {
   const env = envFor(home, extra);
   const cli = async (args: string[]) => keepRun(name, await runCli(args, { env, cwd: root }));
   const ok = (run: Run) => expect(run.code, `${run.args.join(" ")}: ${run.stderr}`).toBe(0);
@@ -89,7 +90,7 @@ async function cliScenario(name: string, home: string, extra: NodeJS.ProcessEnv)
   return () => cliFaults(name, home, extra);
 }
 
-async function cliFaults(name: string, home: string, extra: NodeJS.ProcessEnv): Promise<void> {
+async function cliFaults(name: string, home: string, extra: Record<string, string>): Promise<void> {
   const env = envFor(home, extra);
   const cli = async (args: string[]) => keepRun(name, await runCli(args, { env, cwd: root }));
 
@@ -111,11 +112,11 @@ interface McpCapture {
   stderr: () => string;
 }
 
-async function connect(home: string, extra: NodeJS.ProcessEnv, label: string): Promise<McpCapture> {
+async function connect(home: string, extra: Record<string, string>, label: string): Promise<McpCapture> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN],
-    env: envFor(home, extra) as Record<string, string>,
+    env: envFor(home, extra),
     stderr: "pipe",
   });
   let stderr = "";
@@ -132,7 +133,7 @@ async function connect(home: string, extra: NodeJS.ProcessEnv, label: string): P
 }
 
 /** Like cliScenario: ordinary work side by side, then a second part (faults) that runs alone. */
-async function mcpScenario(label: string, home: string, extra: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
+async function mcpScenario(label: string, home: string, extra: Record<string, string>): Promise<() => Promise<void>> {
   const { client, stderr } = await connect(home, extra, label);
   const close = async () => {
     await client.close();
