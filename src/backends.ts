@@ -17,7 +17,7 @@ import {
   type UploadResult,
 } from "./core/backend.js";
 import { VideoMakerError } from "./core/errors.js";
-import type { GuiNames } from "./core/gui.js";
+import { type SurfaceNames, UNNAMED } from "./core/surface.js";
 
 export type ClosableBackend = Backend & { close: () => Promise<void> };
 
@@ -25,11 +25,14 @@ export type ClosableBackend = Backend & { close: () => Promise<void> };
  * The backend VIDEO_MAKER_BACKEND names. Its code is loaded on the first call rather than
  * at startup, so an MCP host gets its tool list without waiting for the HTTP client.
  */
-export function createBackend(config: Config, options: { guiNames?: GuiNames } = {}): ClosableBackend {
+export function createBackend(config: Config, options: { names?: SurfaceNames } = {}): ClosableBackend {
+  const names = options.names ?? UNNAMED;
   if (config.backend === "local") {
-    return new LazyBackend("local", async () => new (await import("./local/backend.js")).LocalBackend(config));
+    return new LazyBackend("local", async () => new (await import("./local/backend.js")).LocalBackend(config, { names }));
   }
-  return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config, options));
+  // The agent's "click Export" is rewritten to the reader's own export action.
+  const guiNames = options.names ? { guiNames: { export: names.export, state: names.state } } : {};
+  return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config, guiNames));
 }
 
 class LazyBackend implements ClosableBackend {

@@ -181,7 +181,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     const config = loadConfig();
     const [{ createBackend }, { JobManager }] = await Promise.all([import("./backends.js"), import("./core/jobs.js")]);
     // The agent's "click Export" becomes "run the export (video-maker export)" here, not an MCP tool name.
-    const backend = createBackend(config, { guiNames: { export: "video-maker export", state: "video-maker state" } });
+    const backend = createBackend(config, { names: CLI_SURFACE_NAMES });
     context = {
       config,
       backend,

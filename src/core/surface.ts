@@ -16,3 +16,13 @@ export interface SurfaceNames {
   preview: string;
   claim: string;
 }
+
+/** For a caller that names no surface (a library user, a test): sentences then name no action. */
+export const UNNAMED: SurfaceNames = {
+  upload: "", edit: "", state: "", credits: "", export: "", job: "", cancel: "", newSession: "", apply: "", preview: "", claim: "",
+};
+
+/** " (video-maker new)" after "start a new project", or nothing when the surface has no name for it. */
+export function via(name: string): string {
+  return name ? ` (${name})` : "";
+}

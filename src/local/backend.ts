@@ -29,6 +29,7 @@ import { inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
 import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
+import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { compileRender } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
@@ -52,6 +53,8 @@ export interface LocalBackendOptions {
   fontFile?: string;
   /** How long ffmpeg gets to stop on cancel before it is killed. */
   killGraceMs?: number;
+  /** How the reader invokes each action (MCP tools, CLI commands), for messages that suggest one. */
+  names?: SurfaceNames;
 }
 
 /** `changes`: the draft diff plus explanations (fitted durations, cut pauses); `timeline`: the one-line summary. */
@@ -66,6 +69,7 @@ export class LocalBackend implements Backend, EditorCapability {
   /** The host edits with structured ops and looks at frames; there is no agent and no credits. */
   readonly editor: EditorCapability = this;
   readonly workspace: LocalWorkspace;
+  private readonly names: SurfaceNames;
   private readonly running = new Set<AbortController>();
   /** Given to every ffmpeg run: VIDEO_MAKER_DEBUG shows its command line and how it ended. */
   private readonly traced: { trace?: Trace };
@@ -74,7 +78,8 @@ export class LocalBackend implements Backend, EditorCapability {
     private readonly config: Config,
     private readonly options: LocalBackendOptions = {},
   ) {
-    this.workspace = new LocalWorkspace(config.home);
+    this.names = options.names ?? UNNAMED;
+    this.workspace = new LocalWorkspace(config.home, this.names);
     this.traced = config.debug ? { trace: stderrTrace() } : {};
   }
 
@@ -312,7 +317,7 @@ export class LocalBackend implements Backend, EditorCapability {
     if (!isDraftExportable(draft)) {
       throw new VideoMakerError(
         "not_ready",
-        "The timeline is empty, so there is nothing to render yet. Add media with upload_media, then build the video with apply_edits.",
+        `The timeline is empty, so there is nothing to render yet. Add media${via(this.names.upload)}, then build the video${via(this.names.apply)}.`,
       );
     }
     const used = mediaUsedBy(readTimeline(draft));

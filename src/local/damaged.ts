@@ -1,6 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { VideoMakerError } from "../core/errors.js";
+import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import type { KeptVersion } from "./draft-history.js";
 
 /**
@@ -16,7 +17,6 @@ const WHAT: Record<StateFile, string> = {
   "media.json": "The project's media list (media.json)",
 };
 
-const START_NEW = "start a new project with new_session (`video-maker new`)";
 
 export class StateDamagedError extends VideoMakerError {
   constructor(
@@ -43,7 +43,8 @@ export interface DamagedFacts {
   lastGood?: KeptVersion;
 }
 
-export async function damagedStateError(facts: DamagedFacts): Promise<StateDamagedError> {
+export async function damagedStateError(facts: DamagedFacts, names: SurfaceNames = UNNAMED): Promise<StateDamagedError> {
+  const START_NEW = `start a new project${via(names.newSession)}`;
   const { file, path, reason, keptAs, lastGood } = facts;
   // The pointer is replaced by new_session (after its bytes are kept); project files never are.
   const untouched = file === "session.json" ? "" : ", and video-maker will not save over it";

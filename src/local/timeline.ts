@@ -135,7 +135,7 @@ function parseSegments<T>(schema: z.ZodType<T>, track: Track, what: string): T[]
     if (!parsed.success) {
       throw new VideoMakerError(
         "invalid_input",
-        `The saved timeline has a ${what} (#${index + 1}${segment.id !== undefined ? `, ${String(segment.id)}` : ""}) the local engine cannot read; the project file was probably edited by hand. Start a new project with new_session.`,
+        `The saved timeline has a ${what} (#${index + 1}${segment.id !== undefined ? `, ${String(segment.id)}` : ""}) the local engine cannot read; the project file was probably edited by hand. Start a new project, or go back to an earlier version of the timeline.`,
       );
     }
     return parsed.data;

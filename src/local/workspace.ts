@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { type Draft, DraftSchema, emptyDraft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
+import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { keepDamagedCopy, readJsonState, withFileLock, writeJsonFileAtomic } from "../core/store.js";
 import { type StateFile, damagedStateError } from "./damaged.js";
 import { DraftHistory, type KeptVersion, same } from "./draft-history.js";
@@ -52,7 +53,11 @@ export class LocalWorkspace {
   readonly root: string;
   private readonly pointer: string;
 
-  constructor(home: string) {
+  constructor(
+    home: string,
+    /** How the reader starts a new project, for the messages that suggest it. */
+    private readonly names: SurfaceNames = UNNAMED,
+  ) {
     this.root = join(home, "local");
     this.pointer = join(this.root, "session.json");
   }
@@ -145,7 +150,7 @@ export class LocalWorkspace {
         return {
           undone: false,
           message: keptAs
-            ? `The timeline (draft.json) is damaged and no earlier version of it was kept, so there is nothing to go back to. Its bytes were kept as ${keptAs}. Start a new project with new_session (\`video-maker new\`).`
+            ? `The timeline (draft.json) is damaged and no earlier version of it was kept, so there is nothing to go back to. Its bytes were kept as ${keptAs}. Start a new project${via(this.names.newSession)}.`
             : "There is nothing to undo: no earlier version of this timeline was kept.",
         };
       }
@@ -199,7 +204,7 @@ export class LocalWorkspace {
     const keptAs = await keepDamagedCopy(path, read.bytes);
     let lastGood: KeptVersion | undefined;
     if (file === "draft.json") lastGood = await new DraftHistory(join(dirname(path), "history")).newestReadable();
-    throw await damagedStateError({ file, path, reason: read.reason, keptAs, root: this.root, ...(lastGood ? { lastGood } : {}) });
+    throw await damagedStateError({ file, path, reason: read.reason, keptAs, root: this.root, ...(lastGood ? { lastGood } : {}) }, this.names);
   }
 
   private async requireSession(sessionId: string): Promise<void> {
@@ -208,7 +213,7 @@ export class LocalWorkspace {
     } catch {
       throw new VideoMakerError(
         "session_lost",
-        `The local project ${sessionId} is gone from ${this.root}. Start a new one (new_session) and add the media again.`,
+        `The local project ${sessionId} is gone from ${this.root}. Start a new one${via(this.names.newSession)} and add the media again.`,
       );
     }
   }

@@ -48,7 +48,7 @@ export interface ServerOptions {
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<CreatedServer> {
   const log = options.logger ?? createLogger();
   const ownsBackend = options.backend === undefined;
-  const backend = options.backend ?? createBackend(config);
+  const backend = options.backend ?? createBackend(config, { names: MCP_SURFACE_NAMES });
   const jobs = options.jobs ?? new JobManager(config.home, backend, MCP_SURFACE_NAMES);
   const server = new McpServer(
     { name: "video-maker", title: "Video Maker", version: PACKAGE_VERSION },

@@ -118,6 +118,13 @@ describe("the CLI lists and runs only what the backend serves", () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it("a local message names the CLI's commands, never MCP tools", async () => {
+    const run = await cli(["export"], "local");
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/Add media \(video-maker upload <files>\), then build the video \(video-maker apply <ops\.json>\)/);
+    expect(run.stderr).not.toMatch(/upload_media|apply_edits|new_session/);
+  });
+
   it("say routes an edit on the local backend to apply, not to an agent", async () => {
     const run = await cli(["say", "make it pop"], "local");
     expect(run.code).toBe(3);

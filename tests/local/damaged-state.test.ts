@@ -1,3 +1,5 @@
+import { CLI_SURFACE_NAMES } from "../../src/cli/surface-names.js";
+import { MCP_SURFACE_NAMES } from "../../src/mcp/surface-names.js";
 import { readFile, readdir, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -67,7 +69,7 @@ describe("a damaged draft.json", () => {
     const [copy] = await damagedCopies(dir, "draft.json");
     expect(error.message).toBe(
       `The project's timeline (draft.json) cannot be read: it is not complete JSON (cut off or overwritten). The file is ${draftPath}; a copy was kept as ${copy}, and video-maker will not save over it. ` +
-        `The last good version, saved ${(error as StateDamagedError).lastGood!.savedAt}, is ${(error as StateDamagedError).lastGood!.path}: copy it over draft.json to go on from there, or start a new project with new_session (\`video-maker new\`) (this one stays in ${dir}).`,
+        `The last good version, saved ${(error as StateDamagedError).lastGood!.savedAt}, is ${(error as StateDamagedError).lastGood!.path}: copy it over draft.json to go on from there, or start a new project (this one stays in ${dir}).`,
     );
     expect(await readFile(copy!)).toEqual(cut);
     expect((await stat(copy!)).mode & 0o777).toBe(0o600);
@@ -103,7 +105,7 @@ describe("a damaged draft.json", () => {
     await writeFile(join(dir, "draft.json"), "");
     const error = await failure(workspace.readDraft(session_id));
     expect(error.message).toContain("cannot be read: the file is empty.");
-    expect(error.message).toContain(`No earlier version of this timeline was kept. To go on, start a new project with new_session (\`video-maker new\`); this one stays in ${dir}.`);
+    expect(error.message).toContain(`No earlier version of this timeline was kept. To go on, start a new project; this one stays in ${dir}.`);
     const undo = await workspace.undo(session_id);
     expect(undo).toEqual({ undone: false, message: expect.stringMatching(/^The timeline \(draft\.json\) is damaged and no earlier version of it was kept/) });
     expect(await readFile(join(dir, "draft.json"), "utf8")).toBe("");
@@ -124,7 +126,7 @@ describe("a damaged session.json", () => {
     expect(error.code).toBe("state_damaged");
     expect(error.message).toBe(
       `The pointer to the current project (session.json) cannot be read: it is not complete JSON (cut off or overwritten). The file is ${pointer}; a copy was kept as ${copy}. ` +
-        `Your projects are all still there, under ${sessions} (1 project, newest: ${basename(dir)}). To go on, start a new project with new_session (\`video-maker new\`); the old projects stay under ${sessions}.`,
+        `Your projects are all still there, under ${sessions} (1 project, newest: ${basename(dir)}). To go on, start a new project; the old projects stay under ${sessions}.`,
     );
     expect((await failure(backend.applyEdits([title("x")]))).code).toBe("state_damaged");
     expect(await readFile(pointer)).toEqual(cut);
@@ -162,7 +164,7 @@ describe("a damaged media.json", () => {
     const [copy] = await damagedCopies(dir, "media.json");
     expect(error.message).toBe(
       `The project's media list (media.json) cannot be read: it is not complete JSON (cut off or overwritten). The file is ${mediaPath}; a copy was kept as ${copy}, and video-maker will not save over it. ` +
-        `The timeline was not changed. To go on, start a new project with new_session (\`video-maker new\`) and add the media again; this project stays in ${dir}.`,
+        `The timeline was not changed. To go on, start a new project and add the media again; this project stays in ${dir}.`,
     );
     expect((await failure(backend.applyEdits([title("three")]))).code).toBe("state_damaged");
     const { session_id } = await backend.workspace.current();
@@ -252,5 +254,19 @@ describe("draft history and undo", () => {
     const versions = await Promise.all(names.map(async (n) => JSON.parse(await readFile(join(historyDir, n), "utf8")) as Draft));
     versions.forEach((v, i) => expect(v.t[0]?.sg.length ?? 0).toBe(i));
     expect(versions.at(-1)).toEqual(final);
+  });
+});
+
+describe("the way out is named for the reader's surface", () => {
+  it.each([
+    [MCP_SURFACE_NAMES, "start a new project (new_session)"],
+    [CLI_SURFACE_NAMES, "start a new project (video-maker new)"],
+  ])("names its own new-project action", async (names, words) => {
+    const home = await tempDir("vm-dmg-names-");
+    const workspace = new LocalWorkspace(home, names);
+    const { session_id } = await workspace.current();
+    await writeFile(join(workspace.sessionDir(session_id), "draft.json"), "{");
+    const error = await failure(workspace.readDraft(session_id));
+    expect(error.message).toContain(words);
   });
 });

@@ -5,6 +5,7 @@ import { VideoMakerError } from "../../core/errors.js";
 import { ensurePrivateDir } from "../../core/store.js";
 import { type Command, EXIT, printJson } from "../context.js";
 import { progressDisplay } from "../io.js";
+import { CLI_SURFACE_NAMES } from "../surface-names.js";
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ export const demoCommand: Command = {
     const media = await makeSampleMedia(context.config.ffmpegPath, mediaDir);
 
     const { LocalBackend } = await import("../../local/backend.js");
-    const backend = new LocalBackend({ ...context.config, backend: "local", home });
+    const backend = new LocalBackend({ ...context.config, backend: "local", home }, { names: CLI_SURFACE_NAMES });
     const display = context.json ? undefined : progressDisplay(io);
     try {
       await backend.newSession("en", { signal: context.signal });

@@ -21,7 +21,7 @@ export interface HttpHandle {
 }
 
 export async function serveHttp(config: Config, port: number, log: Logger = createLogger()): Promise<HttpHandle> {
-  const backend = createBackend(config);
+  const backend = createBackend(config, { names: MCP_SURFACE_NAMES });
   const jobs = new JobManager(config.home, backend, MCP_SURFACE_NAMES);
   await jobs.resumeAll();
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; cleanup: () => Promise<void> }>();
