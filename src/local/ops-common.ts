@@ -73,7 +73,8 @@ export function defineOp<const N extends string, S extends z.core.$ZodShape>(def
 
 export const field = {
   seconds: z.number().finite().min(0),
-  positiveSeconds: z.number().finite().positive(),
+  // The draft stores whole milliseconds: a length that rounds to 0 ms would be a segment the engine cannot read.
+  positiveSeconds: z.number().finite().min(0.001, { error: "must be at least 0.001 seconds (1 ms)" }),
   media: z.string().min(1).describe('An uploaded file: its id ("media-2"), file name ("beach.mp4") or absolute path'),
   segment: z.string().min(1).describe('A segment id from the timeline outline, e.g. "clip-3", "image-1", "text-2", "audio-1"'),
   volume: z.number().min(0).max(1),

@@ -72,7 +72,23 @@ export async function applyOps(
   }
   notes.push(...lateOverlayWarnings(timeline));
   const { t: _t, d: _d, m: _m, ...unknownKeys } = draft;
-  return { draft: { ...unknownKeys, ...writeTimeline(timeline) }, notes };
+  const next = { ...unknownKeys, ...writeTimeline(timeline) };
+  return { draft: readableOrRefused(next), notes };
+}
+
+/**
+ * The whole result is read back the way every later edit, preview and export will read it: a
+ * batch that would save a timeline the engine cannot read is refused, so one bad value can
+ * never lock a person out of their project.
+ */
+function readableOrRefused(next: Draft): Draft {
+  try {
+    readTimeline(next);
+    return next;
+  } catch (error) {
+    const why = isVideoMakerError(error) ? error.message : String(error);
+    throw new VideoMakerError("invalid_input", `These edits would leave a timeline the engine cannot read, so nothing was changed (${why}).`);
+  }
 }
 
 function opName(raw: unknown): string {
