@@ -128,6 +128,7 @@ const SCHEMAS: Array<[RegExp, z.ZodType]> = [
   [/^sessions\/nemo\.json$/, SessionRecordSchema],
   [/^local\/session\.json$/, LocalSessionSchema],
   [/^local\/sessions\/[^/]+\/draft\.json$/, DraftSchema],
+  [/^local\/sessions\/[^/]+\/history\/draft-\d+\.json$/, DraftSchema],
   [/^local\/sessions\/[^/]+\/media\.json$/, MediaFileSchema],
 ];
 

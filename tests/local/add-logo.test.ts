@@ -42,7 +42,7 @@ describe("add_logo as an op", () => {
       [{ position: "lower_third" }, 'op 2 (add_logo): "position" must be one of top_left, top_right, bottom_left, bottom_right, center'],
       [{ size: 0 }, 'op 2 (add_logo): "size" must be at least 0.02'],
       [{ size: 2 }, 'op 2 (add_logo): "size" must be at most 1'],
-      [{ duration: 0 }, 'op 2 (add_logo): "duration" must be more than 0'],
+      [{ duration: 0 }, 'op 2 (add_logo): "duration" must be at least 0.001'],
       [{ media: "beach.mp4" }, 'op 2 (add_logo): "beach.mp4" is a video; a logo must be a picture (PNG, JPG or WebP)'],
       [{ media: "music.mp3" }, 'op 2 (add_logo): "music.mp3" is sound only; a logo must be a picture (PNG, JPG or WebP)'],
       [{ media: "nowhere.png" }, 'op 2 (add_logo): no uploaded media is called "nowhere.png"'],

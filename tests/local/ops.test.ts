@@ -357,7 +357,7 @@ describe("all or nothing", () => {
       { op: "add_clip", media: 5 },
     ]);
     expect(message).toContain('op 1 (add_text): "text" must be at least 1 characters');
-    expect(message).toContain('op 1 (add_text): "duration" must be more than 0');
+    expect(message).toContain('op 1 (add_text): "duration" must be at least 0.001');
     expect(message).toContain('op 2 (add_audio): "volume" must be at most 1');
     expect(message).toContain('op 3 (set_format): "aspect" must be one of 16:9, 9:16, 1:1, 4:5');
     expect(message).toContain('op 4 (add_clip): "media" must be a string');
