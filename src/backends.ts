@@ -59,6 +59,7 @@ class LazyBackend implements ClosableBackend {
       this.editor = {
         applyEdits: async (ops, context) => (await editor()).applyEdits(ops, context),
         previewFrame: async (atSeconds, context) => (await editor()).previewFrame(atSeconds, context),
+        undo: async (context) => (await editor()).undo(context),
       };
     }
   }

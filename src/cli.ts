@@ -32,6 +32,7 @@ const COMMAND_LOADERS: ReadonlyArray<() => Promise<AnyCommand>> = [
   async () => (await import("./cli/commands/demo.js")).demoCommand,
   async () => (await import("./cli/commands/apply.js")).applyCommand,
   async () => (await import("./cli/commands/preview.js")).previewCommand,
+  async () => (await import("./cli/commands/undo.js")).undoCommand,
 ];
 
 /** The commands the configured backend serves: the others are not listed, so nothing offers them. */

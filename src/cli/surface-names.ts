@@ -16,4 +16,5 @@ export const CLI_SURFACE_NAMES: SurfaceNames = {
   apply: "video-maker apply <ops.json>",
   preview: "video-maker preview <seconds>",
   claim: "video-maker claim",
+  undo: "video-maker undo",
 };

@@ -164,6 +164,15 @@ export interface EditorCapability {
   applyEdits(ops: unknown[], context?: OperationContext): Promise<ApplyEditsResult>;
   /** A PNG of the timeline at a moment. */
   previewFrame(atSeconds: number, context?: OperationContext): Promise<PreviewFrame>;
+  /** Back to the timeline as it was before the last accepted edit (or the last good one, when damaged). */
+  undo(context?: OperationContext): Promise<UndoOutcome>;
+}
+
+export interface UndoOutcome {
+  undone: boolean;
+  /** What happened, for a person: the version it went back to, or why there was nothing to undo. */
+  message: string;
+  timeline: string;
 }
 
 /** The names a tool or a command lists in `requires`; registration offers it only when all are there. */

@@ -94,11 +94,11 @@ export function actionNamesMarkdown(names: ActionNames): string {
 }
 
 /** Workflows for an editor the host drives: it writes the ops itself, then looks, then exports. */
-export function editorWorkflowsMarkdown(names: ActionNames & { preview: string }): string {
+export function editorWorkflowsMarkdown(names: ActionNames & { preview: string; undo: string }): string {
   return [
     `- **Quick edit**: ${names.upload} the files → ${names.edit} with the ops for "combine these clips into a 60-second promo video with text overlays and transitions" → ${names.preview} to look → ${names.export} → hand over the MP4 path.`,
     `- **Photos to video**: ${names.upload} 5–10 photos and a music file → ${names.edit} (add_image with ken_burns, add_audio, fit_duration 30) → ${names.export}.`,
-    `- **Iterative**: look at the timeline (${names.state}) and its segment ids, refine with more ops, export when it is right. ${names.newSession} starts over.`,
+    `- **Iterative**: look at the timeline (${names.state}) and its segment ids, refine with more ops, export when it is right. ${names.undo} goes back one accepted batch (the last 20 are kept); ${names.newSession} starts over.`,
     `- **Long work**: an export can take a while. When it comes back with status "running", call ${names.job} with its job_id to keep waiting.`,
   ].join("\n");
 }
@@ -123,12 +123,12 @@ export const EDITOR_ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     when: "a damaged project file",
     meaning: "A file of the project could not be read; it was kept beside the original, never replaced.",
-    tell: "Say which file, that it was kept, and offer to restore the last good version or start a new project.",
+    tell: "Say which file, that it was kept, and offer to go back to the last good version (undo) or start a new project.",
   },
 ];
 
 /** The whole guide for an editor backend (no agent, no credits), as Markdown sections. */
-export function editorGuideMarkdown(names: ActionNames & { preview: string }): string {
+export function editorGuideMarkdown(names: ActionNames & { preview: string; undo: string }): string {
   return [
     "## Routing: what the person says → what to do",
     routingTableMarkdown({ agent: false }),

@@ -15,11 +15,12 @@ export interface SurfaceNames {
   apply: string;
   preview: string;
   claim: string;
+  undo: string;
 }
 
 /** For a caller that names no surface (a library user, a test): sentences then name no action. */
 export const UNNAMED: SurfaceNames = {
-  upload: "", edit: "", state: "", credits: "", export: "", job: "", cancel: "", newSession: "", apply: "", preview: "", claim: "",
+  upload: "", edit: "", state: "", credits: "", export: "", job: "", cancel: "", newSession: "", apply: "", preview: "", claim: "", undo: "",
 };
 
 /** " (video-maker new)" after "start a new project", or nothing when the surface has no name for it. */

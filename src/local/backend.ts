@@ -18,6 +18,7 @@ import type {
   SessionInfo,
   StateResult,
   TrackInfo,
+  UndoOutcome,
   UploadRequest,
   UploadResult,
   UploadedMedia,
@@ -231,6 +232,13 @@ export class LocalBackend implements Backend, EditorCapability {
   }
 
   // --- preview & export ------------------------------------------------------------------
+
+  async undo(_context: OperationContext = {}): Promise<UndoOutcome> {
+    const session = await this.workspace.current();
+    const result = await this.workspace.undo(session.session_id);
+    const draft = result.undone ? result.draft : await this.workspace.readDraft(session.session_id);
+    return { undone: result.undone, message: result.message, timeline: summarizeTimeline(draft) };
+  }
 
   async previewFrame(atSeconds: number, context: OperationContext = {}): Promise<PreviewFrame> {
     const session = await this.workspace.current();

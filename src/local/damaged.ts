@@ -60,7 +60,9 @@ export async function damagedStateError(facts: DamagedFacts, names: SurfaceNames
   } else if (file === "draft.json") {
     const folder = dirname(path);
     next = lastGood
-      ? `The last good version, saved ${lastGood.savedAt}, is ${lastGood.path}: copy it over draft.json to go on from there, or ${START_NEW} (this one stays in ${folder}).`
+      ? names.undo
+        ? `The last good version, saved ${lastGood.savedAt}, is kept: go back to it with ${names.undo}, or ${START_NEW} (this one stays in ${folder}).`
+        : `The last good version, saved ${lastGood.savedAt}, is ${lastGood.path}: copy it over draft.json to go on from there, or ${START_NEW} (this one stays in ${folder}).`
       : `No earlier version of this timeline was kept. To go on, ${START_NEW}; this one stays in ${folder}.`;
   } else {
     next = `The timeline was not changed. To go on, ${START_NEW} and add the media again; this project stays in ${dirname(path)}.`;

@@ -16,7 +16,7 @@ export const MCP_ACTION_NAMES: ActionNames = {
 };
 
 /** With the local editor: the host writes the edits, and there are no credits. */
-export const MCP_EDITOR_ACTION_NAMES: ActionNames & { preview: string } = {
+export const MCP_EDITOR_ACTION_NAMES: ActionNames & { preview: string; undo: string } = {
   export: "export_video",
   state: "get_state",
   upload: "upload_media",
@@ -24,6 +24,7 @@ export const MCP_EDITOR_ACTION_NAMES: ActionNames & { preview: string } = {
   job: "get_job",
   newSession: "new_session",
   preview: "preview_frame",
+  undo: "undo_edit",
 };
 
 /** The local backend's edit guide, loaded only when the prompt is asked for in local mode. */

@@ -14,4 +14,5 @@ export const MCP_SURFACE_NAMES: SurfaceNames = {
   preview: "preview_frame",
   // There is no claim tool: the link comes in the error that asks for it.
   claim: "the claim link",
+  undo: "undo_edit",
 };

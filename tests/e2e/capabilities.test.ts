@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { JobManager } from "../../src/core/jobs.js";
 import { MCP_SURFACE_NAMES } from "../../src/mcp/surface-names.js";
 import { offerOf } from "../../src/mcp/tool.js";
 import { everyTool, toolsFor } from "../../src/mcp/tools/index.js";
+import { makeVideo } from "../integration/media-fixtures.js";
 
 /** Each backend speaks for itself: what it cannot do has no tool, no command and no help line. */
 
@@ -48,7 +49,7 @@ function backendFor(name: BackendName) {
 describe("the tool registry follows the backend's capabilities", () => {
   const cases: Array<[BackendName, string[]]> = [
     ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session"]],
-    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame"]],
+    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit"]],
   ];
   it.each(cases)("%s offers exactly its tools", async (name, expected) => {
     const backend = backendFor(name);
@@ -157,4 +158,42 @@ describe("every command explains itself", () => {
     // Written for a terminal: CLI commands, never the MCP tool names.
     expect(run.stdout).not.toMatch(/apply_edits|preview_frame/);
   });
+});
+
+describe("undo from the command line", () => {
+  it("goes back one edit, restores the last good timeline after damage, and exits 3 with nothing left", async () => {
+    const clip = await makeVideo(root, "undo-clip.mp4", 1);
+    expect((await cli(["upload", clip], "local")).code).toBe(0);
+    const apply = (ops: unknown[]) =>
+      new Promise<number>((done) => {
+        const child = execFile(process.execPath, [BIN, "apply", "-"], {
+          env: { PATH: process.env.PATH, HOME: root, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: join(root, "home-local") },
+        }, (error) => done(error ? 1 : 0));
+        child.stdin!.end(JSON.stringify(ops));
+      });
+    expect(await apply([{ op: "add_clip", media: "undo-clip.mp4" }])).toBe(0);
+    expect(await apply([{ op: "add_text", text: "Second", duration: 0.5 }])).toBe(0);
+
+    const back = await cli(["undo"], "local");
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/The timeline is back to the version saved/);
+    expect(back.stdout).not.toMatch(/Second/);
+
+    // A cut-short timeline file: reported with the way back, then undo restores the last good one.
+    const sessions = join(root, "home-local", "local", "sessions");
+    const [project] = await readdir(sessions);
+    await truncate(join(sessions, project!, "draft.json"), 10);
+    const damaged = await cli(["state"], "local");
+    expect(damaged.code).toBe(4);
+    expect(damaged.stderr).toMatch(/go back to it with video-maker undo/);
+    const restored = await cli(["undo"], "local");
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/replaced by the last good version/);
+    expect((await cli(["state"], "local")).stdout).toMatch(/undo-clip\.mp4/);
+
+    expect((await cli(["undo"], "local")).code).toBe(0);
+    const none = await cli(["undo"], "local");
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/nothing to undo/i);
+  }, 90_000);
 });

@@ -63,7 +63,7 @@ describe("local backend through MCP", () => {
   it("offers no agent tools: edit_video and get_credits are not listed and not callable", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame",
+      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit",
     ]);
     const edit = await call("edit_video", { instruction: "add a title" });
     expect(edit.isError).toBe(true);
@@ -117,4 +117,23 @@ describe("local backend through MCP", () => {
     // 2 + 1.5 + 2 seconds, minus two 0.5 s transitions.
     expect(Number(probe.format.duration)).toBeCloseTo(4.5, 0);
   }, 120_000);
+
+  it("undo_edit steps back one accepted batch at a time, and says when there is nothing left", async () => {
+    await call("new_session");
+    await call("upload_media", { paths: [media.clipA, media.clipB] });
+    const first = await call("apply_edits", { ops: [{ op: "add_clip", media: "beach.mp4" }] });
+    const afterFirst = (first.structuredContent as { timeline: string }).timeline;
+    await call("apply_edits", { ops: [{ op: "add_clip", media: "city.mp4" }, { op: "add_text", text: "Two", duration: 1 }] });
+    // A refused batch is not a version: undo goes past it to the last accepted one.
+    expect((await call("apply_edits", { ops: [{ op: "remove", segment: "clip-9" }] })).isError).toBe(true);
+
+    const undo = await call("undo_edit");
+    expect(undo.structuredContent).toMatchObject({ undone: true, timeline: afterFirst });
+    expect((await call("get_state")).structuredContent).toMatchObject({ timeline: afterFirst });
+    expect((await call("undo_edit")).structuredContent).toMatchObject({ undone: true, timeline: "Timeline (0 tracks): empty" });
+    const nothing = await call("undo_edit");
+    expect(nothing.isError).toBeFalsy();
+    expect(nothing.structuredContent).toMatchObject({ undone: false, timeline: "Timeline (0 tracks): empty" });
+    expect(textOf(nothing)).toMatch(/nothing to undo/i);
+  }, 60_000);
 });

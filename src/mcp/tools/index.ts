@@ -10,6 +10,7 @@ import { getJobTool } from "./get-job.js";
 import { getStateTool } from "./get-state.js";
 import { newSessionTool } from "./new-session.js";
 import { previewFrameTool } from "./preview-frame.js";
+import { undoEditTool } from "./undo-edit.js";
 import { uploadMediaTool } from "./upload-media.js";
 
 /** Every tool, in the order a host sees them; each says what it requires of the backend. */
@@ -24,6 +25,7 @@ export const TOOLS: readonly ToolEntry[] = [
   newSessionTool,
   applyEditsTool,
   previewFrameTool,
+  undoEditTool,
 ];
 
 /** The tools the running backend can serve: the others are not listed, so nothing offers them. */
