@@ -65,9 +65,9 @@ function everything(say: JobMessages): string[] {
 
 describe("no surface reads the other's names", () => {
   const toolNames = Object.values(MCP_SURFACE_NAMES).filter((name) => /^[a-z]+_[a-z_]+$/.test(name));
-  const commands = /video-maker (upload|edit|state|credits|export|job|cancel|new|apply|preview|claim)\b/;
+  const commands = /video-maker (upload|edit|state|credits|export|job|cancel|new|apply|preview|claim|undo)\b/;
 
-  it("knows the tool names it looks for", () => expect(toolNames).toHaveLength(10));
+  it("knows the tool names it looks for", () => expect(toolNames).toHaveLength(11));
 
   it("a CLI sentence never names an MCP tool", () => {
     for (const sentence of everything(cli)) {
