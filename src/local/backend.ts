@@ -35,11 +35,11 @@ import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { checkFirstFrame, probeMedia } from "./ffprobe.js";
 import { INSTALL_CJK_FONT_HINT, locateCjkFont, locateFont } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
-import { type OpHelpers, type SilenceRange, applyOps } from "./ops.js";
+import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
 import { detectSilence } from "./silence.js";
 import { needsCjkFont } from "./text-layout.js";
-import { mediaUsedBy, outlineTimeline, readTimeline } from "./timeline.js";
+import { mediaUsedBy, readTimeline } from "./timeline.js";
 import { type NewMedia, LocalWorkspace, hashFile, verifySources } from "./workspace.js";
 
 /**

@@ -1,15 +1,7 @@
 import { z } from "zod";
 import { type MediaFacts, findMedia } from "./media.js";
-import {
-  type LocalTimeline,
-  type TextSegment,
-  type VideoSegment,
-  TEXT_SIZES,
-  findSegment,
-  knownIds,
-  seconds,
-  videoEndMs,
-} from "./timeline.js";
+import { findSegment, knownIds } from "./segment-ids.js";
+import { type LocalTimeline, type TextSegment, type VideoSegment, TEXT_SIZES, seconds, videoEndMs } from "./timeline.js";
 import { normalizeColor } from "./text-layout.js";
 
 /**

@@ -10,6 +10,7 @@ export { EditOpSchema, type EditOp, OP_NAMES } from "./ops-schema.js";
 export { EDIT_OPS_GUIDE } from "./ops-guide.js";
 export type { OpHelpers, SilenceRange } from "./ops-common.js";
 export { keepRanges } from "./ops/index.js";
+export { outlineTimeline } from "./segment-ids.js";
 
 /**
  * Applies structured edits to a local draft, all or nothing: every op is checked (schema,

@@ -7,7 +7,8 @@ import type { Draft } from "../../src/core/draft.js";
 import { compileRender } from "../../src/local/compile.js";
 import { LocalBackend } from "../../src/local/backend.js";
 import { applyOps } from "../../src/local/ops.js";
-import { mediaUsedBy, outlineTimeline, readTimeline } from "../../src/local/timeline.js";
+import { outlineTimeline } from "../../src/local/segment-ids.js";
+import { mediaUsedBy, readTimeline } from "../../src/local/timeline.js";
 import { type MediaSet, type Region, fakeMedia, grayFrame, grayOfPng, makeMediaSet, probe, regionStats, tempDir, videoStream } from "./fixtures.js";
 
 /** add_logo: a picture laid over the video, from the op to the pixels of a real render. */

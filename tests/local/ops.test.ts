@@ -3,7 +3,8 @@ import type { Draft } from "../../src/core/draft.js";
 import { summarizeTimeline } from "../../src/core/summary.js";
 import { GUIDE_EXAMPLES } from "../../src/local/ops-guide.js";
 import { EDIT_OPS_GUIDE, EditOpSchema, type OpHelpers, applyOps, keepRanges } from "../../src/local/ops.js";
-import { outlineTimeline, readTimeline } from "../../src/local/timeline.js";
+import { outlineTimeline } from "../../src/local/segment-ids.js";
+import { readTimeline } from "../../src/local/timeline.js";
 import { fakeMedia } from "./fixtures.js";
 
 const MEDIA = [

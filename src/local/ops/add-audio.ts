@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, ms } from "../ops-common.js";
-import { type AudioSegment, nextSegmentId, seconds } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { type AudioSegment, seconds } from "../timeline.js";
 
 export const addAudio = defineOp({
   name: "add_audio",

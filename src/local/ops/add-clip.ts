@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, placeOnVideoTrack, sourceRange } from "../ops-common.js";
-import { FITS, type VideoSegment, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { FITS, type VideoSegment } from "../timeline.js";
 
 export const addClip = defineOp({
   name: "add_clip",

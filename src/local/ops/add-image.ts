@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, ms, placeOnVideoTrack } from "../ops-common.js";
-import { FITS, KEN_BURNS, type VideoSegment, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { FITS, KEN_BURNS, type VideoSegment } from "../timeline.js";
 
 export const addImage = defineOp({
   name: "add_image",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, ms } from "../ops-common.js";
-import { LOGO_POSITIONS, type LogoSegment, nextSegmentId, videoEndMs } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { LOGO_POSITIONS, type LogoSegment, videoEndMs } from "../timeline.js";
 
 /** A picture (a logo, a watermark) laid over the video, in a corner or the centre. */
 export const addLogo = defineOp({

@@ -2,7 +2,8 @@ import { extname, resolve } from "node:path";
 import { z } from "zod";
 import { colourOf, defineOp, fail, field, ms, sizeOf } from "../ops-common.js";
 import { parseSubtitles } from "../subtitles.js";
-import { TEXT_POSITIONS, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { TEXT_POSITIONS } from "../timeline.js";
 
 export const addSubtitles = defineOp({
   name: "add_subtitles",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { colourOf, defineOp, emojiNote, fail, field, ms, sizeOf } from "../ops-common.js";
-import { TEXT_POSITIONS, type TextSegment, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { TEXT_POSITIONS, type TextSegment } from "../timeline.js";
 
 export const addText = defineOp({
   name: "add_text",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type SilenceRange, MIN_SEGMENT_MS, defineOp, fail, field, mediaById, ms, videoSegmentOrFail } from "../ops-common.js";
-import { type LocalTimeline, type VideoSegment, nextSegmentId, seconds } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { type LocalTimeline, type VideoSegment, seconds } from "../timeline.js";
 
 /** Air kept around speech so words are not clipped. */
 const SPEECH_PADDING_MS = 150;
