@@ -324,7 +324,7 @@ export class LocalBackend implements Backend, EditorCapability {
   /** The fonts text needs: one always, plus one for Chinese, Japanese or Korean when such text is present. */
   private async fontsFor(draft: Draft): Promise<{ fontFile?: string; cjkFontFile?: string }> {
     const timeline = readTimeline(draft);
-    const texts = [...timeline.titles, ...timeline.subtitles].map((t) => t.tx);
+    const texts = [...timeline.titles, ...timeline.subtitles].map((t) => t.text);
     if (texts.length === 0) return {};
     const fontFile = this.options.fontFile ?? (await locateFont());
     if (!texts.some(needsCjkFont)) return { fontFile };

@@ -95,6 +95,6 @@ function lateOverlayWarnings(t: LocalTimeline): string[] {
   const end = videoEndMs(t);
   if (end === 0) return [];
   return [...t.titles, ...t.logos]
-    .filter((s) => s.st >= end)
-    .map((s) => `${s.id} starts at ${seconds(s.st)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${s.id}","at":…}.`);
+    .filter((s) => s.startMs >= end)
+    .map((s) => `${s.id} starts at ${seconds(s.startMs)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${s.id}","at":…}.`);
 }

@@ -63,35 +63,40 @@ export function knownIds(timeline: LocalTimeline): string {
  * the core summary names things for people; this names them for the host's next ops.
  */
 export function outlineTimeline(timeline: LocalTimeline): string[] {
-  const range = (st: number, d: number): string => `${seconds(st)}-${seconds(st + d)}s`;
+  const range = (s: { startMs: number; durationMs: number }): string => `${seconds(s.startMs)}-${seconds(s.startMs + s.durationMs)}s`;
   const lines: string[] = [];
   for (const s of timeline.video) {
     const extras = [
-      s.in > 0 ? `from ${seconds(s.in)}s` : "",
+      s.sourceInMs > 0 ? `from ${seconds(s.sourceInMs)}s` : "",
       s.fit ? `fit ${s.fit}` : "",
-      s.kb && s.kb !== "none" ? `ken burns ${s.kb}` : "",
-      s.v !== undefined && s.v !== 1 ? `volume ${Math.round(s.v * 100)}%` : "",
-      s.tr ? `${s.tr.type} ${seconds(s.tr.d)}s in` : "",
+      s.kenBurns && s.kenBurns !== "none" ? `ken burns ${s.kenBurns}` : "",
+      s.volume !== undefined && s.volume !== 1 ? `volume ${Math.round(s.volume * 100)}%` : "",
+      s.transition ? `${s.transition.type} ${seconds(s.transition.durationMs)}s in` : "",
     ].filter(Boolean);
-    lines.push(`${s.id} ${s.n ?? s.src} ${range(s.st, s.d)}${extras.length ? ` (${extras.join(", ")})` : ""}`);
+    lines.push(`${s.id} ${s.name ?? s.mediaId} ${range(s)}${extras.length ? ` (${extras.join(", ")})` : ""}`);
   }
   for (const s of timeline.music) {
     const extras = [
-      `volume ${Math.round(s.v * 100)}%`,
-      s.fi > 0 ? `fade in ${seconds(s.fi)}s` : "",
-      s.fo > 0 ? `fade out ${seconds(s.fo)}s` : "",
+      `volume ${Math.round(s.volume * 100)}%`,
+      s.fadeInMs > 0 ? `fade in ${seconds(s.fadeInMs)}s` : "",
+      s.fadeOutMs > 0 ? `fade out ${seconds(s.fadeOutMs)}s` : "",
       s.loop ? "loop" : "",
-      s.duck ? "ducked" : "",
+      s.duckUnderClips ? "ducked" : "",
     ].filter(Boolean);
-    lines.push(`${s.id} ${s.n ?? s.src} ${range(s.st, s.d)} (${extras.join(", ")})`);
+    lines.push(`${s.id} ${s.name ?? s.mediaId} ${range(s)} (${extras.join(", ")})`);
   }
   for (const s of [...timeline.titles, ...timeline.subtitles]) {
-    const text = s.tx.replace(/\s+/g, " ");
-    lines.push(`${s.id} "${text.length > 40 ? `${text.slice(0, 39)}…` : text}" ${range(s.st, s.d)} (${s.pos})`);
+    const text = s.text.replace(/\s+/g, " ");
+    lines.push(`${s.id} "${text.length > 40 ? `${text.slice(0, 39)}…` : text}" ${range(s)} (${s.position})`);
   }
   for (const s of timeline.logos) {
-    const extras = [s.pos, `${Math.round(s.w * 100)}% wide`, s.o < 1 ? `opacity ${Math.round(s.o * 100)}%` : "", s.fill ? "to the end" : ""].filter(Boolean);
-    lines.push(`${s.id} ${s.n ?? s.src} ${range(s.st, s.d)} (${extras.join(", ")})`);
+    const extras = [
+      s.position,
+      `${Math.round(s.widthFraction * 100)}% wide`,
+      s.opacity < 1 ? `opacity ${Math.round(s.opacity * 100)}%` : "",
+      s.followsVideoEnd ? "to the end" : "",
+    ].filter(Boolean);
+    lines.push(`${s.id} ${s.name ?? s.mediaId} ${range(s)} (${extras.join(", ")})`);
   }
   return lines;
 }

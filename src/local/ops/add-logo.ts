@@ -21,19 +21,19 @@ export const addLogo = defineOp({
   apply(t, op, { media }) {
     const source = mediaOrFail(op.media, media);
     if (source.kind !== "image") fail(`"${source.name}" is ${source.kind === "video" ? "a video" : "sound only"}; a logo must be a picture (PNG, JPG or WebP)`);
-    const st = ms(op.at);
+    const startMs = ms(op.at);
     const fixed = op.duration !== undefined ? ms(op.duration) : undefined;
     const segment: LogoSegment = {
       id: nextSegmentId(t, "logo"),
-      n: source.name,
-      src: source.id,
-      st,
+      name: source.name,
+      mediaId: source.id,
+      startMs,
       // Without a duration it follows the video's end (normalizeTimeline keeps it there).
-      d: fixed ?? Math.max(1, videoEndMs(t) - st),
-      pos: op.position,
-      w: op.size,
-      o: op.opacity,
-      fill: fixed === undefined,
+      durationMs: fixed ?? Math.max(1, videoEndMs(t) - startMs),
+      position: op.position,
+      widthFraction: op.size,
+      opacity: op.opacity,
+      followsVideoEnd: fixed === undefined,
     };
     t.logos.push(segment);
     return [];

@@ -39,12 +39,12 @@ export const addSubtitles = defineOp({
       }
       t.subtitles.push({
         id: nextSegmentId(t, "sub"),
-        st: Math.max(0, start),
-        d: end - Math.max(0, start),
-        tx: cue.text,
-        pos: op.position,
-        sz: sizeOf(op.size),
-        c: colour,
+        startMs: Math.max(0, start),
+        durationMs: end - Math.max(0, start),
+        text: cue.text,
+        position: op.position,
+        sizePx: sizeOf(op.size),
+        colour,
         box: op.box,
       });
     }
