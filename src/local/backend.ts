@@ -37,11 +37,11 @@ import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { checkFirstFrame, probeMedia } from "./ffprobe.js";
 import { INSTALL_CJK_FONT_HINT, locateCjkFont, locateFont } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
-import { type OpHelpers, type SilenceRange, applyOps } from "./ops.js";
+import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
 import { detectSilence } from "./silence.js";
 import { needsCjkFont } from "./text-layout.js";
-import { mediaUsedBy, outlineTimeline, readTimeline } from "./timeline.js";
+import { mediaUsedBy, readTimeline } from "./timeline.js";
 import { type NewMedia, LocalWorkspace, hashFile, verifySources } from "./workspace.js";
 
 /**
@@ -337,7 +337,7 @@ export class LocalBackend implements Backend, EditorCapability {
   /** The fonts text needs: one always, plus one for Chinese, Japanese or Korean when such text is present. */
   private async fontsFor(draft: Draft): Promise<{ fontFile?: string; cjkFontFile?: string }> {
     const timeline = readTimeline(draft);
-    const texts = [...timeline.titles, ...timeline.subtitles].map((t) => t.tx);
+    const texts = [...timeline.titles, ...timeline.subtitles].map((t) => t.text);
     if (texts.length === 0) return {};
     const fontFile = this.options.fontFile ?? (await locateFont());
     if (!texts.some(needsCjkFont)) return { fontFile };

@@ -11,7 +11,7 @@ const MARGIN_SHARE = 0.06;
 
 export function overlayLogos(c: Compilation, video: string, logos: LogoSegment[], totalFrames: number): string {
   const totalMs = framesToMs(totalFrames, c.rate);
-  const visible = logos.filter((logo) => logo.st < totalMs && logo.o > 0);
+  const visible = logos.filter((logo) => logo.startMs < totalMs && logo.opacity > 0);
   if (visible.length === 0) return video;
   c.use("scale", "overlay");
   const { width, height } = c.format;
@@ -19,22 +19,22 @@ export function overlayLogos(c: Compilation, video: string, logos: LogoSegment[]
   const halfFrameMs = framesToMs(1, c.rate) / 2;
   let current = video;
   for (const logo of visible) {
-    const source = c.mediaFor(logo.id, logo.src);
+    const source = c.mediaFor(logo.id, logo.mediaId);
     const index = c.addInput([...literalInputArgs(source.path), "-i", source.path]);
     const picture = c.graph.label("lg");
     // One frame, scaled once (even width, height by aspect); rgba so opacity has an alpha to scale.
     const chain = [
       "trim=end_frame=1",
       "setpts=PTS-STARTPTS",
-      filter("scale", { w: Math.max(2, Math.round((width * logo.w) / 2) * 2), h: -2 }),
+      filter("scale", { w: Math.max(2, Math.round((width * logo.widthFraction) / 2) * 2), h: -2 }),
       "format=rgba",
     ];
     // colorchannelmixer is built into every ffmpeg (no library behind it), like format and trim.
-    if (logo.o < 1) chain.push(filter("colorchannelmixer", { aa: trimNumber(logo.o) }));
+    if (logo.opacity < 1) chain.push(filter("colorchannelmixer", { aa: trimNumber(logo.opacity) }));
     c.graph.add([`${index}:v:0`], chain, [picture]);
     // Half-frame edges, as for texts: concat's frame times can land a hair early.
-    const start = msText(Math.max(0, logo.st - halfFrameMs));
-    const end = msText(Math.min(logo.st + logo.d, totalMs) - halfFrameMs);
+    const start = msText(Math.max(0, logo.startMs - halfFrameMs));
+    const end = msText(Math.min(logo.startMs + logo.durationMs, totalMs) - halfFrameMs);
     const out = c.graph.label("vl");
     c.graph.add(
       [current, picture],
@@ -56,9 +56,9 @@ export function overlayLogos(c: Compilation, video: string, logos: LogoSegment[]
 
 /** overlay's x/y: W×H is the frame, w×h the logo. */
 function placement(logo: LogoSegment, margin: number): { x: string; y: string } {
-  if (logo.pos === "center") return { x: "(W-w)/2", y: "(H-h)/2" };
+  if (logo.position === "center") return { x: "(W-w)/2", y: "(H-h)/2" };
   return {
-    x: logo.pos.endsWith("_left") ? String(margin) : `W-w-${margin}`,
-    y: logo.pos.startsWith("top") ? String(margin) : `H-h-${margin}`,
+    x: logo.position.endsWith("_left") ? String(margin) : `W-w-${margin}`,
+    y: logo.position.startsWith("top") ? String(margin) : `H-h-${margin}`,
   };
 }

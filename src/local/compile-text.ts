@@ -10,12 +10,12 @@ import { type Compilation, msText } from "./compile-context.js";
 
 /** Text sizes are stored for a 1080-pixel short side and scale with the output. */
 function fontSizeFor(segment: TextSegment, width: number, height: number): number {
-  return Math.max(8, Math.round((segment.sz * Math.min(width, height)) / 1080));
+  return Math.max(8, Math.round((segment.sizePx * Math.min(width, height)) / 1080));
 }
 
 export function drawTexts(c: Compilation, video: string, texts: TextSegment[], totalFrames: number): string {
   const totalMs = framesToMs(totalFrames, c.rate);
-  const visible = texts.filter((t) => t.st < totalMs && t.tx.trim() !== "");
+  const visible = texts.filter((t) => t.startMs < totalMs && t.text.trim() !== "");
   if (visible.length === 0) return video;
   if (!c.options.fontFile) {
     throw new VideoMakerError("config", "Rendering text needs a font file, and none was given.");
@@ -30,9 +30,9 @@ export function drawTexts(c: Compilation, video: string, texts: TextSegment[], t
     const size = fontSizeFor(text, width, height);
     // Frame times after concat can land a hair early (µs rounding); half-frame edges keep
     // the first and last frame of a text where they belong.
-    const start = msText(Math.max(0, text.st - halfFrameMs));
-    const end = msText(Math.min(text.st + text.d, totalMs) - halfFrameMs);
-    const lines = layoutText(text.tx, text.pos, size, width, height);
+    const start = msText(Math.max(0, text.startMs - halfFrameMs));
+    const end = msText(Math.min(text.startMs + text.durationMs, totalMs) - halfFrameMs);
+    const lines = layoutText(text.text, text.position, size, width, height);
     lines.forEach((line, index) => {
       const path = join(c.options.workDir, `${safeName(text.id)}-${index + 1}.txt`);
       c.textFiles.push({ path, content: line.text });
@@ -46,7 +46,7 @@ export function drawTexts(c: Compilation, video: string, texts: TextSegment[], t
           // The person's text is shown as written: `%{…}` is not evaluated.
           expansion: "none",
           fontsize: size,
-          fontcolor: ffmpegColor(text.c),
+          fontcolor: ffmpegColor(text.colour),
           x: line.x,
           y: line.y,
           ...style,

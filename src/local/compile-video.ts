@@ -27,12 +27,12 @@ export function planVideo(c: Compilation, timeline: LocalTimeline): PlannedSegme
   const toFrame = (ms: number): number => Math.round((ms * c.rate.num) / (c.rate.den * 1000));
   const planned: PlannedSegment[] = [];
   timeline.video.forEach((segment, index) => {
-    const source = c.mediaFor(segment.id, segment.src);
-    const frames = Math.max(1, toFrame(segment.st + segment.d) - toFrame(segment.st));
+    const source = c.mediaFor(segment.id, segment.mediaId);
+    const frames = Math.max(1, toFrame(segment.startMs + segment.durationMs) - toFrame(segment.startMs));
     const previous = planned[index - 1];
     let overlap = 0;
-    if (segment.tr && previous) {
-      const wanted = toFrame(previous.segment.st + previous.segment.d) - toFrame(segment.st);
+    if (segment.transition && previous) {
+      const wanted = toFrame(previous.segment.startMs + previous.segment.durationMs) - toFrame(segment.startMs);
       overlap = Math.max(0, Math.min(wanted, previous.frames - previous.overlap - 1, frames - 1));
     }
     const startFrame = previous ? previous.startFrame + previous.frames - overlap : 0;
@@ -113,7 +113,7 @@ function cutForTransitions(c: Compilation, p: PlannedSegment, whole: Streams, ta
 function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegment): Streams {
   const seconds = c.seconds(into.overlap);
   const video = c.graph.label("xv");
-  if (into.segment.tr!.type === "fade") {
+  if (into.segment.transition!.type === "fade") {
     // The same fade without xfade: xfade works in 4:4:4 only (ffmpeg converts both sides and
     // back, bicubic) and mixes in floats, 15 ms a 1080p frame; the head faded in through its
     // alpha and laid over the tail costs a third and keeps the chroma as it was.
@@ -123,7 +123,7 @@ function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegmen
     c.graph.add([tail.video, fadingIn], [filter("overlay", { format: "yuv420" }), "format=yuv420p"], [video]);
   } else {
     c.use("xfade");
-    c.graph.add([tail.video, head.video], filter("xfade", { transition: into.segment.tr!.type, duration: seconds, offset: 0 }), [video]);
+    c.graph.add([tail.video, head.video], filter("xfade", { transition: into.segment.transition!.type, duration: seconds, offset: 0 }), [video]);
   }
   if (!c.withAudio) return { video };
   // The sound crossfades linearly: tail faded out + head faded in, mixed. (acrossfade does the
@@ -160,11 +160,11 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
   const media = p.media;
   const isImage = media.kind === "image";
   const inputArgs: string[] = [];
-  if (!isImage && p.segment.in > 0) inputArgs.push("-ss", msText(p.segment.in));
+  if (!isImage && p.segment.sourceInMs > 0) inputArgs.push("-ss", msText(p.segment.sourceInMs));
   if (!isImage) inputArgs.push("-t", (Number(seconds) + INPUT_MARGIN_S).toFixed(3));
   const index = c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path]);
   const fit = resolveFit(p.segment.fit, media, width, height);
-  const kenBurns: KenBurns = isImage ? (p.segment.kb ?? "none") : "none";
+  const kenBurns: KenBurns = isImage ? (p.segment.kenBurns ?? "none") : "none";
 
   c.use("scale", "fps");
   if (kenBurns === "pan_left" || kenBurns === "pan_right") {
@@ -220,7 +220,7 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
   }
 
   if (!c.withAudio) return { video: out };
-  const volume = p.segment.v ?? 1;
+  const volume = p.segment.volume ?? 1;
   if (isImage || !media.has_audio || volume === 0) return { video: out, audio: silence(c, seconds) };
   c.use("apad", "atrim");
   const audio = c.graph.label("a");

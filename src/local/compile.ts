@@ -71,7 +71,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
   }
 
   const base = planned.length > 0 ? composeVideoTrack(c, planned) : blackBackground(c, totalFrames);
-  const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.st - b.st);
+  const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.startMs - b.startMs);
   let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames);
 
   let audio: string | undefined;
@@ -139,7 +139,7 @@ function graphArguments(c: Compilation, filtergraph: string): string[] {
 function requireTransitions(features: FfmpegFeatures, planned: readonly PlannedSegment[]): void {
   if (features.transitions.size === 0) return; // an ffmpeg whose xfade help we could not read: let it try
   // A plain fade is drawn without xfade (fade + overlay, checked like any other filter).
-  const unknown = [...new Set(planned.flatMap((p) => (p.overlap > 0 && p.segment.tr ? [p.segment.tr.type] : [])))].filter(
+  const unknown = [...new Set(planned.flatMap((p) => (p.overlap > 0 && p.segment.transition ? [p.segment.transition.type] : [])))].filter(
     (type) => type !== "fade" && !features.transitions.has(type),
   );
   if (unknown.length === 0) return;

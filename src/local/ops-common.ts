@@ -1,15 +1,7 @@
 import { z } from "zod";
 import { type MediaFacts, findMedia } from "./media.js";
-import {
-  type LocalTimeline,
-  type TextSegment,
-  type VideoSegment,
-  TEXT_SIZES,
-  findSegment,
-  knownIds,
-  seconds,
-  videoEndMs,
-} from "./timeline.js";
+import { findSegment, knownIds } from "./segment-ids.js";
+import { type LocalTimeline, type TextSegment, type VideoSegment, TEXT_SIZES, seconds, videoEndMs } from "./timeline.js";
 import { normalizeColor } from "./text-layout.js";
 
 /**
@@ -123,7 +115,7 @@ export function videoSegmentOrFail(t: LocalTimeline, id: string, what: string): 
 export function nearestCut(video: readonly VideoSegment[], atMs: number): { index: number; timeMs: number } {
   let best = { index: video.length, timeMs: videoEndMs({ video: [...video] }) };
   for (let i = 0; i <= video.length; i++) {
-    const time = i < video.length ? video[i]!.st : videoEndMs({ video: [...video] });
+    const time = i < video.length ? video[i]!.startMs : videoEndMs({ video: [...video] });
     if (Math.abs(time - atMs) < Math.abs(best.timeMs - atMs)) best = { index: i, timeMs: time };
   }
   return best;
@@ -176,7 +168,7 @@ const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/gu;
  * (❤, ★, ☀) are drawn as plain glyphs and pass.
  */
 export function emojiNote(segment: TextSegment): string[] {
-  const found = [...new Set((segment.tx.match(PICTOGRAPH) ?? []).filter((char) => char.codePointAt(0)! >= 0x1f000))];
+  const found = [...new Set((segment.text.match(PICTOGRAPH) ?? []).filter((char) => char.codePointAt(0)! >= 0x1f000))];
   if (found.length === 0) return [];
   return [
     `${segment.id}: ${found.slice(0, 5).join(" ")} will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove ${found.length === 1 ? "it" : "them"} with {"op":"set_text","segment":"${segment.id}","text":…} unless that is fine.`,

@@ -10,6 +10,7 @@ export { EditOpSchema, type EditOp, OP_NAMES } from "./ops-schema.js";
 export { EDIT_OPS_GUIDE, editOpsGuide, opsReference } from "./ops-guide.js";
 export type { OpHelpers, SilenceRange } from "./ops-common.js";
 export { keepRanges } from "./ops/index.js";
+export { outlineTimeline } from "./segment-ids.js";
 
 /**
  * Applies structured edits to a local draft, all or nothing: every op is checked (schema,
@@ -110,6 +111,6 @@ function lateOverlayWarnings(t: LocalTimeline): string[] {
   const end = videoEndMs(t);
   if (end === 0) return [];
   return [...t.titles, ...t.logos]
-    .filter((s) => s.st >= end)
-    .map((s) => `${s.id} starts at ${seconds(s.st)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${s.id}","at":…}.`);
+    .filter((s) => s.startMs >= end)
+    .map((s) => `${s.id} starts at ${seconds(s.startMs)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${s.id}","at":…}.`);
 }

@@ -4,17 +4,21 @@ import { VideoMakerError } from "../core/errors.js";
 import type { MediaFacts } from "./media.js";
 
 /**
- * The local engine's view of a draft. The draft on disk keeps NemoVideo's short keys
- * (`t` tracks, `tt` type, `sg` segments, `d` ms, `m` metadata) and adds what rendering
- * needs, all times in ms:
+ * The local engine's timeline. On disk it is a draft in NemoVideo's short-key format
+ * (`t` tracks, `tt` type, `sg` segments, `d` ms, `m` metadata) plus what rendering needs,
+ * all times in ms:
  *
  *   video (tt 0):  { id, n, src, st, d, in, fit?, kb?, v?, tr?: { type, d } }
  *   music (tt 1):  { id, n, src, st, d, in, v, fi, fo, loop, duck, fill }
  *   text  (tt 7):  { id, st, d, tx, pos, sz, c, box }   (a track with role "subtitles" holds subtitles)
  *   logo  (tt 0, role "overlay"):  { id, n, src, st, d, pos, w, o, fill }   (a picture laid over the video)
  *
- * Clips on the video track play one after another; a transition `tr` overlaps a clip with
- * the one before it, so `st` is derived (kept in the file so every reader sees real times).
+ * The engine never sees these keys: readTimeline gives segments with the long names below
+ * (`st` → startMs, `tr.d` → transition.durationMs; the *_KEYS tables) and writeTimeline
+ * writes them back in this order, with keys it does not know after them, as they came.
+ *
+ * Clips on the video track play one after another; a transition overlaps a clip with the
+ * one before it, so startMs is derived (kept in the file so every reader sees real times).
  */
 
 export const FITS = ["cover", "contain", "blur"] as const;
@@ -49,69 +53,73 @@ export type TextSizeName = keyof typeof TEXT_SIZES;
 export const LOGO_POSITIONS = ["top_left", "top_right", "bottom_left", "bottom_right", "center"] as const;
 export type LogoPosition = (typeof LOGO_POSITIONS)[number];
 
-const ms = z.number().finite();
+// --- the segments, as the engine sees them -------------------------------------------
 
-export const TransitionSchema = z.object({ type: z.enum(TRANSITIONS), d: ms.positive() });
-export type Transition = z.infer<typeof TransitionSchema>;
+export interface Transition {
+  type: TransitionType;
+  durationMs: number;
+}
 
-export const VideoSegmentSchema = z.looseObject({
-  id: z.string().min(1),
-  n: z.string().optional(),
-  src: z.string().min(1),
-  st: ms.default(0),
-  d: ms.positive(),
-  in: ms.nonnegative().default(0),
-  fit: z.enum(FITS).optional(),
-  kb: z.enum(KEN_BURNS).optional(),
-  v: z.number().min(0).max(4).optional(),
-  tr: TransitionSchema.optional(),
-});
-export type VideoSegment = z.infer<typeof VideoSegmentSchema>;
+interface Segment {
+  id: string;
+  startMs: number;
+  durationMs: number;
+  /** Keys of the draft's segment the engine does not know (the service's), written back as they came. */
+  unknownKeys?: Record<string, unknown>;
+}
 
-export const AudioSegmentSchema = z.looseObject({
-  id: z.string().min(1),
-  n: z.string().optional(),
-  src: z.string().min(1),
-  st: ms.nonnegative().default(0),
-  d: ms.positive(),
-  in: ms.nonnegative().default(0),
-  v: z.number().min(0).max(4).default(1),
-  fi: ms.nonnegative().default(0),
-  fo: ms.nonnegative().default(0),
-  loop: z.boolean().default(false),
-  duck: z.boolean().default(false),
+export interface VideoSegment extends Segment {
+  /** The file's name, for people. */
+  name?: string;
+  mediaId: string;
+  /** Where the clip starts inside its source. */
+  sourceInMs: number;
+  fit?: Fit;
+  kenBurns?: KenBurns;
+  /** The clip's own sound, 1 = as recorded; unset is 1. */
+  volume?: number;
+  /** The transition from the clip before into this one; it overlaps the two. */
+  transition?: Transition;
+}
+
+export interface AudioSegment extends Segment {
+  name?: string;
+  mediaId: string;
+  sourceInMs: number;
+  /** 1 = as recorded. */
+  volume: number;
+  fadeInMs: number;
+  fadeOutMs: number;
+  /** Repeats the source when it is shorter than the segment. */
+  loop: boolean;
+  /** Pressed down while the clips' own sound plays. */
+  duckUnderClips: boolean;
   /** Runs to the end of the video, following it when clips are added or removed. */
-  fill: z.boolean().default(false),
-});
-export type AudioSegment = z.infer<typeof AudioSegmentSchema>;
+  followsVideoEnd: boolean;
+}
 
-export const TextSegmentSchema = z.looseObject({
-  id: z.string().min(1),
-  st: ms.nonnegative().default(0),
-  d: ms.positive(),
-  tx: z.string(),
-  pos: z.enum(TEXT_POSITIONS).default("center"),
-  sz: z.number().positive().default(TEXT_SIZES.large),
-  c: z.string().default("white"),
-  box: z.boolean().default(false),
-});
-export type TextSegment = z.infer<typeof TextSegmentSchema>;
+export interface TextSegment extends Segment {
+  text: string;
+  position: TextPosition;
+  /** Font size in pixels on a 1080-pixel short side. */
+  sizePx: number;
+  /** A colour name or "#rrggbb". */
+  colour: string;
+  /** A dark box behind the text. */
+  box: boolean;
+}
 
-export const LogoSegmentSchema = z.looseObject({
-  id: z.string().min(1),
-  n: z.string().optional(),
-  src: z.string().min(1),
-  st: ms.nonnegative().default(0),
-  d: ms.positive(),
-  pos: z.enum(LOGO_POSITIONS).default("top_right"),
-  /** Width as a share of the frame's width. */
-  w: z.number().positive().max(1).default(0.15),
-  /** Opacity, 0–1. */
-  o: z.number().min(0).max(1).default(1),
+export interface LogoSegment extends Segment {
+  name?: string;
+  mediaId: string;
+  position: LogoPosition;
+  /** Width as a share of the frame's width, 0–1. */
+  widthFraction: number;
+  /** 0–1. */
+  opacity: number;
   /** Runs to the end of the video, following it when clips are added or removed. */
-  fill: z.boolean().default(false),
-});
-export type LogoSegment = z.infer<typeof LogoSegmentSchema>;
+  followsVideoEnd: boolean;
+}
 
 export interface LocalTimeline {
   /** The draft's own metadata (format, title) and any keys we do not know, kept as they are. */
@@ -125,11 +133,108 @@ export interface LocalTimeline {
   other: Track[];
 }
 
-const SUBTITLES_ROLE = "subtitles";
-/** A video track with this role holds pictures laid over the video (logos), not clips. */
-const OVERLAY_ROLE = "overlay";
+// --- the segments on disk: short keys, checked, defaults filled ------------------------
 
-function parseSegments<T>(schema: z.ZodType<T>, track: Track, what: string): T[] {
+const ms = z.number().finite();
+
+const VideoDiskSchema = z.looseObject({
+  id: z.string().min(1),
+  n: z.string().optional(),
+  src: z.string().min(1),
+  st: ms.default(0),
+  d: ms.positive(),
+  in: ms.nonnegative().default(0),
+  fit: z.enum(FITS).optional(),
+  kb: z.enum(KEN_BURNS).optional(),
+  v: z.number().min(0).max(4).optional(),
+  tr: z.object({ type: z.enum(TRANSITIONS), d: ms.positive() }).optional(),
+});
+
+const AudioDiskSchema = z.looseObject({
+  id: z.string().min(1),
+  n: z.string().optional(),
+  src: z.string().min(1),
+  st: ms.nonnegative().default(0),
+  d: ms.positive(),
+  in: ms.nonnegative().default(0),
+  v: z.number().min(0).max(4).default(1),
+  fi: ms.nonnegative().default(0),
+  fo: ms.nonnegative().default(0),
+  loop: z.boolean().default(false),
+  duck: z.boolean().default(false),
+  fill: z.boolean().default(false),
+});
+
+const TextDiskSchema = z.looseObject({
+  id: z.string().min(1),
+  st: ms.nonnegative().default(0),
+  d: ms.positive(),
+  tx: z.string(),
+  pos: z.enum(TEXT_POSITIONS).default("center"),
+  sz: z.number().positive().default(TEXT_SIZES.large),
+  c: z.string().default("white"),
+  box: z.boolean().default(false),
+});
+
+const LogoDiskSchema = z.looseObject({
+  id: z.string().min(1),
+  n: z.string().optional(),
+  src: z.string().min(1),
+  st: ms.nonnegative().default(0),
+  d: ms.positive(),
+  pos: z.enum(LOGO_POSITIONS).default("top_right"),
+  w: z.number().positive().max(1).default(0.15),
+  o: z.number().min(0).max(1).default(1),
+  fill: z.boolean().default(false),
+});
+
+/** Every long name with its short key, in the order the draft writes them. */
+type KeyTable<Long, Disk extends z.ZodObject> = { readonly [K in Exclude<keyof Long, "unknownKeys">]-?: keyof Disk["shape"] & string };
+
+const VIDEO_KEYS = {
+  id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", sourceInMs: "in", fit: "fit", kenBurns: "kb", volume: "v", transition: "tr",
+} as const satisfies KeyTable<VideoSegment, typeof VideoDiskSchema>;
+const AUDIO_KEYS = {
+  id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", sourceInMs: "in", volume: "v",
+  fadeInMs: "fi", fadeOutMs: "fo", loop: "loop", duckUnderClips: "duck", followsVideoEnd: "fill",
+} as const satisfies KeyTable<AudioSegment, typeof AudioDiskSchema>;
+const TEXT_KEYS = {
+  id: "id", startMs: "st", durationMs: "d", text: "tx", position: "pos", sizePx: "sz", colour: "c", box: "box",
+} as const satisfies KeyTable<TextSegment, typeof TextDiskSchema>;
+const LOGO_KEYS = {
+  id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", position: "pos", widthFraction: "w", opacity: "o", followsVideoEnd: "fill",
+} as const satisfies KeyTable<LogoSegment, typeof LogoDiskSchema>;
+const TRANSITION_KEYS = { type: "type", durationMs: "d" } as const;
+// A short key missing from its table would be kept as unknown, out of order: it fails to compile here.
+type Unmapped<Keys, Disk extends z.ZodObject> = Exclude<keyof Disk["shape"], Keys[keyof Keys]>;
+const everyKeyMapped: [
+  Unmapped<typeof VIDEO_KEYS, typeof VideoDiskSchema>,
+  Unmapped<typeof AUDIO_KEYS, typeof AudioDiskSchema>,
+  Unmapped<typeof TEXT_KEYS, typeof TextDiskSchema>,
+  Unmapped<typeof LOGO_KEYS, typeof LogoDiskSchema>,
+] extends [never, never, never, never] ? true : never = true;
+void everyKeyMapped;
+
+type Bag = Record<string, unknown>;
+
+/** Short keys → long names; the keys the table does not know go, in their order, to `unknownKeys`. */
+function fromDisk(disk: Bag, keys: Readonly<Record<string, string>>): Bag {
+  const segment: Bag = {};
+  for (const [long, short] of Object.entries(keys)) if (disk[short] !== undefined) segment[long] = disk[short];
+  const known = new Set(Object.values(keys));
+  const unknown = Object.entries(disk).filter(([key]) => !known.has(key));
+  if (unknown.length > 0) segment["unknownKeys"] = Object.fromEntries(unknown);
+  return segment;
+}
+
+/** Long names → short keys in the table's order, then the unknown keys as they came. */
+function toDisk(segment: Bag, keys: Readonly<Record<string, string>>): Bag {
+  const disk: Bag = {};
+  for (const [long, short] of Object.entries(keys)) if (segment[long] !== undefined) disk[short] = segment[long];
+  return { ...disk, ...(segment["unknownKeys"] as Bag | undefined) };
+}
+
+function readSegments<T>(schema: z.ZodType<Bag>, keys: Readonly<Record<string, string>>, track: Track, what: string): T[] {
   return track.sg.map((segment, index) => {
     const parsed = schema.safeParse(segment);
     if (!parsed.success) {
@@ -138,9 +243,23 @@ function parseSegments<T>(schema: z.ZodType<T>, track: Track, what: string): T[]
         `The saved timeline has a ${what} (#${index + 1}${segment.id !== undefined ? `, ${String(segment.id)}` : ""}) the local engine cannot read; the project file was probably edited by hand. Start a new project, or go back to an earlier version of the timeline.`,
       );
     }
-    return parsed.data;
+    const long = fromDisk(parsed.data, keys);
+    if (long["transition"]) long["transition"] = fromDisk(long["transition"] as Bag, TRANSITION_KEYS);
+    return long as T;
   });
 }
+
+function writeSegments(segments: readonly object[], keys: Readonly<Record<string, string>>): Bag[] {
+  return segments.map((segment) => {
+    const disk = toDisk(segment as Bag, keys);
+    if (disk["tr"]) disk["tr"] = toDisk(disk["tr"] as Bag, TRANSITION_KEYS);
+    return disk;
+  });
+}
+
+const SUBTITLES_ROLE = "subtitles";
+/** A video track with this role holds pictures laid over the video (logos), not clips. */
+const OVERLAY_ROLE = "overlay";
 
 export function readTimeline(draft: Draft): LocalTimeline {
   const timeline: LocalTimeline = {
@@ -155,11 +274,11 @@ export function readTimeline(draft: Draft): LocalTimeline {
   for (const track of draft.t) {
     const type = trackType(track);
     const role = (track as Record<string, unknown>)["role"];
-    if (type === TRACK_TYPE.video && role === OVERLAY_ROLE) timeline.logos.push(...parseSegments(LogoSegmentSchema, track, "logo"));
-    else if (type === TRACK_TYPE.video) timeline.video.push(...parseSegments(VideoSegmentSchema, track, "clip"));
-    else if (type === TRACK_TYPE.audio) timeline.music.push(...parseSegments(AudioSegmentSchema, track, "audio clip"));
+    if (type === TRACK_TYPE.video && role === OVERLAY_ROLE) timeline.logos.push(...readSegments<LogoSegment>(LogoDiskSchema, LOGO_KEYS, track, "logo"));
+    else if (type === TRACK_TYPE.video) timeline.video.push(...readSegments<VideoSegment>(VideoDiskSchema, VIDEO_KEYS, track, "clip"));
+    else if (type === TRACK_TYPE.audio) timeline.music.push(...readSegments<AudioSegment>(AudioDiskSchema, AUDIO_KEYS, track, "audio clip"));
     else if (type === TRACK_TYPE.text) {
-      const texts = parseSegments(TextSegmentSchema, track, "text");
+      const texts = readSegments<TextSegment>(TextDiskSchema, TEXT_KEYS, track, "text");
       if (role === SUBTITLES_ROLE) timeline.subtitles.push(...texts);
       else timeline.titles.push(...texts);
     } else timeline.other.push(track);
@@ -167,18 +286,20 @@ export function readTimeline(draft: Draft): LocalTimeline {
   return timeline;
 }
 
-const byStart = <T extends { st: number }>(a: T, b: T): number => a.st - b.st;
+const byStart = <T extends { startMs: number }>(a: T, b: T): number => a.startMs - b.startMs;
 
 /** Back to the short-key draft; empty tracks are dropped, tracks keep a fixed order. */
 export function writeTimeline(timeline: LocalTimeline): Draft {
   const tracks: Track[] = [];
-  if (timeline.video.length > 0) tracks.push({ tt: TRACK_TYPE.video, sg: timeline.video });
-  if (timeline.music.length > 0) tracks.push({ tt: TRACK_TYPE.audio, sg: [...timeline.music].sort(byStart) });
-  if (timeline.titles.length > 0) tracks.push({ tt: TRACK_TYPE.text, sg: [...timeline.titles].sort(byStart) });
+  if (timeline.video.length > 0) tracks.push({ tt: TRACK_TYPE.video, sg: writeSegments(timeline.video, VIDEO_KEYS) });
+  if (timeline.music.length > 0) tracks.push({ tt: TRACK_TYPE.audio, sg: writeSegments([...timeline.music].sort(byStart), AUDIO_KEYS) });
+  if (timeline.titles.length > 0) tracks.push({ tt: TRACK_TYPE.text, sg: writeSegments([...timeline.titles].sort(byStart), TEXT_KEYS) });
   if (timeline.subtitles.length > 0) {
-    tracks.push({ tt: TRACK_TYPE.text, n: "Subtitles", role: SUBTITLES_ROLE, sg: [...timeline.subtitles].sort(byStart) });
+    tracks.push({ tt: TRACK_TYPE.text, n: "Subtitles", role: SUBTITLES_ROLE, sg: writeSegments([...timeline.subtitles].sort(byStart), TEXT_KEYS) });
   }
-  if (timeline.logos.length > 0) tracks.push({ tt: TRACK_TYPE.video, n: "Logo", role: OVERLAY_ROLE, sg: [...timeline.logos].sort(byStart) });
+  if (timeline.logos.length > 0) {
+    tracks.push({ tt: TRACK_TYPE.video, n: "Logo", role: OVERLAY_ROLE, sg: writeSegments([...timeline.logos].sort(byStart), LOGO_KEYS) });
+  }
   tracks.push(...timeline.other);
   const draft: Draft = { t: tracks, d: Math.round(timelineLengthMs(timeline)) };
   if (Object.keys(timeline.meta).length > 0) draft.m = timeline.meta;
@@ -192,16 +313,16 @@ export function cloneTimeline(timeline: LocalTimeline): LocalTimeline {
 // --- media ---------------------------------------------------------------------------
 
 type SegmentTrack = Exclude<keyof LocalTimeline, "meta" | "other">;
-/** The tracks whose segments name a media file in `src`. */
-type MediaTrack = { [K in SegmentTrack]: LocalTimeline[K][number] extends { src: string } ? K : never }[SegmentTrack];
+/** The tracks whose segments name a media file. */
+type MediaTrack = { [K in SegmentTrack]: LocalTimeline[K][number] extends { mediaId: string } ? K : never }[SegmentTrack];
 const MEDIA_TRACKS = ["video", "music", "logos"] as const satisfies readonly MediaTrack[];
-// A new track with `src` that is missing above fails to compile here, so renders never lose its files.
+// A new track with `mediaId` that is missing above fails to compile here, so renders never lose its files.
 const everyMediaTrack: Exclude<MediaTrack, (typeof MEDIA_TRACKS)[number]> extends never ? true : never = true;
 void everyMediaTrack;
 
 /** The ids of every media file the timeline uses (what a render needs as inputs). */
 export function mediaUsedBy(timeline: LocalTimeline): Set<string> {
-  return new Set(MEDIA_TRACKS.flatMap((track) => timeline[track].map((segment) => segment.src)));
+  return new Set(MEDIA_TRACKS.flatMap((track) => timeline[track].map((segment) => segment.mediaId)));
 }
 
 // --- timing ------------------------------------------------------------------------
@@ -209,7 +330,7 @@ export function mediaUsedBy(timeline: LocalTimeline): Set<string> {
 /** End of the video track: where clips stop; 0 when there are none. */
 export function videoEndMs(timeline: Pick<LocalTimeline, "video">): number {
   const last = timeline.video[timeline.video.length - 1];
-  return last ? last.st + last.d : 0;
+  return last ? last.startMs + last.durationMs : 0;
 }
 
 /** The whole length: the video track, or without one the texts, audio and fixed-length logos. */
@@ -217,10 +338,10 @@ export function timelineLengthMs(timeline: LocalTimeline): number {
   const video = videoEndMs(timeline);
   if (video > 0) return video;
   let end = 0;
-  for (const text of [...timeline.titles, ...timeline.subtitles]) end = Math.max(end, text.st + text.d);
-  for (const audio of timeline.music) end = Math.max(end, audio.st + audio.d);
+  for (const text of [...timeline.titles, ...timeline.subtitles]) end = Math.max(end, text.startMs + text.durationMs);
+  for (const audio of timeline.music) end = Math.max(end, audio.startMs + audio.durationMs);
   // A logo that follows the video has no length of its own.
-  for (const logo of timeline.logos) if (!logo.fill) end = Math.max(end, logo.st + logo.d);
+  for (const logo of timeline.logos) if (!logo.followsVideoEnd) end = Math.max(end, logo.startMs + logo.durationMs);
   return end;
 }
 
@@ -236,126 +357,39 @@ export function normalizeTimeline(timeline: LocalTimeline, media: readonly Media
   const notes: string[] = [];
   let cursor = 0;
   timeline.video.forEach((segment, index) => {
-    if (segment.tr && index === 0) delete segment.tr;
-    if (segment.tr) {
+    if (segment.transition && index === 0) delete segment.transition;
+    if (segment.transition) {
       const previous = timeline.video[index - 1]!;
-      const previousOverlap = previous.tr?.d ?? 0;
-      const room = Math.min(previous.d - previousOverlap, segment.d) - MIN_SOLO_MS;
+      const previousOverlap = previous.transition?.durationMs ?? 0;
+      const room = Math.min(previous.durationMs - previousOverlap, segment.durationMs) - MIN_SOLO_MS;
       if (room < MIN_TRANSITION_MS) {
-        notes.push(`The ${segment.tr.type} transition into ${segment.id} was dropped: the clips around it are too short for one.`);
-        delete segment.tr;
-      } else if (segment.tr.d > room) {
+        notes.push(`The ${segment.transition.type} transition into ${segment.id} was dropped: the clips around it are too short for one.`);
+        delete segment.transition;
+      } else if (segment.transition.durationMs > room) {
         notes.push(`The transition into ${segment.id} was shortened to ${seconds(room)} s to fit the clips around it.`);
-        segment.tr = { ...segment.tr, d: Math.round(room) };
+        segment.transition = { ...segment.transition, durationMs: Math.round(room) };
       }
     }
-    segment.st = Math.max(0, cursor - (segment.tr?.d ?? 0));
-    cursor = segment.st + segment.d;
+    segment.startMs = Math.max(0, cursor - (segment.transition?.durationMs ?? 0));
+    cursor = segment.startMs + segment.durationMs;
   });
 
   const videoEnd = videoEndMs(timeline);
   for (const audio of timeline.music) {
-    const source = media.find((m) => m.id === audio.src);
-    const available = source?.duration_ms !== undefined ? Math.max(0, source.duration_ms - audio.in) : undefined;
-    if (audio.fill && videoEnd > 0) audio.d = Math.max(1, videoEnd - audio.st);
-    if (!audio.loop && available !== undefined && available > 0 && audio.d > available) audio.d = available;
-    if (audio.fi + audio.fo > audio.d) {
-      const scale = audio.d / (audio.fi + audio.fo);
-      audio.fi = Math.floor(audio.fi * scale);
-      audio.fo = Math.floor(audio.fo * scale);
+    const source = media.find((m) => m.id === audio.mediaId);
+    const available = source?.duration_ms !== undefined ? Math.max(0, source.duration_ms - audio.sourceInMs) : undefined;
+    if (audio.followsVideoEnd && videoEnd > 0) audio.durationMs = Math.max(1, videoEnd - audio.startMs);
+    if (!audio.loop && available !== undefined && available > 0 && audio.durationMs > available) audio.durationMs = available;
+    if (audio.fadeInMs + audio.fadeOutMs > audio.durationMs) {
+      const scale = audio.durationMs / (audio.fadeInMs + audio.fadeOutMs);
+      audio.fadeInMs = Math.floor(audio.fadeInMs * scale);
+      audio.fadeOutMs = Math.floor(audio.fadeOutMs * scale);
     }
   }
-  for (const logo of timeline.logos) if (logo.fill && videoEnd > logo.st) logo.d = videoEnd - logo.st;
+  for (const logo of timeline.logos) if (logo.followsVideoEnd && videoEnd > logo.startMs) logo.durationMs = videoEnd - logo.startMs;
   return notes;
 }
 
 export function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10);
-}
-
-// --- ids -----------------------------------------------------------------------------
-
-export type SegmentKind = "clip" | "image" | "text" | "sub" | "audio" | "logo";
-
-/** The next free id of a kind: "clip-4" when clip-1…clip-3 exist. Ids are never renumbered. */
-export function nextSegmentId(timeline: LocalTimeline, kind: SegmentKind): string {
-  let highest = 0;
-  const pattern = new RegExp(`^${kind}-(\\d+)$`);
-  for (const segment of allSegments(timeline)) {
-    const match = pattern.exec(segment.id);
-    if (match) highest = Math.max(highest, Number(match[1]));
-  }
-  return `${kind}-${highest + 1}`;
-}
-
-export type SegmentRef =
-  | { track: "video"; index: number; segment: VideoSegment }
-  | { track: "music"; index: number; segment: AudioSegment }
-  | { track: "titles" | "subtitles"; index: number; segment: TextSegment }
-  | { track: "logos"; index: number; segment: LogoSegment };
-
-export function allSegments(timeline: LocalTimeline): Array<{ id: string }> {
-  return [...timeline.video, ...timeline.music, ...timeline.titles, ...timeline.subtitles, ...timeline.logos];
-}
-
-export function findSegment(timeline: LocalTimeline, id: string): SegmentRef | undefined {
-  const wanted = id.trim();
-  let index = timeline.video.findIndex((s) => s.id === wanted);
-  if (index >= 0) return { track: "video", index, segment: timeline.video[index]! };
-  index = timeline.music.findIndex((s) => s.id === wanted);
-  if (index >= 0) return { track: "music", index, segment: timeline.music[index]! };
-  for (const track of ["titles", "subtitles"] as const) {
-    index = timeline[track].findIndex((s) => s.id === wanted);
-    if (index >= 0) return { track, index, segment: timeline[track][index]! };
-  }
-  index = timeline.logos.findIndex((s) => s.id === wanted);
-  if (index >= 0) return { track: "logos", index, segment: timeline.logos[index]! };
-  return undefined;
-}
-
-/** "clip-1, clip-2, text-1" — what a host can refer to, for error messages. */
-export function knownIds(timeline: LocalTimeline): string {
-  const ids = allSegments(timeline).map((s) => s.id);
-  if (ids.length === 0) return "the timeline is empty";
-  return ids.length > 12 ? `ids: ${ids.slice(0, 12).join(", ")}, …` : `ids: ${ids.join(", ")}`;
-}
-
-// --- outline ---------------------------------------------------------------------
-
-/**
- * One line per segment with its id, e.g. `clip-2 beach.mp4 4-9s (from 2s, fade 0.5s in)`:
- * the core summary names things for people; this names them for the host's next ops.
- */
-export function outlineTimeline(timeline: LocalTimeline): string[] {
-  const range = (st: number, d: number): string => `${seconds(st)}-${seconds(st + d)}s`;
-  const lines: string[] = [];
-  for (const s of timeline.video) {
-    const extras = [
-      s.in > 0 ? `from ${seconds(s.in)}s` : "",
-      s.fit ? `fit ${s.fit}` : "",
-      s.kb && s.kb !== "none" ? `ken burns ${s.kb}` : "",
-      s.v !== undefined && s.v !== 1 ? `volume ${Math.round(s.v * 100)}%` : "",
-      s.tr ? `${s.tr.type} ${seconds(s.tr.d)}s in` : "",
-    ].filter(Boolean);
-    lines.push(`${s.id} ${s.n ?? s.src} ${range(s.st, s.d)}${extras.length ? ` (${extras.join(", ")})` : ""}`);
-  }
-  for (const s of timeline.music) {
-    const extras = [
-      `volume ${Math.round(s.v * 100)}%`,
-      s.fi > 0 ? `fade in ${seconds(s.fi)}s` : "",
-      s.fo > 0 ? `fade out ${seconds(s.fo)}s` : "",
-      s.loop ? "loop" : "",
-      s.duck ? "ducked" : "",
-    ].filter(Boolean);
-    lines.push(`${s.id} ${s.n ?? s.src} ${range(s.st, s.d)} (${extras.join(", ")})`);
-  }
-  for (const s of [...timeline.titles, ...timeline.subtitles]) {
-    const text = s.tx.replace(/\s+/g, " ");
-    lines.push(`${s.id} "${text.length > 40 ? `${text.slice(0, 39)}…` : text}" ${range(s.st, s.d)} (${s.pos})`);
-  }
-  for (const s of timeline.logos) {
-    const extras = [s.pos, `${Math.round(s.w * 100)}% wide`, s.o < 1 ? `opacity ${Math.round(s.o * 100)}%` : "", s.fill ? "to the end" : ""].filter(Boolean);
-    lines.push(`${s.id} ${s.n ?? s.src} ${range(s.st, s.d)} (${extras.join(", ")})`);
-  }
-  return lines;
 }

@@ -7,7 +7,8 @@ import type { Draft } from "../../src/core/draft.js";
 import { compileRender } from "../../src/local/compile.js";
 import { LocalBackend } from "../../src/local/backend.js";
 import { applyOps } from "../../src/local/ops.js";
-import { mediaUsedBy, outlineTimeline, readTimeline } from "../../src/local/timeline.js";
+import { outlineTimeline } from "../../src/local/segment-ids.js";
+import { mediaUsedBy, readTimeline } from "../../src/local/timeline.js";
 import { type MediaSet, type Region, fakeMedia, grayFrame, grayOfPng, makeMediaSet, probe, regionStats, tempDir, videoStream } from "./fixtures.js";
 
 /** add_logo: a picture laid over the video, from the op to the pixels of a real render. */
@@ -61,11 +62,12 @@ describe("add_logo as an op", () => {
       { op: "add_logo", media: "media-2", position: "bottom_left", size: 0.1, opacity: 0.5, at: 1, duration: 2 },
     ]);
     expect(first.timeline.logos).toEqual([
-      { id: "logo-1", n: "logo.png", src: "media-2", st: 0, d: 4000, pos: "top_right", w: 0.15, o: 1, fill: true },
-      { id: "logo-2", n: "logo.png", src: "media-2", st: 1000, d: 2000, pos: "bottom_left", w: 0.1, o: 0.5, fill: false },
+      { id: "logo-1", name: "logo.png", mediaId: "media-2", startMs: 0, durationMs: 4000, position: "top_right", widthFraction: 0.15, opacity: 1, followsVideoEnd: true },
+      { id: "logo-2", name: "logo.png", mediaId: "media-2", startMs: 1000, durationMs: 2000, position: "bottom_left", widthFraction: 0.1, opacity: 0.5, followsVideoEnd: false },
     ]);
     // stored as a video track with the overlay role, short keys like the rest of the draft
     expect(first.draft.t[1]).toMatchObject({ tt: 0, n: "Logo", role: "overlay" });
+    expect(first.draft.t[1]!.sg[0]).toEqual({ id: "logo-1", n: "logo.png", src: "media-2", st: 0, d: 4000, pos: "top_right", w: 0.15, o: 1, fill: true });
     expect(outlineTimeline(first.timeline).slice(1)).toEqual([
       "logo-1 logo.png 0-4s (top_right, 15% wide, to the end)",
       "logo-2 logo.png 1-3s (bottom_left, 10% wide, opacity 50%)",
@@ -73,7 +75,7 @@ describe("add_logo as an op", () => {
     expect(mediaUsedBy(first.timeline)).toEqual(new Set(["media-1", "media-2"]));
 
     const second = await apply([{ op: "add_clip", media: "beach.mp4", out: 3 }], first.draft);
-    expect(second.timeline.logos.map((l) => [l.id, l.st, l.d])).toEqual([["logo-1", 0, 7000], ["logo-2", 1000, 2000]]);
+    expect(second.timeline.logos.map((l) => [l.id, l.startMs, l.durationMs])).toEqual([["logo-1", 0, 7000], ["logo-2", 1000, 2000]]);
 
     const third = await apply(
       [
@@ -84,7 +86,7 @@ describe("add_logo as an op", () => {
       second.draft,
     );
     // fit_duration doubles the video: the moved logo still runs to the end, the fixed one scales with the clips
-    expect(third.timeline.logos.map((l) => [l.id, l.st, l.d, l.fill])).toEqual([["logo-2", 2000, 3000, false], ["logo-1", 4000, 10_000, true]]);
+    expect(third.timeline.logos.map((l) => [l.id, l.startMs, l.durationMs, l.followsVideoEnd])).toEqual([["logo-2", 2000, 3000, false], ["logo-1", 4000, 10_000, true]]);
 
     const refused = await applyOps(third.draft, [{ op: "set_volume", segment: "logo-1", volume: 0.5 }, { op: "trim", segment: "logo-2", in: 1 }], MEDIA).catch((e: Error) => e.message);
     expect(refused).toBe(

@@ -3,7 +3,8 @@ import type { Draft } from "../../src/core/draft.js";
 import { summarizeTimeline } from "../../src/core/summary.js";
 import { GUIDE_EXAMPLES } from "../../src/local/ops-guide.js";
 import { EDIT_OPS_GUIDE, EditOpSchema, type OpHelpers, applyOps, keepRanges } from "../../src/local/ops.js";
-import { outlineTimeline, readTimeline } from "../../src/local/timeline.js";
+import { outlineTimeline } from "../../src/local/segment-ids.js";
+import { readTimeline } from "../../src/local/timeline.js";
 import { fakeMedia } from "./fixtures.js";
 
 const MEDIA = [
@@ -37,7 +38,7 @@ describe("adding", () => {
       { op: "add_clip", media: "city" },
       { op: "add_clip", media: "media-1" },
     ]);
-    expect(timeline.video.map((s) => [s.id, s.st, s.d, s.in])).toEqual([
+    expect(timeline.video.map((s) => [s.id, s.startMs, s.durationMs, s.sourceInMs])).toEqual([
       ["clip-1", 0, 4000, 2000],
       ["clip-2", 4000, 6000, 0],
       ["clip-3", 10_000, 10_000, 0],
@@ -79,7 +80,7 @@ describe("adding", () => {
 
   it("adds photos with a duration and Ken Burns", async () => {
     const { timeline } = await apply([{ op: "add_image", media: "photo.jpg", duration: 4.5, ken_burns: "zoom_in", fit: "contain" }]);
-    expect(timeline.video[0]).toMatchObject({ id: "image-1", d: 4500, kb: "zoom_in", fit: "contain", src: "media-3" });
+    expect(timeline.video[0]).toMatchObject({ id: "image-1", durationMs: 4500, kenBurns: "zoom_in", fit: "contain", mediaId: "media-3" });
   });
 
   it("adds text with style; colours by name or hex", async () => {
@@ -89,8 +90,8 @@ describe("adding", () => {
     ]);
     // kept in time order
     expect(timeline.titles).toEqual([
-      { id: "text-2", st: 0, d: 3000, tx: "World", pos: "center", sz: 120, c: "#ffcc00", box: false },
-      { id: "text-1", st: 1000, d: 2000, tx: "Hello", pos: "top", sz: 42, c: "yellow", box: true },
+      { id: "text-2", startMs: 0, durationMs: 3000, text: "World", position: "center", sizePx: 120, colour: "#ffcc00", box: false },
+      { id: "text-1", startMs: 1000, durationMs: 2000, text: "Hello", position: "top", sizePx: 42, colour: "yellow", box: true },
     ]);
   });
 
@@ -99,15 +100,25 @@ describe("adding", () => {
       { op: "add_clip", media: "beach.mp4" },
       { op: "add_audio", media: "music.mp3", volume: 0.35, fade_in: 1, fade_out: 2, duck: true },
     ]);
-    expect(first.timeline.music[0]).toMatchObject({ id: "audio-1", st: 0, d: 10_000, v: 0.35, fi: 1000, fo: 2000, fill: true, duck: true, loop: false });
+    expect(first.timeline.music[0]).toMatchObject({
+      id: "audio-1",
+      startMs: 0,
+      durationMs: 10_000,
+      volume: 0.35,
+      fadeInMs: 1000,
+      fadeOutMs: 2000,
+      followsVideoEnd: true,
+      duckUnderClips: true,
+      loop: false,
+    });
     const second = await apply([{ op: "add_clip", media: "talk.mp4" }], first.draft);
-    expect(second.timeline.music[0]!.d).toBe(30_000);
+    expect(second.timeline.music[0]!.durationMs).toBe(30_000);
     expect(summarizeTimeline(second.draft)).toContain("2. BGM: music.mp3 (0-30s, 35%)");
     // without loop the music stops where the file does
     const third = await apply([{ op: "add_clip", media: "talk.mp4" }], second.draft);
-    expect(third.timeline.music[0]!.d).toBe(30_000);
+    expect(third.timeline.music[0]!.durationMs).toBe(30_000);
     const looped = await apply([{ op: "add_audio", media: "music.mp3", loop: true }], third.draft);
-    expect(looped.timeline.music[1]!.d).toBe(50_000);
+    expect(looped.timeline.music[1]!.durationMs).toBe(50_000);
   });
 });
 
@@ -120,14 +131,14 @@ describe("changing", () => {
 
   it("sets transitions for all, after an id or after clip N, and removes them", async () => {
     const all = await apply([...base, { op: "set_transition", all: true, type: "dissolve", duration: 1 }]);
-    expect(all.timeline.video.map((s) => s.tr?.type)).toEqual([undefined, "dissolve", "dissolve"]);
-    expect(all.timeline.video.map((s) => s.st)).toEqual([0, 3000, 6000]);
+    expect(all.timeline.video.map((s) => s.transition?.type)).toEqual([undefined, "dissolve", "dissolve"]);
+    expect(all.timeline.video.map((s) => s.startMs)).toEqual([0, 3000, 6000]);
     const one = await apply([...base, { op: "set_transition", after: "clip-2", type: "wipeleft" }]);
-    expect(one.timeline.video[2]!.tr).toEqual({ type: "wipeleft", d: 500 });
+    expect(one.timeline.video[2]!.transition).toEqual({ type: "wipeleft", durationMs: 500 });
     const byNumber = await apply([...base, { op: "set_transition", after: 1, type: "slideright" }]);
-    expect(byNumber.timeline.video[1]!.tr?.type).toBe("slideright");
+    expect(byNumber.timeline.video[1]!.transition?.type).toBe("slideright");
     const none = await apply([{ op: "set_transition", all: true, type: "none" }], all.draft);
-    expect(none.timeline.video.every((s) => s.tr === undefined)).toBe(true);
+    expect(none.timeline.video.every((s) => s.transition === undefined)).toBe(true);
   });
 
   it("shortens a transition that does not fit its clips, and says so", async () => {
@@ -136,7 +147,7 @@ describe("changing", () => {
       { op: "add_clip", media: "city.mov", out: 4 },
       { op: "set_transition", after: "clip-1", type: "fade", duration: 3 },
     ]);
-    expect(timeline.video[1]!.tr).toEqual({ type: "fade", d: 900 });
+    expect(timeline.video[1]!.transition).toEqual({ type: "fade", durationMs: 900 });
     expect(notes).toContain("The transition into clip-2 was shortened to 0.9 s to fit the clips around it.");
   });
 
@@ -149,12 +160,12 @@ describe("changing", () => {
       { op: "trim", segment: "image-1", duration: 2 },
       { op: "trim", segment: "text-1", duration: 1.5 },
     ]);
-    expect(timeline.video.map((s) => [s.id, s.in, s.d])).toEqual([
+    expect(timeline.video.map((s) => [s.id, s.sourceInMs, s.durationMs])).toEqual([
       ["clip-1", 1000, 3000],
       ["clip-2", 500, 2000],
       ["image-1", 0, 2000],
     ]);
-    expect(timeline.titles[0]!.d).toBe(1500);
+    expect(timeline.titles[0]!.durationMs).toBe(1500);
   });
 
   it("removes and moves segments; ids stay", async () => {
@@ -165,8 +176,8 @@ describe("changing", () => {
       { op: "move", segment: "text-1", at: 2.5 },
       { op: "remove", segment: "clip-2" },
     ]);
-    expect(timeline.video.map((s) => [s.id, s.st])).toEqual([["image-1", 0], ["clip-1", 4000]]);
-    expect(timeline.titles[0]!.st).toBe(2500);
+    expect(timeline.video.map((s) => [s.id, s.startMs])).toEqual([["image-1", 0], ["clip-1", 4000]]);
+    expect(timeline.titles[0]!.startMs).toBe(2500);
   });
 
   it("sets the format: short side is the resolution", async () => {
@@ -189,9 +200,9 @@ describe("changing", () => {
       { op: "set_volume", segment: "audio-1", volume: 0.2 },
       { op: "set_text", segment: "text-1", text: "New", position: "bottom", colour: "red", box: true },
     ]);
-    expect(timeline.video.map((s) => s.v)).toEqual([0, 0, 0]);
-    expect(timeline.music[0]!.v).toBe(0.2);
-    expect(timeline.titles[0]).toMatchObject({ tx: "New", pos: "bottom", c: "red", box: true });
+    expect(timeline.video.map((s) => s.volume)).toEqual([0, 0, 0]);
+    expect(timeline.music[0]!.volume).toBe(0.2);
+    expect(timeline.titles[0]).toMatchObject({ text: "New", position: "bottom", colour: "red", box: true });
   });
 });
 
@@ -206,10 +217,10 @@ describe("fit_duration", () => {
       { op: "fit_duration", seconds: 30 },
     ]);
     const end = timeline.video[timeline.video.length - 1]!;
-    expect(end.st + end.d).toBe(30_000);
-    expect(timeline.video[0]!.d).toBe(6000); // city.mov has 6 s
-    expect(timeline.video[1]!.d).toBe(timeline.video[2]!.d);
-    expect(timeline.titles[0]!.st).toBe(26_250);
+    expect(end.startMs + end.durationMs).toBe(30_000);
+    expect(timeline.video[0]!.durationMs).toBe(6000); // city.mov has 6 s
+    expect(timeline.video[1]!.durationMs).toBe(timeline.video[2]!.durationMs);
+    expect(timeline.titles[0]!.startMs).toBe(26_250);
     expect(notes.at(-1)).toMatch(/^Fitted the timeline from 8s to 30s: 3 of 3 clips and photos made longer in proportion \(clip-1 now uses all of its footage\); titles moved with them\.$/);
   });
 
@@ -219,7 +230,7 @@ describe("fit_duration", () => {
       { op: "add_clip", media: "talk.mp4" },
       { op: "fit_duration", seconds: 15 },
     ]);
-    expect(timeline.video.map((s) => s.d)).toEqual([5000, 10_000]);
+    expect(timeline.video.map((s) => s.durationMs)).toEqual([5000, 10_000]);
   });
 
   it("refuses a length the footage cannot reach, naming the most it can be", async () => {
@@ -257,7 +268,7 @@ describe("remove_silence", () => {
       EMPTY,
       silences,
     );
-    expect(timeline.video.map((s) => [s.id, s.in, s.d, s.tr?.type])).toEqual([
+    expect(timeline.video.map((s) => [s.id, s.sourceInMs, s.durationMs, s.transition?.type])).toEqual([
       ["clip-1", 0, 2000, undefined],
       // 0.15 s of air is kept next to speech on both sides of every cut
       ["clip-2", 850, 4300, "fade"],
@@ -301,8 +312,8 @@ describe("add_subtitles", () => {
       helpers,
     );
     expect(timeline.subtitles).toEqual([
-      { id: "sub-1", st: 1000, d: 1500, tx: "Hello there", pos: "bottom", sz: 42, c: "white", box: true },
-      { id: "sub-2", st: 3000, d: 1000, tx: "Second line\nand more", pos: "bottom", sz: 42, c: "white", box: true },
+      { id: "sub-1", startMs: 1000, durationMs: 1500, text: "Hello there", position: "bottom", sizePx: 42, colour: "white", box: true },
+      { id: "sub-2", startMs: 3000, durationMs: 1000, text: "Second line\nand more", position: "bottom", sizePx: 42, colour: "white", box: true },
     ]);
     expect(draft.t[1]).toMatchObject({ tt: 7, n: "Subtitles" });
     expect(notes).toContain("Added 2 subtitles from /subs/talk.srt.");
@@ -311,7 +322,7 @@ describe("add_subtitles", () => {
   it("reads WebVTT, with an offset, replacing earlier subtitles", async () => {
     const first = await apply([{ op: "add_subtitles", file: "/subs/talk.srt" }], EMPTY, helpers);
     const { timeline } = await apply([{ op: "add_subtitles", file: "/subs/talk.vtt", offset: 0.5 }], first.draft, helpers);
-    expect(timeline.subtitles.map((s) => [s.tx, s.st, s.d])).toEqual([["First", 1500, 1000], ["Second", 3000, 500]]);
+    expect(timeline.subtitles.map((s) => [s.text, s.startMs, s.durationMs])).toEqual([["First", 1500, 1000], ["Second", 3000, 500]]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, ms } from "../ops-common.js";
-import { type AudioSegment, nextSegmentId, seconds } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { type AudioSegment, seconds } from "../timeline.js";
 
 export const addAudio = defineOp({
   name: "add_audio",
@@ -25,17 +26,17 @@ export const addAudio = defineOp({
     const fixed = op.duration !== undefined ? ms(op.duration) : undefined;
     const segment: AudioSegment = {
       id: nextSegmentId(t, "audio"),
-      n: source.name,
-      src: source.id,
-      st: ms(op.at),
-      d: fixed ?? available ?? 1000,
-      in: inMs,
-      v: op.volume,
-      fi: ms(op.fade_in),
-      fo: ms(op.fade_out),
+      name: source.name,
+      mediaId: source.id,
+      startMs: ms(op.at),
+      durationMs: fixed ?? available ?? 1000,
+      sourceInMs: inMs,
+      volume: op.volume,
+      fadeInMs: ms(op.fade_in),
+      fadeOutMs: ms(op.fade_out),
       loop: op.loop,
-      duck: op.duck,
-      fill: fixed === undefined,
+      duckUnderClips: op.duck,
+      followsVideoEnd: fixed === undefined,
     };
     t.music.push(segment);
     const notes: string[] = [];

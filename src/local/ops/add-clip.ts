@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, placeOnVideoTrack, sourceRange } from "../ops-common.js";
-import { FITS, type VideoSegment, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { FITS, type VideoSegment } from "../timeline.js";
 
 export const addClip = defineOp({
   name: "add_clip",
@@ -20,14 +21,14 @@ export const addClip = defineOp({
     const { inMs, outMs } = sourceRange(source, op.in, op.out);
     const segment: VideoSegment = {
       id: nextSegmentId(t, "clip"),
-      n: source.name,
-      src: source.id,
-      st: 0,
-      d: outMs - inMs,
-      in: inMs,
+      name: source.name,
+      mediaId: source.id,
+      startMs: 0,
+      durationMs: outMs - inMs,
+      sourceInMs: inMs,
     };
     if (op.fit) segment.fit = op.fit;
-    if (op.volume !== undefined && op.volume !== 1) segment.v = op.volume;
+    if (op.volume !== undefined && op.volume !== 1) segment.volume = op.volume;
     return placeOnVideoTrack(t, segment, op.at);
   },
 });

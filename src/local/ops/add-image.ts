@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, ms, placeOnVideoTrack } from "../ops-common.js";
-import { FITS, KEN_BURNS, type VideoSegment, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { FITS, KEN_BURNS, type VideoSegment } from "../timeline.js";
 
 export const addImage = defineOp({
   name: "add_image",
@@ -17,14 +18,14 @@ export const addImage = defineOp({
     if (source.kind !== "image") fail(`"${source.name}" is ${source.kind === "video" ? "a video; add it with add_clip" : "sound only; add it with add_audio"}`);
     const segment: VideoSegment = {
       id: nextSegmentId(t, "image"),
-      n: source.name,
-      src: source.id,
-      st: 0,
-      d: ms(op.duration),
-      in: 0,
+      name: source.name,
+      mediaId: source.id,
+      startMs: 0,
+      durationMs: ms(op.duration),
+      sourceInMs: 0,
     };
     if (op.fit) segment.fit = op.fit;
-    if (op.ken_burns !== "none") segment.kb = op.ken_burns;
+    if (op.ken_burns !== "none") segment.kenBurns = op.ken_burns;
     return placeOnVideoTrack(t, segment, op.at);
   },
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaOrFail, ms } from "../ops-common.js";
-import { LOGO_POSITIONS, type LogoSegment, nextSegmentId, videoEndMs } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { LOGO_POSITIONS, type LogoSegment, videoEndMs } from "../timeline.js";
 
 /** A picture (a logo, a watermark) laid over the video, in a corner or the centre. */
 export const addLogo = defineOp({
@@ -20,19 +21,19 @@ export const addLogo = defineOp({
   apply(t, op, { media }) {
     const source = mediaOrFail(op.media, media);
     if (source.kind !== "image") fail(`"${source.name}" is ${source.kind === "video" ? "a video" : "sound only"}; a logo must be a picture (PNG, JPG or WebP)`);
-    const st = ms(op.at);
+    const startMs = ms(op.at);
     const fixed = op.duration !== undefined ? ms(op.duration) : undefined;
     const segment: LogoSegment = {
       id: nextSegmentId(t, "logo"),
-      n: source.name,
-      src: source.id,
-      st,
+      name: source.name,
+      mediaId: source.id,
+      startMs,
       // Without a duration it follows the video's end (normalizeTimeline keeps it there).
-      d: fixed ?? Math.max(1, videoEndMs(t) - st),
-      pos: op.position,
-      w: op.size,
-      o: op.opacity,
-      fill: fixed === undefined,
+      durationMs: fixed ?? Math.max(1, videoEndMs(t) - startMs),
+      position: op.position,
+      widthFraction: op.size,
+      opacity: op.opacity,
+      followsVideoEnd: fixed === undefined,
     };
     t.logos.push(segment);
     return [];

@@ -2,7 +2,8 @@ import { extname, resolve } from "node:path";
 import { z } from "zod";
 import { colourOf, defineOp, fail, field, ms, sizeOf } from "../ops-common.js";
 import { parseSubtitles } from "../subtitles.js";
-import { TEXT_POSITIONS, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { TEXT_POSITIONS } from "../timeline.js";
 
 export const addSubtitles = defineOp({
   name: "add_subtitles",
@@ -38,12 +39,12 @@ export const addSubtitles = defineOp({
       }
       t.subtitles.push({
         id: nextSegmentId(t, "sub"),
-        st: Math.max(0, start),
-        d: end - Math.max(0, start),
-        tx: cue.text,
-        pos: op.position,
-        sz: sizeOf(op.size),
-        c: colour,
+        startMs: Math.max(0, start),
+        durationMs: end - Math.max(0, start),
+        text: cue.text,
+        position: op.position,
+        sizePx: sizeOf(op.size),
+        colour,
         box: op.box,
       });
     }

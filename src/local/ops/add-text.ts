@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { colourOf, defineOp, emojiNote, fail, field, ms, sizeOf } from "../ops-common.js";
-import { TEXT_POSITIONS, type TextSegment, nextSegmentId } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { TEXT_POSITIONS, type TextSegment } from "../timeline.js";
 
 export const addText = defineOp({
   name: "add_text",
@@ -22,12 +23,12 @@ export const addText = defineOp({
     if (op.text.trim() === "") fail('"text" is empty');
     const segment: TextSegment = {
       id: nextSegmentId(t, "text"),
-      st: ms(op.at),
-      d: ms(op.duration),
-      tx: op.text,
-      pos: op.position,
-      sz: sizeOf(op.size),
-      c: colourOf(op, "white"),
+      startMs: ms(op.at),
+      durationMs: ms(op.duration),
+      text: op.text,
+      position: op.position,
+      sizePx: sizeOf(op.size),
+      colour: colourOf(op, "white"),
       box: op.box,
     };
     t.titles.push(segment);

@@ -10,14 +10,14 @@ export const fitDuration = defineOp({
     if (t.video.length === 0) fail("fit_duration needs clips or photos on the video track");
     const targetMs = ms(op.seconds);
     const beforeMs = videoEndMs(t);
-    const overlapMs = t.video.reduce((sum, s) => sum + (s.tr?.d ?? 0), 0);
+    const overlapMs = t.video.reduce((sum, s) => sum + (s.transition?.durationMs ?? 0), 0);
     const wanted = targetMs + overlapMs;
     // A clip cannot play more footage than its source has after its in-point; photos can last any time.
     const capacity = t.video.map((s) => {
-      const source = mediaById(s.src, media);
-      return source?.kind === "video" && source.duration_ms !== undefined ? Math.max(s.d, source.duration_ms - s.in) : Infinity;
+      const source = mediaById(s.mediaId, media);
+      return source?.kind === "video" && source.duration_ms !== undefined ? Math.max(s.durationMs, source.duration_ms - s.sourceInMs) : Infinity;
     });
-    const original = t.video.map((s) => s.d);
+    const original = t.video.map((s) => s.durationMs);
     const durations = [...original];
     const capped = new Set<number>();
     for (;;) {
@@ -45,31 +45,31 @@ export const fitDuration = defineOp({
     }
     if (durations.some((d) => d < 200)) fail(`${op.seconds}s would leave some clips shorter than 0.2s; remove some clips first`);
     t.video.forEach((s, i) => {
-      s.d = Math.round(durations[i]!);
+      s.durationMs = Math.round(durations[i]!);
     });
     normalizeTimeline(t, media);
     // Rounding and transitions shortened to fit can leave a few ms: the longest flexible piece takes them.
     const residue = targetMs - videoEndMs(t);
     if (residue !== 0) {
       const flexible = t.video
-        .map((s, i) => ({ s, room: capacity[i]! - s.d }))
-        .filter(({ s, room }) => (residue > 0 ? room >= residue : s.d + residue >= 200))
-        .sort((a, b) => b.s.d - a.s.d)[0];
-      if (flexible) flexible.s.d += residue;
+        .map((s, i) => ({ s, room: capacity[i]! - s.durationMs }))
+        .filter(({ s, room }) => (residue > 0 ? room >= residue : s.durationMs + residue >= 200))
+        .sort((a, b) => b.s.durationMs - a.s.durationMs)[0];
+      if (flexible) flexible.s.durationMs += residue;
     }
 
     const factor = targetMs / beforeMs;
     for (const text of t.titles) {
-      text.st = Math.round(text.st * factor);
-      text.d = Math.max(100, Math.round(text.d * factor));
+      text.startMs = Math.round(text.startMs * factor);
+      text.durationMs = Math.max(100, Math.round(text.durationMs * factor));
     }
-    for (const audio of t.music) if (!audio.fill) audio.st = Math.round(audio.st * factor);
+    for (const audio of t.music) if (!audio.followsVideoEnd) audio.startMs = Math.round(audio.startMs * factor);
     for (const logo of t.logos) {
-      logo.st = Math.round(logo.st * factor);
-      if (!logo.fill) logo.d = Math.max(100, Math.round(logo.d * factor));
+      logo.startMs = Math.round(logo.startMs * factor);
+      if (!logo.followsVideoEnd) logo.durationMs = Math.max(100, Math.round(logo.durationMs * factor));
     }
 
-    const changed = t.video.filter((s, i) => s.d !== original[i]).length;
+    const changed = t.video.filter((s, i) => s.durationMs !== original[i]).length;
     const full = [...capped].filter((i) => capacity[i] !== Infinity).map((i) => t.video[i]!.id);
     const direction = targetMs > beforeMs ? "longer" : "shorter";
     return [

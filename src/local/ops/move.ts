@@ -15,7 +15,7 @@ export const move = defineOp({
     const found = segmentOrFail(t, op.segment);
     if (found.track !== "video") {
       if (op.to !== undefined || op.at === undefined) fail(`${op.segment} is not a clip: move it with "at" (seconds)`);
-      found.segment.st = ms(op.at);
+      found.segment.startMs = ms(op.at);
       return [];
     }
     const [segment] = t.video.splice(found.index, 1);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type SilenceRange, MIN_SEGMENT_MS, defineOp, fail, field, mediaById, ms, videoSegmentOrFail } from "../ops-common.js";
-import { type LocalTimeline, type VideoSegment, nextSegmentId, seconds } from "../timeline.js";
+import { nextSegmentId } from "../segment-ids.js";
+import { type LocalTimeline, type VideoSegment, seconds } from "../timeline.js";
 
 /** Air kept around speech so words are not clipped. */
 const SPEECH_PADDING_MS = 150;
@@ -20,12 +21,12 @@ export const removeSilence = defineOp({
     let targets: string[];
     if (op.segment !== undefined) {
       const { segment } = videoSegmentOrFail(t, op.segment, "remove_silence");
-      const source = mediaById(segment.src, media);
+      const source = mediaById(segment.mediaId, media);
       if (!source?.has_audio || source.kind !== "video") fail(`${op.segment} has no sound to find pauses in`);
       targets = [segment.id];
     } else {
       targets = t.video.filter((s) => {
-        const source = mediaById(s.src, media);
+        const source = mediaById(s.mediaId, media);
         return source?.kind === "video" && source.has_audio;
       }).map((s) => s.id);
       if (targets.length === 0) fail("no clip on the timeline has sound to find pauses in");
@@ -35,31 +36,31 @@ export const removeSilence = defineOp({
     for (const id of targets) {
       const index = t.video.findIndex((s) => s.id === id);
       const segment = t.video[index]!;
-      const source = mediaById(segment.src, media)!;
-      const end = segment.in + segment.d;
-      const silences = await detectSilence(source, segment.in, end, {
+      const source = mediaById(segment.mediaId, media)!;
+      const end = segment.sourceInMs + segment.durationMs;
+      const silences = await detectSilence(source, segment.sourceInMs, end, {
         noiseDb: op.noise_db,
         minSilenceMs: ms(op.min_silence),
       });
-      const keeps = keepRanges(segment.in, end, silences);
+      const keeps = keepRanges(segment.sourceInMs, end, silences);
       if (keeps.length === 0) fail(`${id} is silent from start to end; remove it instead`);
-      const cutMs = segment.d - keeps.reduce((sum, k) => sum + (k.endMs - k.startMs), 0);
+      const cutMs = segment.durationMs - keeps.reduce((sum, k) => sum + (k.endMs - k.startMs), 0);
       if (keeps.length === 1 && cutMs < 1) {
         notes.push(`${id}: no pauses found.`);
         continue;
       }
       const newIds = freshIds(t, "clip", keeps.length - 1);
       const pieces: VideoSegment[] = keeps.map((keep, k) => {
-        const piece: VideoSegment = { ...segment, in: keep.startMs, d: keep.endMs - keep.startMs };
+        const piece: VideoSegment = { ...segment, sourceInMs: keep.startMs, durationMs: keep.endMs - keep.startMs };
         if (k > 0) {
-          delete piece.tr;
+          delete piece.transition;
           piece.id = newIds[k - 1]!;
         }
         return piece;
       });
       t.video.splice(index, 1, ...pieces);
       const last = keeps[keeps.length - 1]!;
-      const pauses = keeps.length - 1 + (keeps[0]!.startMs > segment.in ? 1 : 0) + (last.endMs < end ? 1 : 0);
+      const pauses = keeps.length - 1 + (keeps[0]!.startMs > segment.sourceInMs ? 1 : 0) + (last.endMs < end ? 1 : 0);
       notes.push(
         `${id}: cut ${pauses} pause${pauses === 1 ? "" : "s"} (${seconds(cutMs)}s); it is now ${pieces.map((p) => p.id).join(", ")}.`,
       );

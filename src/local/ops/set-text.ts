@@ -18,11 +18,11 @@ export const setText = defineOp({
     const found = segmentOrFail(t, op.segment);
     if (found.track !== "titles" && found.track !== "subtitles") fail(`${op.segment} is not a text`);
     const segment = found.segment as TextSegment;
-    if (op.text !== undefined) segment.tx = op.text;
-    if (op.position !== undefined) segment.pos = op.position;
-    if (op.size !== undefined) segment.sz = sizeOf(op.size);
+    if (op.text !== undefined) segment.text = op.text;
+    if (op.position !== undefined) segment.position = op.position;
+    if (op.size !== undefined) segment.sizePx = sizeOf(op.size);
     if (op.box !== undefined) segment.box = op.box;
-    segment.c = colourOf(op, segment.c);
+    segment.colour = colourOf(op, segment.colour);
     return op.text !== undefined ? emojiNote(segment) : [];
   },
 });

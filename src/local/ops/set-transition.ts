@@ -32,8 +32,8 @@ export const setTransition = defineOp({
     }
     for (const i of targets) {
       const segment = t.video[i]!;
-      if (op.type === "none") delete segment.tr;
-      else segment.tr = { type: op.type, d: ms(op.duration) };
+      if (op.type === "none") delete segment.transition;
+      else segment.transition = { type: op.type, durationMs: ms(op.duration) };
     }
     return [];
   },

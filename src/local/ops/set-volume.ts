@@ -13,17 +13,17 @@ export const setVolume = defineOp({
     if (op.segment === "all_clips") {
       if (t.video.length === 0) fail("there are no clips");
       for (const segment of t.video) {
-        if (op.volume === 1) delete segment.v;
-        else segment.v = op.volume;
+        if (op.volume === 1) delete segment.volume;
+        else segment.volume = op.volume;
       }
       return [];
     }
     const found = segmentOrFail(t, op.segment);
     if (found.track === "titles" || found.track === "subtitles") fail(`${op.segment} is a text; it has no sound`);
     if (found.track === "logos") fail(`${op.segment} is a logo; it has no sound`);
-    if (found.track === "music") found.segment.v = op.volume;
-    else if (op.volume === 1) delete (found.segment as VideoSegment).v;
-    else (found.segment as VideoSegment).v = op.volume;
+    if (found.track === "music") found.segment.volume = op.volume;
+    else if (op.volume === 1) delete (found.segment as VideoSegment).volume;
+    else (found.segment as VideoSegment).volume = op.volume;
     return [];
   },
 });

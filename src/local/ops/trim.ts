@@ -17,36 +17,36 @@ export const trim = defineOp({
     const found = segmentOrFail(t, op.segment);
     if (found.track === "titles" || found.track === "subtitles") {
       if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a text: change its length with "duration"`);
-      found.segment.d = ms(op.duration);
+      found.segment.durationMs = ms(op.duration);
       return [];
     }
     if (found.track === "logos") {
       if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a logo: change its length with "duration"`);
-      found.segment.d = ms(op.duration);
-      found.segment.fill = false;
+      found.segment.durationMs = ms(op.duration);
+      found.segment.followsVideoEnd = false;
       return [];
     }
     const segment = found.segment as VideoSegment | AudioSegment;
-    const source = mediaById(segment.src, media);
+    const source = mediaById(segment.mediaId, media);
     const isImage = source?.kind === "image";
     if (isImage) {
       if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a photo: change its length with "duration"`);
-      segment.d = ms(op.duration);
+      segment.durationMs = ms(op.duration);
       return [];
     }
-    const inS = op.in ?? segment.in / 1000;
+    const inS = op.in ?? segment.sourceInMs / 1000;
     // Moving only the in-point keeps the out-point where it was.
-    const outS = op.out ?? (op.duration !== undefined ? inS + op.duration : (segment.in + segment.d) / 1000);
+    const outS = op.out ?? (op.duration !== undefined ? inS + op.duration : (segment.sourceInMs + segment.durationMs) / 1000);
     const range = source ? sourceRange(source, inS, outS) : { inMs: ms(inS), outMs: ms(outS) };
     if (found.track === "music") {
       const audio = segment as AudioSegment;
-      if (op.out !== undefined || op.duration !== undefined) audio.fill = false;
-      audio.in = range.inMs;
-      if (!audio.fill || op.in === undefined) audio.d = range.outMs - range.inMs;
+      if (op.out !== undefined || op.duration !== undefined) audio.followsVideoEnd = false;
+      audio.sourceInMs = range.inMs;
+      if (!audio.followsVideoEnd || op.in === undefined) audio.durationMs = range.outMs - range.inMs;
       return [];
     }
-    segment.in = range.inMs;
-    segment.d = range.outMs - range.inMs;
+    segment.sourceInMs = range.inMs;
+    segment.durationMs = range.outMs - range.inMs;
     return [];
   },
 });

@@ -1,0 +1,102 @@
+import {
+  type AudioSegment,
+  type LocalTimeline,
+  type LogoSegment,
+  type TextSegment,
+  type VideoSegment,
+  seconds,
+} from "./timeline.js";
+
+/** Segments by id: the next free id, finding one, listing them, and the outline that shows them to the host. */
+
+// --- ids -----------------------------------------------------------------------------
+
+export type SegmentKind = "clip" | "image" | "text" | "sub" | "audio" | "logo";
+
+/** The next free id of a kind: "clip-4" when clip-1…clip-3 exist. Ids are never renumbered. */
+export function nextSegmentId(timeline: LocalTimeline, kind: SegmentKind): string {
+  let highest = 0;
+  const pattern = new RegExp(`^${kind}-(\\d+)$`);
+  for (const segment of allSegments(timeline)) {
+    const match = pattern.exec(segment.id);
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  return `${kind}-${highest + 1}`;
+}
+
+export type SegmentRef =
+  | { track: "video"; index: number; segment: VideoSegment }
+  | { track: "music"; index: number; segment: AudioSegment }
+  | { track: "titles" | "subtitles"; index: number; segment: TextSegment }
+  | { track: "logos"; index: number; segment: LogoSegment };
+
+export function allSegments(timeline: LocalTimeline): Array<{ id: string }> {
+  return [...timeline.video, ...timeline.music, ...timeline.titles, ...timeline.subtitles, ...timeline.logos];
+}
+
+export function findSegment(timeline: LocalTimeline, id: string): SegmentRef | undefined {
+  const wanted = id.trim();
+  let index = timeline.video.findIndex((s) => s.id === wanted);
+  if (index >= 0) return { track: "video", index, segment: timeline.video[index]! };
+  index = timeline.music.findIndex((s) => s.id === wanted);
+  if (index >= 0) return { track: "music", index, segment: timeline.music[index]! };
+  for (const track of ["titles", "subtitles"] as const) {
+    index = timeline[track].findIndex((s) => s.id === wanted);
+    if (index >= 0) return { track, index, segment: timeline[track][index]! };
+  }
+  index = timeline.logos.findIndex((s) => s.id === wanted);
+  if (index >= 0) return { track: "logos", index, segment: timeline.logos[index]! };
+  return undefined;
+}
+
+/** "clip-1, clip-2, text-1" — what a host can refer to, for error messages. */
+export function knownIds(timeline: LocalTimeline): string {
+  const ids = allSegments(timeline).map((s) => s.id);
+  if (ids.length === 0) return "the timeline is empty";
+  return ids.length > 12 ? `ids: ${ids.slice(0, 12).join(", ")}, …` : `ids: ${ids.join(", ")}`;
+}
+
+// --- outline ---------------------------------------------------------------------
+
+/**
+ * One line per segment with its id, e.g. `clip-2 beach.mp4 4-9s (from 2s, fade 0.5s in)`:
+ * the core summary names things for people; this names them for the host's next ops.
+ */
+export function outlineTimeline(timeline: LocalTimeline): string[] {
+  const range = (s: { startMs: number; durationMs: number }): string => `${seconds(s.startMs)}-${seconds(s.startMs + s.durationMs)}s`;
+  const lines: string[] = [];
+  for (const s of timeline.video) {
+    const extras = [
+      s.sourceInMs > 0 ? `from ${seconds(s.sourceInMs)}s` : "",
+      s.fit ? `fit ${s.fit}` : "",
+      s.kenBurns && s.kenBurns !== "none" ? `ken burns ${s.kenBurns}` : "",
+      s.volume !== undefined && s.volume !== 1 ? `volume ${Math.round(s.volume * 100)}%` : "",
+      s.transition ? `${s.transition.type} ${seconds(s.transition.durationMs)}s in` : "",
+    ].filter(Boolean);
+    lines.push(`${s.id} ${s.name ?? s.mediaId} ${range(s)}${extras.length ? ` (${extras.join(", ")})` : ""}`);
+  }
+  for (const s of timeline.music) {
+    const extras = [
+      `volume ${Math.round(s.volume * 100)}%`,
+      s.fadeInMs > 0 ? `fade in ${seconds(s.fadeInMs)}s` : "",
+      s.fadeOutMs > 0 ? `fade out ${seconds(s.fadeOutMs)}s` : "",
+      s.loop ? "loop" : "",
+      s.duckUnderClips ? "ducked" : "",
+    ].filter(Boolean);
+    lines.push(`${s.id} ${s.name ?? s.mediaId} ${range(s)} (${extras.join(", ")})`);
+  }
+  for (const s of [...timeline.titles, ...timeline.subtitles]) {
+    const text = s.text.replace(/\s+/g, " ");
+    lines.push(`${s.id} "${text.length > 40 ? `${text.slice(0, 39)}…` : text}" ${range(s)} (${s.position})`);
+  }
+  for (const s of timeline.logos) {
+    const extras = [
+      s.position,
+      `${Math.round(s.widthFraction * 100)}% wide`,
+      s.opacity < 1 ? `opacity ${Math.round(s.opacity * 100)}%` : "",
+      s.followsVideoEnd ? "to the end" : "",
+    ].filter(Boolean);
+    lines.push(`${s.id} ${s.name ?? s.mediaId} ${range(s)} (${extras.join(", ")})`);
+  }
+  return lines;
+}
