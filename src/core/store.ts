@@ -65,13 +65,7 @@ export async function keepDamagedCopy(path: string, bytes: Buffer): Promise<stri
   const copy = join(dir, `${prefix}${stamp}-${tag}`);
   const temp = `${copy}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await ensurePrivateDir(dir);
-  const handle = await open(temp, "wx", 0o600);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeSynced(temp, bytes, "wx");
   try {
     // link, not rename: a copy someone else made of the same bytes in the same second stays as it is.
     await link(temp, copy);
@@ -83,17 +77,22 @@ export async function keepDamagedCopy(path: string, bytes: Buffer): Promise<stri
   return copy;
 }
 
-export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
-  await ensurePrivateDir(dirname(path));
-  await sweepLeftovers(dirname(path));
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  const handle = await open(temp, "w", 0o600);
+/** A private file written and flushed to disk before it is linked or renamed into place. */
+async function writeSynced(path: string, data: string | Buffer, flag: "w" | "wx"): Promise<void> {
+  const handle = await open(path, flag, 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, "utf8");
+    await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+  await ensurePrivateDir(dirname(path));
+  await sweepLeftovers(dirname(path));
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeSynced(temp, `${JSON.stringify(value, null, 2)}\n`, "w");
   try {
     await rename(temp, path);
   } catch (error) {
