@@ -132,6 +132,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         language: { type: "string" },
         wait: { type: "boolean" },
         http: { type: "string" },
+        size: { type: "string" },
       },
     });
   } catch (error) {
@@ -197,6 +198,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         ...(values.name !== undefined ? { name: values.name } : {}),
         ...(values.language ? { language: values.language } : {}),
         ...(values.wait ? { wait: true } : {}),
+        ...(values.size !== undefined ? { size: values.size } : {}),
       },
       signal: controller.signal,
     };

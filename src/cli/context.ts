@@ -22,6 +22,7 @@ export interface CommandOptions {
   name?: string;
   language?: string;
   wait?: boolean;
+  size?: string;
 }
 
 /** Exit codes scripts can rely on (also in README.md). */

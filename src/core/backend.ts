@@ -131,6 +131,11 @@ export interface ApplyEditsResult {
   outline?: string[];
 }
 
+export interface PreviewOptions extends OperationContext {
+  /** The frame's long side in pixels (default 640); larger sizes stop at the export's own. */
+  maxSide?: number;
+}
+
 export interface PreviewFrame {
   png: Buffer;
   width: number;
@@ -162,8 +167,8 @@ export interface AgentCapability {
 export interface EditorCapability {
   /** Structured edit operations, validated all-or-nothing. */
   applyEdits(ops: unknown[], context?: OperationContext): Promise<ApplyEditsResult>;
-  /** A PNG of the timeline at a moment. */
-  previewFrame(atSeconds: number, context?: OperationContext): Promise<PreviewFrame>;
+  /** A PNG of the timeline at a moment (a moment past the end is refused with the video's length). */
+  previewFrame(atSeconds: number, context?: PreviewOptions): Promise<PreviewFrame>;
   /** Back to the timeline as it was before the last accepted edit (or the last good one, when damaged). */
   undo(context?: OperationContext): Promise<UndoOutcome>;
 }

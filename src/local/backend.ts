@@ -8,6 +8,7 @@ import type {
   Backend,
   EditorCapability,
   PreviewFrame,
+  PreviewOptions,
   ExportCheckpoint,
   ExportContext,
   ExportRequest,
@@ -240,13 +241,16 @@ export class LocalBackend implements Backend, EditorCapability {
     return { undone: result.undone, message: result.message, timeline: summarizeTimeline(draft) };
   }
 
-  async previewFrame(atSeconds: number, context: OperationContext = {}): Promise<PreviewFrame> {
+  async previewFrame(atSeconds: number, context: PreviewOptions = {}): Promise<PreviewFrame> {
     const session = await this.workspace.current();
     const { draft, media } = await this.renderInputs(session.session_id);
     const features = await probeFfmpeg(this.config.ffmpegPath);
     const fonts = await this.fontsFor(draft);
     return this.track(context.signal, (signal) =>
-      previewFrame({ ffmpegPath: this.config.ffmpegPath, draft, media, atSeconds, features, ...fonts, signal, ...this.traced }),
+      previewFrame({
+        ffmpegPath: this.config.ffmpegPath, draft, media, atSeconds, features, ...fonts, signal, ...this.traced,
+        ...(context.maxSide !== undefined ? { maxSide: context.maxSide } : {}),
+      }),
     );
   }
 

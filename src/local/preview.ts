@@ -8,6 +8,7 @@ import { compileRender } from "./compile.js";
 import { type FfmpegFeatures, runFfmpeg } from "./ffmpeg.js";
 import { readFormat } from "./format.js";
 import type { MediaFacts } from "./media.js";
+import { readTimeline, videoEndMs } from "./timeline.js";
 
 /**
  * One frame of the timeline as a PNG, so a host can look before exporting. It is compiled
@@ -24,6 +25,8 @@ export interface PreviewRequest {
   draft: Draft;
   media: readonly MediaFacts[];
   atSeconds: number;
+  /** The frame's long side in pixels (default 640), at most the export's own. */
+  maxSide?: number;
   features?: FfmpegFeatures;
   fontFile?: string;
   cjkFontFile?: string;
@@ -39,8 +42,8 @@ export interface PreviewFrame {
   at_seconds: number;
 }
 
-export function previewSize(width: number, height: number): { width: number; height: number } {
-  const scale = Math.min(1, PREVIEW_MAX_SIDE / Math.max(width, height));
+export function previewSize(width: number, height: number, maxSide = PREVIEW_MAX_SIDE): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
   const even = (n: number): number => Math.max(2, Math.round((n * scale) / 2) * 2);
   return { width: even(width), height: even(height) };
 }
@@ -49,8 +52,15 @@ export async function previewFrame(request: PreviewRequest): Promise<PreviewFram
   if (!Number.isFinite(request.atSeconds) || request.atSeconds < 0) {
     throw new VideoMakerError("invalid_input", "at_seconds must be a time of 0 or more, in seconds.");
   }
+  // A moment past the end is a mistake to report, not the last frame to show as if it were asked for.
+  const endMs = videoEndMs(readTimeline(request.draft));
+  const frameMs = 1000 / readFormat(request.draft).fps;
+  if (endMs > 0 && request.atSeconds * 1000 > endMs + frameMs / 2) {
+    const end = Math.round(endMs / 100) / 10;
+    throw new VideoMakerError("invalid_input", `The video is ${end} s long: choose a moment from 0 to ${end} seconds.`);
+  }
   const format = readFormat(request.draft);
-  const size = previewSize(format.width, format.height);
+  const size = previewSize(format.width, format.height, request.maxSide);
   const workDir = await mkdtemp(join(tmpdir(), "video-maker-preview-"));
   try {
     const outputPath = join(workDir, "frame.png");

@@ -197,3 +197,34 @@ describe("undo from the command line", () => {
     expect(none.stderr).toMatch(/nothing to undo/i);
   }, 90_000);
 });
+
+describe("the CLI takes paths the way a person types them", () => {
+  it("upload resolves relative paths against the working folder; a partly refused upload exits 3", async () => {
+    await makeVideo(root, "relative-clip.mp4", 1);
+    const run = await cli(["upload", "relative-clip.mp4", "missing.mp4"], "local");
+    expect(run.stdout).toMatch(/uploaded relative-clip\.mp4 \(video\)/);
+    expect(run.stderr).toMatch(/missing\.mp4: No file exists at this path/);
+    expect(run.code).toBe(3);
+  });
+
+  it("preview refuses a moment past the end with the video's length, and saves into the output folder", async () => {
+    const home = { VIDEO_MAKER_HOME: join(root, "home-preview"), VIDEO_MAKER_OUTPUT_DIR: join(root, "previews") };
+    const env = { PATH: process.env.PATH, HOME: root, VIDEO_MAKER_BACKEND: "local", ...home };
+    const run = (args: string[], input?: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+        const child = execFile(process.execPath, [BIN, ...args], { env, cwd: root, timeout: 60_000 }, (error, stdout, stderr) =>
+          done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+        );
+        child.stdin!.end(input ?? "");
+      });
+    await makeVideo(root, "preview-clip.mp4", 1);
+    expect((await run(["upload", "preview-clip.mp4"])).code).toBe(0);
+    expect((await run(["apply", "-"], JSON.stringify([{ op: "add_clip", media: "preview-clip.mp4" }]))).code).toBe(0);
+    const past = await run(["preview", "99"]);
+    expect(past.code).toBe(3);
+    expect(past.stderr).toMatch(/The video is 1 s long: choose a moment from 0 to 1 seconds/);
+    const saved = await run(["preview", "0.5", "--size", "320"]);
+    expect(saved.code).toBe(0);
+    expect(saved.stdout.trim()).toBe(join(root, "previews", "preview-0.5s.png"));
+  }, 60_000);
+});

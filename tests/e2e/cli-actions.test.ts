@@ -205,9 +205,10 @@ describe("doctor", () => {
     expect(json.checks.map((c: { name: string }) => c.name)).toEqual(["Node.js", "ffmpeg", "token", "NemoVideo", "state folder"]);
   });
 
-  it("fails when the service cannot be reached", async () => {
+  it("fails with the service's exit code (5) when the service cannot be reached, as every other command does", async () => {
     const run = await cli(["doctor"], { NEMO_API_BASE: "http://127.0.0.1:1" });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(5);
+    expect((await cli(["credits"], { NEMO_API_BASE: "http://127.0.0.1:1" })).code).toBe(5);
     expect(run.stdout).toMatch(/✗ NemoVideo: .*Could not reach NemoVideo/);
   });
 });

@@ -65,7 +65,8 @@ describe("video-maker CLI", () => {
 
   it("takes a project from files to an MP4 on disk", async () => {
     const upload = await cli(["upload", clip, join(root, "logo.png"), join(root, "missing.mov")]);
-    expect(upload.code).toBe(0);
+    // The rest went up, but a script must see that one file did not.
+    expect(upload.code).toBe(3);
     expect(upload.stdout).toContain("uploaded city timelapse.mp4 (video)");
     expect(upload.stderr).toMatch(/not uploaded .*missing\.mov: No file exists/);
     expectNoSecrets(upload);

@@ -215,9 +215,17 @@ describe("rendering", () => {
     const without = await grayOfPng((await backend.previewFrame(3.5)).png, dir);
     expect(withText.length).toBe(640 * 360);
     expect(meanAbsDiff(withText, without, 640, { x: 100, y: 140, w: 440, h: 80 })).toBeGreaterThan(20);
-    const end = await backend.previewFrame(99);
+    // The last moment shows the last frame; a moment past the end is refused with the video's length.
+    const end = await backend.previewFrame(4);
     expect(end.at_seconds).toBeCloseTo(4 - 1 / 30, 3);
+    const past = await failure(backend.previewFrame(99));
+    expect([past.code, past.message]).toEqual(["invalid_input", "The video is 4 s long: choose a moment from 0 to 4 seconds."]);
     await expect(backend.previewFrame(-1)).rejects.toThrow(/at_seconds/);
+    // Bigger on request, to judge a title's legibility, but never past the export's own size.
+    const big = await backend.previewFrame(2.5, { maxSide: 1280 });
+    expect([big.width, big.height]).toEqual([1280, 720]);
+    const capped = await backend.previewFrame(2.5, { maxSide: 3840 });
+    expect([capped.width, capped.height]).toEqual([1920, 1080]);
   }, 60_000);
 
   it("shows a phone's sideways-stored portrait photo upright, and says it is portrait", async () => {

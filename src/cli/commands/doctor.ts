@@ -20,7 +20,7 @@ export const doctorCommand: Command = {
   name: "doctor",
   usage: "doctor [--json]",
   summary: "check Node, ffmpeg, the token, the service and the state folder",
-  details: "Checks what the configured backend needs and prints one line per check. Exit 0 when every essential check passes.",
+  details: "Checks what the configured backend needs and prints one line per check. Exit 0 when every essential check passes, 5 when the NemoVideo service cannot be reached, 4 when something on this computer needs fixing (ffmpeg for the local backend, the token, the state folder).",
   examples: ["video-maker doctor", "video-maker doctor --json"],
   async run(context) {
     const checks: Check[] = [
@@ -35,7 +35,7 @@ export const doctorCommand: Command = {
       context.io.out(`video-maker doctor (backend: ${context.config.backend}, skill: ${context.config.skill} ${context.config.skillVersion}, platform: ${context.config.platform})`);
       for (const check of checks) context.io.out(`${check.ok ? "✓" : check.essential ? "✗" : "!"} ${check.name}: ${check.detail}`);
     }
-    return checks.every((check) => check.ok || !check.essential) ? EXIT.ok : EXIT.failure;
+    return exitFor(checks);
   },
 };
 
@@ -63,6 +63,13 @@ async function checkFfmpeg(context: CommandContext): Promise<Check> {
   } catch {
     return { name: "ffmpeg", ok: false, essential, detail: `not found as "${context.config.ffmpegPath}" (needed only for the local backend; apt-get install -y ffmpeg or brew install ffmpeg)` };
   }
+}
+
+/** The documented codes: 5 when the service cannot be reached, 4 for this machine's setup (ffmpeg, token, folder). */
+function exitFor(checks: readonly Check[]): number {
+  const failed = checks.filter((check) => !check.ok && check.essential);
+  if (failed.length === 0) return EXIT.ok;
+  return failed.some((check) => check.name === "NemoVideo") ? EXIT.upstream : EXIT.account;
 }
 
 async function checkToken(context: CommandContext): Promise<Check> {

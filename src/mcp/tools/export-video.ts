@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { VideoMakerError } from "../../core/errors.js";
 import { checkExportTarget } from "../../core/output.js";
+import { hostPath } from "../paths.js";
 import { exportOutputShape, exportView } from "../job-view.js";
 import { defineTool, waitMs, waitSecondsSchema } from "../tool.js";
 
@@ -12,7 +14,7 @@ export const exportVideoTool = defineTool({
     "When status is \"completed\", `file` is the absolute path of the MP4 (also given as a resource link); if it is \"running\", call get_job with the job_id. " +
     "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used.",
   inputSchema: {
-    output_dir: z.string({ error: "output_dir must be a folder path" }).min(1, { error: "output_dir cannot be empty; leave it out to use the default folder" }).optional().describe("Absolute folder to save into (default: the configured output folder)"),
+    output_dir: z.string({ error: "output_dir must be a folder path" }).min(1, { error: "output_dir cannot be empty; leave it out to use the default folder" }).optional().describe("Absolute folder to save into, or one under ~ (default: the configured output folder)"),
     file_name: z
       .string({ error: "file_name must be text" })
       .min(1, { error: "file_name cannot be empty; leave it out for a dated name" })
@@ -24,7 +26,9 @@ export const exportVideoTool = defineTool({
   outputSchema: exportOutputShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, { jobs, config }, call) {
-    const target = { outputDir: args.output_dir ?? config.outputDir, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
+    const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
+    if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);
+    const target = { outputDir: folder.path, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
     await checkExportTarget(target);
     const job = jobs.startExport(target);
     const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });

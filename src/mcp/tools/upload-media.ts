@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostPath } from "../paths.js";
 import { type Offer, defineTool } from "../tool.js";
 
 /** Its next step names the edit tool this backend has. */
@@ -18,7 +19,7 @@ export const uploadMediaTool = (offer: Offer) =>
         .array(z.string({ error: "each path must be text" }).min(1, { error: "a path cannot be empty" }), { error: "paths must be a list of file paths" })
         .max(200, { error: "upload at most 200 files per call" })
         .optional()
-        .describe("Absolute paths of local files, e.g. /Users/ana/clips/beach.mp4"),
+        .describe("Absolute paths of local files (or under ~), e.g. /Users/ana/clips/beach.mp4"),
       urls: z
         .array(z.string({ error: "each link must be text" }).min(1, { error: "a link cannot be empty" }), { error: "urls must be a list of links" })
         .max(50, { error: "upload at most 50 links per call" })
@@ -41,7 +42,14 @@ export const uploadMediaTool = (offer: Offer) =>
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     async run(args, { backend }, call) {
-      const result = await backend.upload({ paths: args.paths ?? [], urls: args.urls ?? [] }, { signal: call.signal, onProgress: call.progress });
+      const checked = (args.paths ?? []).map((input) => ({ input, ...hostPath(input) }));
+      const paths = checked.flatMap((c) => (c.ok ? [c.path] : []));
+      const notAbsolute = checked.flatMap((c) => (c.ok ? [] : [{ input: c.input, reason: c.reason }]));
+      const uploaded =
+        paths.length > 0 || (args.urls ?? []).length > 0
+          ? await backend.upload({ paths, urls: args.urls ?? [] }, { signal: call.signal, onProgress: call.progress })
+          : { uploaded: [], rejected: [] };
+      const result = { uploaded: uploaded.uploaded, rejected: [...notAbsolute, ...uploaded.rejected] };
       const lines = [
         ...result.uploaded.map((m) => `Uploaded ${m.name} (${m.type}${m.duration_s ? `, ${Math.round(m.duration_s)} s` : ""}).`),
         ...result.rejected.map((r) => `Not uploaded: ${r.input} — ${r.reason}`),

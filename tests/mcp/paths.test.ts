@@ -1,0 +1,70 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/mcp/logger.js";
+import { type CreatedServer, createServer } from "../../src/mcp/server.js";
+import { hostPath } from "../../src/mcp/paths.js";
+import { makeVideo } from "../integration/media-fixtures.js";
+import { textOf } from "./harness.js";
+
+/**
+ * The server runs in whatever folder the host started it from: a path from the model is
+ * absolute or under ~, never resolved against that folder (a folder named "~" was seen).
+ */
+
+describe("hostPath", () => {
+  it.each([
+    ["/Users/ana/clips/a.mp4", { ok: true, path: "/Users/ana/clips/a.mp4" }],
+    ["~", { ok: true, path: homedir() }],
+    ["~/Videos/out", { ok: true, path: join(homedir(), "Videos/out") }],
+    ["clips/a.mp4", { ok: false }],
+    ["./a.mp4", { ok: false }],
+    ["~ana/a.mp4", { ok: false }],
+  ])("%s", (input, expected) => {
+    expect(hostPath(input)).toMatchObject(expected);
+  });
+});
+
+let root: string;
+let created: CreatedServer;
+let client: Client;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "vm-paths-"));
+  const config = loadConfig({ VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: join(root, "home"), VIDEO_MAKER_OUTPUT_DIR: join(root, "out") });
+  created = await createServer(config, { logger: createLogger({ stderr: false }) });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  client = new Client({ name: "paths-test", version: "1.0.0" });
+  await created.server.connect(serverTransport);
+  await client.connect(clientTransport);
+});
+afterAll(async () => {
+  await client.close();
+  await created.cleanup();
+  await rm(root, { recursive: true, force: true });
+});
+
+const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+
+describe("paths from the model", () => {
+  it("upload_media refuses a relative path by name and still uploads the rest", async () => {
+    const clip = await makeVideo(root, "clip.mp4", 1);
+    const result = await call("upload_media", { paths: ["clip.mp4", clip] });
+    expect(result.isError).toBeFalsy();
+    const out = result.structuredContent as { uploaded: Array<{ name: string }>; rejected: Array<{ input: string; reason: string }> };
+    expect(out.uploaded.map((m) => m.name)).toEqual(["clip.mp4"]);
+    expect(out.rejected).toEqual([{ input: "clip.mp4", reason: expect.stringMatching(/not an absolute path/) }]);
+  });
+
+  it("export_video refuses a relative output_dir before any work, and creates no folder", async () => {
+    const result = await call("export_video", { output_dir: "renders" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/output_dir "renders" is not an absolute path/);
+    await expect(stat(join(process.cwd(), "renders"))).rejects.toThrow();
+  });
+});
