@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -160,10 +160,13 @@ describe("jobs from the command line", () => {
     }
     // The service is out of reach, so the timeline cannot be quoted and the person is told how to read it.
     const offline = { NEMO_API_BASE: "http://127.0.0.1:1" };
-    const edit = await cli(["job", "edit_0123456789ab"], offline);
+    // Looking does not take a job over; waiting does, and finds its process gone.
+    const looked = await cli(["job", "edit_0123456789ab"], offline);
+    expect(looked.stdout).toMatch(/still running: working/);
+    const edit = await cli(["job", "edit_0123456789ab", "--wait"], offline);
     expect(edit.code, edit.stderr).toBe(5);
     expect(edit.stdout).toMatch(/may or may not have been applied\. Check the timeline with video-maker state\./);
-    const exported = await cli(["job", "export_0123456789ab"], offline);
+    const exported = await cli(["job", "export_0123456789ab", "--wait"], offline);
     expect(exported.stdout).toMatch(/export again with video-maker export\./);
     for (const run of [edit, exported]) expect(run.stdout + run.stderr).not.toMatch(MCP_TOOL);
   });
@@ -256,4 +259,25 @@ describe("installed as a package", () => {
     for (const file of ["SKILL.md", "skill/video-builder/SKILL.md", "dist/cli.js"]) expect((await stat(join(pkgRoot, file))).isFile()).toBe(true);
     await rm(prefix, { recursive: true, force: true });
   }, 180_000);
+});
+
+describe("looking at a job does not change it", () => {
+  it("job <id> with the service out of reach shows a cloud export left running, and leaves it resumable", async () => {
+    const jobs = join(env.VIDEO_MAKER_HOME!, "jobs");
+    await mkdir(jobs, { recursive: true });
+    const now = new Date().toISOString();
+    const id = "export_0123456789ad";
+    const record = {
+      id, kind: "export", status: "running", backend: "nemo", created_at: now, updated_at: now,
+      progress: { message: "render 40%", percent: 40 }, owner_pid: 999_999, input: {},
+      checkpoint: { backend: "nemo", render_id: "render_1", session_id: "s1", output_path: join(jobs, "a.mp4"), started_at: now },
+    };
+    await writeFile(join(jobs, `${id}.json`), JSON.stringify(record));
+    const run = await cli(["job", id], { NEMO_API_BASE: "http://127.0.0.1:1" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/still running: render 40%/);
+    const stored = JSON.parse(await readFile(join(jobs, `${id}.json`), "utf8")) as { status: string; checkpoint?: unknown };
+    expect(stored.status).toBe("running");
+    expect(stored.checkpoint).toBeDefined();
+  });
 });

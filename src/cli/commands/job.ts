@@ -9,9 +9,12 @@ export const jobCommand: Command = {
   examples: ["video-maker job export_1a2b3c4d5e6f", "video-maker job export_1a2b3c4d5e6f --wait"],
   async run(context) {
     const id = context.args[0] ?? "";
+    // Without --wait it only reads what is stored: taking over a render this process would leave
+    // at once (or with the network down) would turn a resumable export into a failed one.
+    if (!context.options.wait) return reportJob(context, await context.jobs.require(id));
     // A job left by a process that is gone is taken over here: a render resumes, an edit is reported.
     let record = await context.jobs.adopt(id);
-    if (context.options.wait && record.status === "running") {
+    if (record.status === "running") {
       record = context.jobs.running().some((job) => job.id === id)
         ? await runJobToEnd(context, record)
         : await waitForOtherProcess(context, id);
