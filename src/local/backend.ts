@@ -118,7 +118,8 @@ export class LocalBackend implements Backend, EditorCapability {
     const ready: NewMedia[] = [];
     const seen = new Set<string>();
     for (const [index, input] of paths.entries()) {
-      const check = await inspectLocalMedia(input);
+      // Nothing is uploaded in local mode: any size ffmpeg can read and the disk holds is fine.
+      const check = await inspectLocalMedia(input, Number.POSITIVE_INFINITY);
       if (!check.ok) {
         rejected.push({ input, reason: check.reason });
         continue;
