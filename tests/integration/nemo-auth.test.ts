@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { VideoMakerError } from "../../src/core/errors.js";
+import { declaredSkillVersion } from "../support/skill-frontmatter.js";
 import { type Harness, requestsTo, startHarness } from "./harness.js";
 
 let h: Harness;
@@ -124,7 +125,7 @@ describe("attribution headers", () => {
     const backend = h.backend();
     await backend.getCredits();
     await backend.getState();
-    const version = /^version:\s*(\S+)/m.exec(await readFile("SKILL.md", "utf8"))![1];
+    const version = await declaredSkillVersion(".");
     const all = headersOf(h);
     expect(all.length).toBeGreaterThanOrEqual(4);
     for (const headers of all) expect(headers).toEqual(["video-maker", version, "unknown"]);
@@ -132,7 +133,7 @@ describe("attribution headers", () => {
 
   it("speak for the variant named by VIDEO_MAKER_SKILL and honour VIDEO_MAKER_PLATFORM", async () => {
     await h.backend({ VIDEO_MAKER_SKILL: "video-builder", VIDEO_MAKER_PLATFORM: "cursor" }).getCredits();
-    const version = /^version:\s*(\S+)/m.exec(await readFile("skill/video-builder/SKILL.md", "utf8"))![1];
+    const version = await declaredSkillVersion("skill/video-builder");
     for (const headers of headersOf(h)) expect(headers).toEqual(["video-builder", version, "cursor"]);
   });
 
