@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type Draft, type Track, TRACK_TYPE, trackType } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import type { MediaFacts } from "./media.js";
+import { TRANSITIONS, type TransitionType } from "./transitions.js";
 
 /**
  * The local engine's timeline. On disk it is a draft in NemoVideo's short-key format
@@ -27,19 +28,7 @@ export type Fit = (typeof FITS)[number];
 export const KEN_BURNS = ["none", "zoom_in", "zoom_out", "pan_left", "pan_right"] as const;
 export type KenBurns = (typeof KEN_BURNS)[number];
 
-/** xfade transitions present in ffmpeg 4.4 and later (and `zoomin` from 5.0). */
-export const TRANSITIONS = [
-  "fade", "fadeblack", "fadewhite", "fadegrays", "dissolve", "distance",
-  "wipeleft", "wiperight", "wipeup", "wipedown", "wipetl", "wipetr", "wipebl", "wipebr",
-  "slideleft", "slideright", "slideup", "slidedown",
-  "smoothleft", "smoothright", "smoothup", "smoothdown",
-  "circleopen", "circleclose", "circlecrop", "rectcrop", "radial",
-  "vertopen", "vertclose", "horzopen", "horzclose",
-  "diagtl", "diagtr", "diagbl", "diagbr",
-  "hlslice", "hrslice", "vuslice", "vdslice",
-  "pixelize", "hblur", "squeezeh", "squeezev", "zoomin",
-] as const;
-export type TransitionType = (typeof TRANSITIONS)[number];
+export { TRANSITIONS, type TransitionType } from "./transitions.js";
 
 export const TEXT_POSITIONS = [
   "top", "center", "bottom", "lower_third", "top_left", "top_right", "bottom_left", "bottom_right",

@@ -1,18 +1,18 @@
 import { z } from "zod";
 import { defineOp, fail, field, ms, videoSegmentOrFail } from "../ops-common.js";
-import { TRANSITIONS } from "../timeline.js";
+import { TRANSITIONS, TRANSITION_HELP } from "../transitions.js";
 
 export const setTransition = defineOp({
   name: "set_transition",
   schema: z.strictObject({
     after: z.union([field.segment, z.number().int().min(1)]).optional().describe("The clip the transition leaves (id, or position N for between clip N and N+1)"),
     all: z.boolean().optional().describe("true: between every pair of clips"),
-    type: z.enum([...TRANSITIONS, "none"]).describe("An xfade transition, or none for a hard cut"),
+    type: z.enum([...TRANSITIONS, "none"]).describe(TRANSITION_HELP),
     duration: field.positiveSeconds.min(0.1).max(5).default(0.5),
   }),
   guide: {
     fields:
-      "after (clip id, or N for between clip N and N+1) or all: true; type (fade, dissolve, fadeblack, wipeleft, wiperight, slideleft, slideright, circleopen, circleclose, radial, pixelize, zoomin, … or none); duration (0.5)",
+      "after (clip id, or N for between clip N and N+1) or all: true; type (fade or dissolve = cross-dissolve, fadeblack, wipeleft, wiperight, slideleft, slideright, circleopen, circleclose, radial, pixelize, zoomin, pixel_dissolve = grainy, … or none); duration (0.5)",
   },
   apply(t, op) {
     if ((op.after === undefined) === (op.all !== true)) fail('give either "after" (a clip) or "all": true');
