@@ -9,7 +9,7 @@ import { TRANSITIONS, type TransitionType } from "./transitions.js";
  * (`t` tracks, `tt` type, `sg` segments, `d` ms, `m` metadata) plus what rendering needs,
  * all times in ms:
  *
- *   video (tt 0):  { id, n, src, st, d, in, fit?, kb?, v?, tr?: { type, d } }
+ *   video (tt 0):  { id, n, src, st, d, in, fit?, kb?, v?, tr?: { type, d }, ci?, co?, of? }
  *   music (tt 1):  { id, n, src, st, d, in, v, fi, fo, loop, duck, fill }
  *   text  (tt 7):  { id, st, d, tx, pos, sz, c, box }   (a track with role "subtitles" holds subtitles)
  *   logo  (tt 0, role "overlay"):  { id, n, src, st, d, pos, w, o, fill }   (a picture laid over the video)
@@ -17,6 +17,10 @@ import { TRANSITIONS, type TransitionType } from "./transitions.js";
  * The engine never sees these keys: readTimeline gives segments with the long names below
  * (`st` → startMs, `tr.d` → transition.durationMs; the *_KEYS tables) and writeTimeline
  * writes them back in this order, with keys it does not know after them, as they came.
+ *
+ * `ci` / `co` (true or absent): the clip's in / out point was set by a cut (remove_silence,
+ * trim), so what lies beyond it was cut away on purpose; `of`: the id of the clip
+ * remove_silence cut this piece from (its pieces meet in jump cuts).
  *
  * Clips on the video track play one after another; a transition overlaps a clip with the
  * one before it, so startMs is derived (kept in the file so every reader sees real times).
@@ -69,6 +73,12 @@ export interface VideoSegment extends Segment {
   volume?: number;
   /** The transition from the clip before into this one; it overlaps the two. */
   transition?: Transition;
+  /** The in-point was set by a cut (remove_silence, trim): what came before it was cut away. */
+  cutIn?: boolean;
+  /** The out-point was set by a cut: fit_duration never plays on past it. */
+  cutOut?: boolean;
+  /** The clip remove_silence cut this piece from (that clip's id); pieces of one clip meet in jump cuts. */
+  pieceOf?: string;
 }
 
 export interface AudioSegment extends Segment {
@@ -137,6 +147,9 @@ const VideoDiskSchema = z.looseObject({
   kb: z.enum(KEN_BURNS).optional(),
   v: z.number().min(0).max(4).optional(),
   tr: z.object({ type: z.enum(TRANSITIONS), d: ms.positive() }).optional(),
+  ci: z.boolean().optional(),
+  co: z.boolean().optional(),
+  of: z.string().min(1).optional(),
 });
 
 const AudioDiskSchema = z.looseObject({
@@ -182,6 +195,7 @@ type KeyTable<Long, Disk extends z.ZodObject> = { readonly [K in Exclude<keyof L
 
 const VIDEO_KEYS = {
   id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", sourceInMs: "in", fit: "fit", kenBurns: "kb", volume: "v", transition: "tr",
+  cutIn: "ci", cutOut: "co", pieceOf: "of",
 } as const satisfies KeyTable<VideoSegment, typeof VideoDiskSchema>;
 const AUDIO_KEYS = {
   id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", sourceInMs: "in", volume: "v",
