@@ -12,7 +12,7 @@ import { fakeMedia, tempDir } from "./fixtures.js";
 
 /**
  * Cut points are kept: what remove_silence (and trim) cut never comes back through
- * fit_duration.
+ * fit_duration, and `set_transition all` leaves the jump cuts inside a cut clip alone.
  * Real pauses in a real clip, found by ffmpeg's silencedetect.
  */
 
@@ -109,6 +109,29 @@ describe("remove_silence, then set_transition all, then fit_duration", () => {
   });
 });
 
+describe("set_transition all after remove_silence", () => {
+  it("keeps the jump cuts inside the cut clip and says so; an explicit `after` still sets one", async () => {
+    const { timeline, notes } = await apply([
+      { op: "add_clip", media: "talk.mp4" },
+      { op: "add_image", media: "photo.png", duration: 2 },
+      { op: "remove_silence" },
+      { op: "set_transition", all: true, type: "dissolve", duration: 0.3 },
+    ]);
+    expect(timeline.video.map((s) => [s.id, s.transition?.type])).toEqual([
+      ["clip-1", undefined],
+      ["clip-2", undefined],
+      ["clip-3", undefined],
+      ["image-1", "dissolve"],
+    ]);
+    expect(notes).toContain('Kept 2 jump cuts inside clip-1 (between the pieces remove_silence left of it); to blend one anyway, give "after" with the piece before it.');
+    const explicit = await apply([{ op: "set_transition", after: "clip-1", type: "fade", duration: 0.3 }], (await apply([
+      { op: "add_clip", media: "talk.mp4" },
+      { op: "remove_silence" },
+    ])).draft);
+    expect(explicit.timeline.video.map((s) => s.transition?.type)).toEqual([undefined, "fade", undefined]);
+  });
+});
+
 // --- the same rules without ffmpeg: pauses given, media described ------------------------------
 
 describe("cut points, on described media", () => {
@@ -155,6 +178,26 @@ describe("cut points, on described media", () => {
     );
     // 19.6 s now; beach.mp4 has 6 s more; the pauses (4.7 s of talk.mp4) are not counted
     expect(message).toContain("op 4 (fit_duration): the clips hold only 25.6s of footage (keeping out what remove_silence and trim cut), short of 60s; add photos or clips, or ask for at most 25s");
+  });
+
+  it("`all` skips only the joins between pieces of one cut clip; `none` clears them all", async () => {
+    const { timeline, notes, draft } = await applyDescribed([
+      ...cutTalk,
+      { op: "set_transition", after: "clip-3", type: "wipeleft" },
+      { op: "set_transition", all: true, type: "fade" },
+    ]);
+    // the explicit wipe between clip-3 and clip-4 stays; the jump cut clip-1 → clip-3 stays a cut
+    expect(timeline.video.map((s) => [s.id, s.transition?.type])).toEqual([
+      ["clip-1", undefined],
+      ["clip-3", undefined],
+      ["clip-4", "wipeleft"],
+      ["clip-2", "fade"],
+    ]);
+    expect(notes.filter((note) => note.startsWith("Kept"))).toEqual([
+      'Kept 2 jump cuts inside clip-1 (between the pieces remove_silence left of it); to blend one anyway, give "after" with the piece before it.',
+    ]);
+    const none = await applyDescribed([{ op: "set_transition", all: true, type: "none" }], draft);
+    expect(none.timeline.video.every((s) => s.transition === undefined)).toBe(true);
   });
 
   it("cutting a piece again keeps it a piece of the first clip", async () => {
