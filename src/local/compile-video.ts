@@ -3,6 +3,7 @@ import { frameRateText } from "./format.js";
 import { literalInputArgs } from "./input-args.js";
 import type { MediaFacts } from "./media.js";
 import type { Fit, KenBurns, LocalTimeline } from "./timeline.js";
+import { xfadeTransition } from "./transitions.js";
 import {
   AUDIO_FORMAT,
   AUTO_FIT_TOLERANCE,
@@ -113,17 +114,19 @@ function cutForTransitions(c: Compilation, p: PlannedSegment, whole: Streams, ta
 function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegment): Streams {
   const seconds = c.seconds(into.overlap);
   const video = c.graph.label("xv");
-  if (into.segment.transition!.type === "fade") {
-    // The same fade without xfade: xfade works in 4:4:4 only (ffmpeg converts both sides and
-    // back, bicubic) and mixes in floats, 15 ms a 1080p frame; the head faded in through its
-    // alpha and laid over the tail costs a third and keeps the chroma as it was.
+  const type = into.segment.transition!.type;
+  const xfade = xfadeTransition(type);
+  if (xfade === undefined) {
+    // A cross-dissolve (fade, dissolve) without xfade: xfade works in 4:4:4 only (ffmpeg
+    // converts both sides and back, bicubic) and mixes in floats, 15 ms a 1080p frame; the head
+    // faded in through its alpha and laid over the tail costs a third and keeps the chroma.
     c.use("fade", "overlay");
     const fadingIn = c.graph.label("xh");
     c.graph.add([head.video], ["format=yuva420p", filter("fade", { t: "in", st: 0, d: seconds, alpha: 1 })], [fadingIn]);
     c.graph.add([tail.video, fadingIn], [filter("overlay", { format: "yuv420" }), "format=yuv420p"], [video]);
   } else {
     c.use("xfade");
-    c.graph.add([tail.video, head.video], filter("xfade", { transition: into.segment.transition!.type, duration: seconds, offset: 0 }), [video]);
+    c.graph.add([tail.video, head.video], filter("xfade", { transition: xfade, duration: seconds, offset: 0 }), [video]);
   }
   if (!c.withAudio) return { video };
   // The sound crossfades linearly: tail faded out + head faded in, mixed. (acrossfade does the

@@ -166,6 +166,8 @@ describe("changing", () => {
       ["image-1", 0, 2000],
     ]);
     expect(timeline.titles[0]!.durationMs).toBe(1500);
+    // the points a trim set are cut points, which fit_duration keeps; a photo has none
+    expect(timeline.video.map((s) => [s.cutIn, s.cutOut])).toEqual([[true, undefined], [true, true], [undefined, undefined]]);
   });
 
   it("removes and moves segments; ids stay", async () => {
@@ -273,6 +275,12 @@ describe("remove_silence", () => {
       // 0.15 s of air is kept next to speech on both sides of every cut
       ["clip-2", 850, 4300, "fade"],
       ["clip-3", 7850, 10_300, undefined],
+    ]);
+    // every end a pause was cut from is a cut point; both pieces come from clip-2
+    expect(timeline.video.map((s) => [s.cutIn, s.cutOut, s.pieceOf])).toEqual([
+      [undefined, undefined, undefined],
+      [true, true, "clip-2"],
+      [true, true, "clip-2"],
     ]);
     expect(notes).toContain("clip-2: cut 3 pauses (5.4s); it is now clip-2, clip-3.");
   });
