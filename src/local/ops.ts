@@ -4,7 +4,8 @@ import type { MediaFacts } from "./media.js";
 import { type OpDefinition, type OpEnv, type OpHelpers, OpProblem } from "./ops-common.js";
 import { type EditOp, parseOp } from "./ops-schema.js";
 import { OPS } from "./ops/index.js";
-import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, seconds, videoEndMs, writeTimeline } from "./timeline.js";
+import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, writeTimeline } from "./timeline.js";
+import { fitOverlaysToVideoEnd } from "./video-end.js";
 
 export { EditOpSchema, type EditOp, OP_NAMES } from "./ops-schema.js";
 export { EDIT_OPS_GUIDE, editOpsGuide, opsReference } from "./ops-guide.js";
@@ -71,7 +72,8 @@ export async function applyOps(
     const listed = problems.sort((a, b) => a.index - b.index).map((p) => p.text);
     throw new VideoMakerError("invalid_input", `${count} in the edits, so nothing was changed:\n- ${listed.join("\n- ")}`);
   }
-  notes.push(...lateOverlayWarnings(timeline));
+  // Once, on what the whole batch leaves: titles, logos and subtitles end where the video does.
+  notes.push(...fitOverlaysToVideoEnd(timeline));
   const { t: _t, d: _d, m: _m, ...unknownKeys } = draft;
   const next = { ...unknownKeys, ...writeTimeline(timeline) };
   return { draft: readableOrRefused(next), notes };
@@ -102,15 +104,4 @@ const BY_NAME: ReadonlyMap<string, OpDefinition> = new Map(OPS.map((op) => [op.n
 function applyOne(t: LocalTimeline, op: EditOp, env: OpEnv): string[] | Promise<string[]> {
   // parseOp accepted the name, so the registry has it.
   return BY_NAME.get(op.op)!.apply(t, op, env);
-}
-
-// --- after the batch -------------------------------------------------------------------------
-
-/** Titles and logos that start after the video ends are never seen. */
-function lateOverlayWarnings(t: LocalTimeline): string[] {
-  const end = videoEndMs(t);
-  if (end === 0) return [];
-  return [...t.titles, ...t.logos]
-    .filter((s) => s.startMs >= end)
-    .map((s) => `${s.id} starts at ${seconds(s.startMs)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${s.id}","at":…}.`);
 }
