@@ -4,6 +4,7 @@ import type { MediaFacts } from "./media.js";
 import { type OpDefinition, type OpEnv, type OpHelpers, OpProblem } from "./ops-common.js";
 import { type EditOp, parseOp } from "./ops-schema.js";
 import { OPS } from "./ops/index.js";
+import { unusableFileProblem } from "./referenced-files.js";
 import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, writeTimeline } from "./timeline.js";
 import { fitOverlaysToVideoEnd } from "./video-end.js";
 
@@ -44,8 +45,11 @@ export async function applyOps(
   const problems: Array<{ index: number; text: string }> = [];
   const parsed = ops.map((raw, index) => {
     const result = parseOp(raw);
+    // A file named by path that cannot be used is this op's problem, listed with the rest.
+    const unusable = unusableFileProblem(raw, helpers.unusableFiles);
+    if (unusable) problems.push({ index, text: `op ${index + 1}${opName(raw)}: ${unusable}` });
     if (!result.ok) problems.push(...result.problems.map((p) => ({ index, text: `op ${index + 1}${opName(raw)}: ${p}` })));
-    return result.ok ? result.op : undefined;
+    return result.ok && !unusable ? result.op : undefined;
   });
 
   let timeline = readTimeline(draft);
