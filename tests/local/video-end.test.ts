@@ -43,11 +43,11 @@ describe("overlays past the end of the video", () => {
       { op: "add_image", media: "photo.jpg", duration: 60 },
       { op: "add_text", text: "See you", at: 50, duration: 5.7 },
     ]);
-    const { timeline, notes } = await apply([{ op: "move", segment: "text-1", at: 55 }], built.draft);
+    const { timeline, notes, draft } = await apply([{ op: "move", segment: "text-1", at: 55 }], built.draft);
     expect(ends(timeline.titles)).toEqual([["text-1", 55_000, 60_000]]);
     expect(notes).toContain("text-1 now ends at 60 s, the end of the video (it ran to 60.7 s).");
     // Clipped once: the next batch has nothing to say about it.
-    const again = await apply([{ op: "set_format", fps: 25 }], (await apply([{ op: "move", segment: "text-1", at: 55 }], built.draft)).draft);
+    const again = await apply([{ op: "set_format", fps: 25 }], draft);
     expect(again.notes.filter((n) => n.includes("end of the video"))).toEqual([]);
   });
 
