@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Config } from "../config.js";
 import type {
@@ -27,7 +27,6 @@ import type {
 import { diffDrafts } from "../core/diff.js";
 import { type Draft, isDraftExportable } from "../core/draft.js";
 import { VideoMakerError, isVideoMakerError } from "../core/errors.js";
-import { inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
 import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
@@ -35,15 +34,16 @@ import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { compileRender } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
-import { checkFirstFrame, probeMedia } from "./ffprobe.js";
 import { INSTALL_CJK_FONT_HINT, locateCjkFont, locateFont } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
+import { readMediaFiles } from "./read-media.js";
+import { pathsToRead, recordsFor } from "./referenced-files.js";
 import { detectSilence } from "./silence.js";
 import { needsCjkFont } from "./text-layout.js";
 import { mediaUsedBy, readTimeline } from "./timeline.js";
-import { type NewMedia, LocalWorkspace, hashFile, verifySources } from "./workspace.js";
+import { LocalWorkspace, verifySources } from "./workspace.js";
 
 /**
  * The embedded, offline backend: media stay where they are on disk, the host LLM edits with
@@ -104,46 +104,9 @@ export class LocalBackend implements Backend, EditorCapability {
       reason: "Local mode works with files on this computer: download the file first and pass its path.",
     }));
     const session = await this.workspace.current();
-    const { records, rejected: refused } = await this.registerPaths(session.session_id, paths, context);
+    const { ready, rejected: refused } = await readMediaFiles(this.config, paths, context);
+    const records = ready.length > 0 ? await this.workspace.registerMedia(session.session_id, ready) : [];
     return { uploaded: records.map(uploadedOf), rejected: [...refused, ...rejected] };
-  }
-
-  /** Checks, probes and hashes files, then adds them to the session's registry. */
-  private async registerPaths(
-    sessionId: string,
-    paths: readonly string[],
-    context: OperationContext,
-  ): Promise<{ records: MediaRecord[]; rejected: RejectedInput[] }> {
-    const rejected: RejectedInput[] = [];
-    const ready: NewMedia[] = [];
-    const seen = new Set<string>();
-    for (const [index, input] of paths.entries()) {
-      // Nothing is uploaded in local mode: any size ffmpeg can read and the disk holds is fine.
-      const check = await inspectLocalMedia(input, Number.POSITIVE_INFINITY);
-      if (!check.ok) {
-        rejected.push({ input, reason: check.reason });
-        continue;
-      }
-      const { file } = check;
-      if (seen.has(file.path)) {
-        rejected.push({ input, reason: "The same file is listed twice." });
-        continue;
-      }
-      seen.add(file.path);
-      context.onProgress?.({ stage: "upload", message: `reading ${index + 1}/${paths.length}: ${file.name}`, fraction: index / paths.length });
-      try {
-        const facts = await probeMedia(this.config.ffprobePath, file.path, context.signal);
-        if (facts.has_video) await checkFirstFrame(this.config.ffmpegPath, file.path, context.signal);
-        const info = await stat(file.path);
-        const sha256 = await hashFile(file.path, context.signal);
-        ready.push({ ...facts, path: file.path, name: file.name, size: info.size, mtime_ms: info.mtimeMs, sha256 });
-      } catch (error) {
-        if (isVideoMakerError(error) && error.code === "unsupported_file") rejected.push({ input, reason: error.message });
-        else throw error;
-      }
-    }
-    const records = ready.length > 0 ? await this.workspace.registerMedia(sessionId, ready) : [];
-    return { records, rejected };
   }
 
   // --- editing -------------------------------------------------------------------------
@@ -151,7 +114,9 @@ export class LocalBackend implements Backend, EditorCapability {
   /** Validates and applies ops all or nothing; every problem is reported at once. */
   async applyEdits(ops: unknown[], context: OperationContext = {}): Promise<ApplyEditsResult> {
     const session = await this.workspace.current();
-    await this.registerReferencedPaths(session.session_id, ops, context);
+    // Files the ops name by path are read now and registered only with an accepted batch.
+    const known = new Set((await this.workspace.readMedia(session.session_id)).map((m) => m.path));
+    const named = await readMediaFiles(this.config, Array.isArray(ops) ? pathsToRead(ops, known) : [], context);
     const silences = new Map<string, Promise<SilenceRange[]>>();
     const helpers: OpHelpers = {
       // Remembered across attempts: finding pauses is the slow part of an edit.
@@ -165,12 +130,14 @@ export class LocalBackend implements Backend, EditorCapability {
         return found;
       },
       readTextFile: (path) => readSubtitleFile(path),
+      unusableFiles: new Map(named.rejected.map((r) => [r.input, r.reason])),
     };
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await this.workspace.readDraft(session.session_id);
-      const media = await this.workspace.readMedia(session.session_id);
-      const { draft, notes } = await applyOps(before, ops, media, helpers);
-      if (!(await this.workspace.replaceDraft(session.session_id, before, draft))) continue;
+      const registered = await this.workspace.readMedia(session.session_id);
+      const added = recordsFor(named.ready, registered);
+      const { draft, notes } = await applyOps(before, ops, [...registered, ...added], helpers);
+      if (!(await this.workspace.replaceDraft(session.session_id, before, draft, added))) continue;
       const changes = [...diffDrafts(before, draft), ...notes];
       return {
         changes: changes.length > 0 ? changes : ["Nothing changed."],
@@ -183,28 +150,6 @@ export class LocalBackend implements Backend, EditorCapability {
       "invalid_input",
       "The timeline kept changing while these edits were applied (another edit was running at the same time). Look at the timeline, then send the edits again.",
     );
-  }
-
-  /**
-   * An op may name a file by absolute path without uploading it first; such files are
-   * registered now, and one that cannot be used stops the batch with its reason.
-   */
-  private async registerReferencedPaths(sessionId: string, ops: unknown[], context: OperationContext): Promise<void> {
-    if (!Array.isArray(ops)) return;
-    const known = new Set((await this.workspace.readMedia(sessionId)).map((m) => m.path));
-    const wanted = new Map<string, number>();
-    ops.forEach((op, index) => {
-      const media = typeof op === "object" && op !== null ? (op as Record<string, unknown>)["media"] : undefined;
-      if (typeof media === "string" && isAbsolute(media) && !known.has(resolve(media)) && !wanted.has(resolve(media))) {
-        wanted.set(resolve(media), index);
-      }
-    });
-    if (wanted.size === 0) return;
-    const { rejected } = await this.registerPaths(sessionId, [...wanted.keys()], context);
-    if (rejected.length > 0) {
-      const lines = rejected.map((r) => `- op ${(wanted.get(resolve(r.input)) ?? 0) + 1}: ${r.input}: ${r.reason}`);
-      throw new VideoMakerError("invalid_input", `Some files named in the edits cannot be used, so nothing was changed:\n${lines.join("\n")}`);
-    }
   }
 
   // --- state -----------------------------------------------------------------------------

@@ -24,6 +24,8 @@ export interface OpHelpers {
     options: { noiseDb: number; minSilenceMs: number },
   ) => Promise<SilenceRange[]>;
   readTextFile?: (path: string) => Promise<string>;
+  /** Files ops name by absolute path that cannot be used (resolved path → why): each is a problem of the ops naming it. */
+  unusableFiles?: ReadonlyMap<string, string>;
 }
 
 /** What an op works with besides the timeline. */

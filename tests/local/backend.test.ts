@@ -106,7 +106,7 @@ describe("editing and state", () => {
     const result = await backend.applyEdits([{ op: "add_image", media: set.photo, duration: 2 }]);
     expect(result.outline).toEqual(["image-1 photo.png 0-2s"]);
     const error = await failure(backend.applyEdits([{ op: "add_clip", media: set.corrupt }]));
-    expect(error.message).toMatch(/^Some files named in the edits cannot be used, so nothing was changed:\n- op 1: .*corrupt\.mp4: "corrupt\.mp4" could not be read/);
+    expect(error.message).toMatch(/^1 problem in the edits, so nothing was changed:\n- op 1 \(add_clip\): \/.*\/corrupt\.mp4: "corrupt\.mp4" could not be read/);
   });
 
   it("cuts the pauses in a real clip", async () => {

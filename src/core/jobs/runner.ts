@@ -342,6 +342,9 @@ export class JobManager {
   }
 
   private progress(job: LiveJob, event: ProgressEvent): void {
+    // What the work still says once it is being stopped, or after it ended, is not progress:
+    // a cancelled or failed job keeps the progress it reached.
+    if (job.record.status !== "running" || job.controller.signal.aborted) return;
     job.record.progress = {
       message: event.message,
       stage: event.stage,
