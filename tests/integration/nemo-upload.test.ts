@@ -111,7 +111,7 @@ describe("upload", () => {
     expect(reasons[fakeVideo]).toMatch(/not a recognisable media file/);
     expect(reasons[wrongExt]).toMatch(/looks like a PNG/);
     expect(reasons[doc]).toMatch(/not accepted.*mp4/);
-    expect(reasons[huge]).toMatch(/over the 500 MB limit/);
+    expect(reasons[huge]).toMatch(/over the 500 MB \(524,288,000 bytes\) limit/);
     expect(reasons[loop]).toMatch(/loops/);
     expect(reasons["ftp://example.com/a.mp4"]).toMatch(/Only http/);
     expect(reasons["not a url"]).toMatch(/not a valid link/);

@@ -45,10 +45,11 @@ export const uploadMediaTool = (offer: Offer) =>
       const checked = (args.paths ?? []).map((input) => ({ input, ...hostPath(input) }));
       const paths = checked.flatMap((c) => (c.ok ? [c.path] : []));
       const notAbsolute = checked.flatMap((c) => (c.ok ? [] : [{ input: c.input, reason: c.reason }]));
+      // The backend answers an empty call itself ("Nothing to upload"); only all-refused paths skip it.
       const uploaded =
-        paths.length > 0 || (args.urls ?? []).length > 0
-          ? await backend.upload({ paths, urls: args.urls ?? [] }, { signal: call.signal, onProgress: call.progress })
-          : { uploaded: [], rejected: [] };
+        notAbsolute.length > 0 && paths.length === 0 && (args.urls ?? []).length === 0
+          ? { uploaded: [], rejected: [] }
+          : await backend.upload({ paths, urls: args.urls ?? [] }, { signal: call.signal, onProgress: call.progress });
       const result = { uploaded: uploaded.uploaded, rejected: [...notAbsolute, ...uploaded.rejected] };
       const lines = [
         ...result.uploaded.map((m) => `Uploaded ${m.name} (${m.type}${m.duration_s ? `, ${Math.round(m.duration_s)} s` : ""}).`),
