@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { type ErrorCode, VideoMakerError } from "../core/errors.js";
-import { EditResultSchema, ExportResultSchema, JobKindSchema, type JobRecord, JobStatusSchema } from "../core/jobs.js";
+import { EditResultSchema, ExportResultFileSchema, JobKindSchema, type JobRecord, JobStatusSchema } from "../core/jobs.js";
 import type { ToolOutput } from "./tool.js";
 
 /**
@@ -12,7 +12,7 @@ import type { ToolOutput } from "./tool.js";
  */
 
 const edit = EditResultSchema.shape;
-const exported = ExportResultSchema.shape;
+const exported = ExportResultFileSchema.shape;
 
 const statusSchema = JobStatusSchema.describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
 

@@ -232,7 +232,7 @@ export class NemoBackend implements Backend, AgentCapability {
       const answer = await this.fetchState(session.session_id, context.signal);
       const draft = readDraft(answer.state?.draft);
       return {
-        session_id: answer.session_id ?? session.session_id,
+        sessionId: answer.session_id ?? session.session_id,
         timeline: summarizeTimeline(draft),
         tracks: describeTracks(draft),
         media: (answer.state?.video_infos ?? []).map(readMediaInfo).filter((m): m is MediaInfo => m !== undefined),
@@ -272,7 +272,7 @@ export class NemoBackend implements Backend, AgentCapability {
 
   async newSession(language?: string, context: OperationContext = {}): Promise<SessionInfo> {
     const record = await this.sessions.create(language, context.signal);
-    return { session_id: record.session_id, created: true };
+    return { sessionId: record.session_id, created: true };
   }
 
   // --- export ---------------------------------------------------------------
@@ -294,10 +294,10 @@ export class NemoBackend implements Backend, AgentCapability {
       // right after starting it still leaves a render a restarted one can find and download.
       const checkpoint: ExportCheckpoint = {
         backend: "nemo",
-        render_id: renderId,
-        session_id: session.session_id,
-        output_path: join(outputDir, fileName),
-        started_at: new Date().toISOString(),
+        renderId,
+        sessionId: session.session_id,
+        outputPath: join(outputDir, fileName),
+        startedAt: new Date().toISOString(),
       };
       await context.onCheckpoint?.(checkpoint);
       await startRender(this.http, renderId, session.session_id, draft, context.signal);
@@ -306,12 +306,12 @@ export class NemoBackend implements Backend, AgentCapability {
   }
 
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
-    await prepareOutputDir(join(checkpoint.output_path, ".."));
+    await prepareOutputDir(join(checkpoint.outputPath, ".."));
     try {
       return await this.finishRender(checkpoint, context);
     } catch (error) {
       // The checkpoint is written just before the render starts, so the service may never have heard of it.
-      if (error instanceof VideoMakerError && error.httpStatus === 404 && !checkpoint.download_url) {
+      if (error instanceof VideoMakerError && error.httpStatus === 404 && !checkpoint.downloadUrl) {
         throw new VideoMakerError(
           "render_failed",
           "NemoVideo has no record of this render: the server stopped before the render started (or the service has since dropped it). Nothing was rendered; export again.",
@@ -323,19 +323,19 @@ export class NemoBackend implements Backend, AgentCapability {
   }
 
   private async finishRender(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
-    let url = checkpoint.download_url;
+    let url = checkpoint.downloadUrl;
     if (!url) {
-      const done = await pollRender(this.http, checkpoint.render_id, {
+      const done = await pollRender(this.http, checkpoint.renderId, {
         ...(this.options.renderTiming ? { timing: this.options.renderTiming } : {}),
         ...signalOf(context),
         onStatus: (status) =>
           context.onProgress?.({ stage: "render", message: `render ${status.progress}%`, fraction: status.progress / 100 }),
       });
       url = done.url;
-      if (url) await context.onCheckpoint?.({ ...checkpoint, download_url: url });
+      if (url) await context.onCheckpoint?.({ ...checkpoint, downloadUrl: url });
     }
     context.onProgress?.({ stage: "download", message: "downloading", fraction: 0 });
-    const saved = await downloadRender(this.http, checkpoint.render_id, url, checkpoint.output_path, {
+    const saved = await downloadRender(this.http, checkpoint.renderId, url, checkpoint.outputPath, {
       ...signalOf(context),
       onBytes: (received, total) =>
         context.onProgress?.({
@@ -344,7 +344,7 @@ export class NemoBackend implements Backend, AgentCapability {
           ...(total ? { fraction: received / total } : {}),
         }),
     });
-    return { render_id: checkpoint.render_id, file: saved.path, bytes: saved.bytes };
+    return { renderId: checkpoint.renderId, file: saved.path, bytes: saved.bytes };
   }
 
   // --- helpers --------------------------------------------------------------
@@ -470,7 +470,7 @@ function readMediaInfo(value: unknown): MediaInfo | undefined {
   const duration = Number(bag["duration"]);
   const width = Number(bag["width"]);
   const height = Number(bag["height"]);
-  if (Number.isFinite(duration) && duration > 0) info.duration_s = duration;
+  if (Number.isFinite(duration) && duration > 0) info.durationSeconds = duration;
   if (Number.isFinite(width) && width > 0) info.width = width;
   if (Number.isFinite(height) && height > 0) info.height = height;
   if (url) info.url = url;

@@ -1,7 +1,7 @@
 import { access, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import type { EditResult, ExportCheckpoint, ExportResult } from "../backend.js";
+import type { BackendName, EditResult, ExportCheckpoint, ExportResult } from "../backend.js";
 import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../store.js";
 
 /**
@@ -17,7 +17,12 @@ const BackendNameSchema = z.enum(["nemo", "local"]);
 export type JobKind = z.infer<typeof JobKindSchema>;
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
-export const ExportCheckpointSchema = z.object({
+// --- the job file ------------------------------------------------------------------------
+// A job file is snake_case JSON, as every version has written it, so a restarted (or newer)
+// process reads the jobs an older one left and resumes their renders. The code's JobRecord
+// is camelCase; jobToFile and jobFromFile below are the only place one becomes the other.
+
+const CheckpointFileSchema = z.object({
   backend: BackendNameSchema,
   render_id: z.string(),
   session_id: z.string(),
@@ -26,6 +31,7 @@ export const ExportCheckpointSchema = z.object({
   download_url: z.string().optional(),
 });
 
+/** An edit's result, stored as the code spells it (its one two-word key has always been camelCase on disk). */
 export const EditResultSchema = z.object({
   reply: z.string(),
   replied: z.boolean(),
@@ -34,17 +40,7 @@ export const EditResultSchema = z.object({
   suggestsExport: z.boolean(),
 });
 
-export const ExportResultSchema = z.object({ render_id: z.string(), file: z.string(), bytes: z.number() });
-
-// The backend contract states these as interfaces; a field added on one side and not the
-// other stops the build here instead of vanishing from the job file.
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Holds<T extends true> = T;
-type SchemasMatchBackend = [
-  Holds<Same<z.infer<typeof ExportCheckpointSchema>, ExportCheckpoint>>,
-  Holds<Same<z.infer<typeof EditResultSchema>, EditResult>>,
-  Holds<Same<z.infer<typeof ExportResultSchema>, ExportResult>>,
-];
+export const ExportResultFileSchema = z.object({ render_id: z.string(), file: z.string(), bytes: z.number() });
 
 const ProgressSchema = z.object({
   message: z.string(),
@@ -58,7 +54,7 @@ const JobErrorSchema = z.object({
   link: z.string().optional(),
 });
 
-export const JobRecordSchema = z.object({
+export const JobFileSchema = z.object({
   id: z.string(),
   kind: JobKindSchema,
   status: JobStatusSchema,
@@ -75,13 +71,130 @@ export const JobRecordSchema = z.object({
     output_dir: z.string().optional(),
     file_name: z.string().optional(),
   }),
-  checkpoint: ExportCheckpointSchema.optional(),
+  checkpoint: CheckpointFileSchema.optional(),
   edit: EditResultSchema.optional(),
-  export: ExportResultSchema.optional(),
+  export: ExportResultFileSchema.optional(),
   error: JobErrorSchema.optional(),
 });
 
-export type JobRecord = z.infer<typeof JobRecordSchema>;
+export type JobFile = z.infer<typeof JobFileSchema>;
+
+/** A job as the code holds it; `jobToFile` spells it for the disk. */
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  backend: BackendName;
+  createdAt: string;
+  updatedAt: string;
+  progress: JobProgress;
+  /** The process running the job; another process leaves a live owner's job alone. */
+  ownerPid?: number;
+  /** The owner's start time (Linux clock ticks), so a later process that got its pid is not taken for it. */
+  ownerStarted?: string;
+  input: { instruction?: string; outputDir?: string; fileName?: string };
+  checkpoint?: ExportCheckpoint;
+  edit?: EditResult;
+  export?: ExportResult;
+  error?: JobError;
+}
+
+/** The latest progress line, with the current stage's percent when it has one. */
+export type JobProgress = z.infer<typeof ProgressSchema>;
+export type JobError = z.infer<typeof JobErrorSchema>;
+
+// Each file shape is the code's shape with its keys in snake_case (the edit result, whose
+// file spelling predates this rule, is the code's shape as it is): a field added on one
+// side and not the other stops the build here instead of vanishing from the job file.
+type Snake<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${Snake<Tail>}`
+  : S;
+type SnakeKeys<T> = { [K in keyof T as K extends string ? Snake<K> : K]: T[K] };
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+type FileSchemasMatchCode = [
+  Holds<Same<z.infer<typeof CheckpointFileSchema>, SnakeKeys<ExportCheckpoint>>>,
+  Holds<Same<z.infer<typeof EditResultSchema>, EditResult>>,
+  Holds<Same<z.infer<typeof ExportResultFileSchema>, SnakeKeys<ExportResult>>>,
+  Holds<Same<JobFile["input"], SnakeKeys<JobRecord["input"]>>>,
+  Holds<Same<keyof JobFile, keyof SnakeKeys<JobRecord>>>,
+];
+
+function present<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function checkpointToFile(checkpoint: ExportCheckpoint): JobFile["checkpoint"] {
+  return {
+    backend: checkpoint.backend,
+    render_id: checkpoint.renderId,
+    session_id: checkpoint.sessionId,
+    output_path: checkpoint.outputPath,
+    started_at: checkpoint.startedAt,
+    ...present("download_url", checkpoint.downloadUrl),
+  };
+}
+
+function checkpointFromFile(file: NonNullable<JobFile["checkpoint"]>): ExportCheckpoint {
+  return {
+    backend: file.backend,
+    renderId: file.render_id,
+    sessionId: file.session_id,
+    outputPath: file.output_path,
+    startedAt: file.started_at,
+    ...present("downloadUrl", file.download_url),
+  };
+}
+
+/** The record as its file spells it, keys in the order earlier versions wrote them. */
+export function jobToFile(record: JobRecord): JobFile {
+  return {
+    id: record.id,
+    kind: record.kind,
+    status: record.status,
+    backend: record.backend,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    progress: record.progress,
+    input: {
+      ...present("instruction", record.input.instruction),
+      ...present("output_dir", record.input.outputDir),
+      ...present("file_name", record.input.fileName),
+    },
+    ...present("owner_pid", record.ownerPid),
+    ...present("owner_started", record.ownerStarted),
+    ...present("checkpoint", record.checkpoint && checkpointToFile(record.checkpoint)),
+    ...present("edit", record.edit),
+    ...present("export", record.export && { render_id: record.export.renderId, file: record.export.file, bytes: record.export.bytes }),
+    ...present("error", record.error),
+  };
+}
+
+export function jobFromFile(file: JobFile): JobRecord {
+  return {
+    id: file.id,
+    kind: file.kind,
+    status: file.status,
+    backend: file.backend,
+    createdAt: file.created_at,
+    updatedAt: file.updated_at,
+    progress: file.progress,
+    input: {
+      ...present("instruction", file.input.instruction),
+      ...present("outputDir", file.input.output_dir),
+      ...present("fileName", file.input.file_name),
+    },
+    ...present("ownerPid", file.owner_pid),
+    ...present("ownerStarted", file.owner_started),
+    ...present("checkpoint", file.checkpoint && checkpointFromFile(file.checkpoint)),
+    ...present("edit", file.edit),
+    ...present("export", file.export && { renderId: file.export.render_id, file: file.export.file, bytes: file.export.bytes }),
+    ...present("error", file.error),
+  };
+}
+
+/** Reads a job file into the code's record (a file that does not match is damaged). */
+const JobRecordFromFile = JobFileSchema.transform(jobFromFile);
 
 /** Ids are made by the runner (`edit_1a2b3c4d5e6f`); anything else never reaches the disk. */
 const JOB_ID = /^[a-z]+_[0-9a-f]{12}$/;
@@ -97,11 +210,11 @@ export class JobStore {
   /** The job as last written, or undefined (unknown id, or a damaged file). */
   read(id: string): Promise<JobRecord | undefined> {
     if (!JOB_ID.test(id)) return Promise.resolve(undefined);
-    return readJsonFile(this.file(id), JobRecordSchema);
+    return readJsonFile(this.file(id), JobRecordFromFile);
   }
 
   write(record: JobRecord): Promise<void> {
-    return writeJsonFileAtomic(this.file(record.id), record);
+    return writeJsonFileAtomic(this.file(record.id), jobToFile(record));
   }
 
   /**
@@ -112,7 +225,7 @@ export class JobStore {
   update(id: string, change: (record: JobRecord) => JobRecord | undefined): Promise<JobRecord | undefined> {
     if (!JOB_ID.test(id)) return Promise.resolve(undefined);
     return withFileLock(this.file(id), async () => {
-      const record = await readJsonFile(this.file(id), JobRecordSchema);
+      const record = await readJsonFile(this.file(id), JobRecordFromFile);
       const next = record && change(record);
       if (next) await this.write(next);
       return next;
@@ -123,18 +236,18 @@ export class JobStore {
   async list(): Promise<JobRecord[]> {
     const records: JobRecord[] = [];
     for (const name of await this.names()) {
-      const record = await readJsonFile(join(this.dir, name), JobRecordSchema);
+      const record = await readJsonFile(join(this.dir, name), JobRecordFromFile);
       if (record) records.push(record);
     }
     // ISO times sort as text; the id breaks ties between jobs started in the same millisecond.
-    return records.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
+    return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
   /** Removes finished jobs not touched for a week: a server runs for months. */
   async sweep(now = Date.now()): Promise<void> {
     for (const name of await this.names()) {
       const path = join(this.dir, name);
-      const record = await readJsonFile(path, JobRecordSchema);
+      const record = await readJsonFile(path, JobRecordFromFile);
       if (!record || record.status === "running") continue;
       try {
         if (now - (await stat(path)).mtimeMs > KEEP_FINISHED_JOBS_MS) await rm(path, { force: true });
