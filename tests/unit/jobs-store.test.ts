@@ -72,9 +72,9 @@ describe("the job file", () => {
     created_at: "2026-03-01T10:00:00.000Z",
     updated_at: "2026-03-01T10:01:30.000Z",
     progress: { message: "done", percent: 100, stage: "download" },
-    input: { output_dir: "/videos", file_name: "promo.mp4" },
     owner_pid: 4242,
     owner_started: "123456",
+    input: { output_dir: "/videos", file_name: "promo.mp4" },
     checkpoint: {
       backend: "nemo",
       render_id: "render_1",
@@ -98,9 +98,9 @@ describe("the job file", () => {
       createdAt: "2026-03-01T10:00:00.000Z",
       updatedAt: "2026-03-01T10:01:30.000Z",
       progress: { message: "done", percent: 100, stage: "download" },
-      input: { outputDir: "/videos", fileName: "promo.mp4" },
       ownerPid: 4242,
       ownerStarted: "123456",
+      input: { outputDir: "/videos", fileName: "promo.mp4" },
       checkpoint: {
         backend: "nemo",
         renderId: "render_1",

@@ -20,7 +20,8 @@ export type JobStatus = z.infer<typeof JobStatusSchema>;
 // --- the job file ------------------------------------------------------------------------
 // A job file is snake_case JSON, as every version has written it, so a restarted (or newer)
 // process reads the jobs an older one left and resumes their renders. The code's JobRecord
-// is camelCase; jobToFile and jobFromFile below are the only place one becomes the other.
+// is camelCase; jobToFile and jobFromFile below are the only place one becomes the other,
+// and the types below check that each file shape is the code's with its keys in snake_case.
 
 const CheckpointFileSchema = z.object({
   backend: BackendNameSchema,
@@ -120,77 +121,23 @@ type FileSchemasMatchCode = [
   Holds<Same<keyof JobFile, keyof SnakeKeys<JobRecord>>>,
 ];
 
-function present<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function checkpointToFile(checkpoint: ExportCheckpoint): JobFile["checkpoint"] {
-  return {
-    backend: checkpoint.backend,
-    render_id: checkpoint.renderId,
-    session_id: checkpoint.sessionId,
-    output_path: checkpoint.outputPath,
-    started_at: checkpoint.startedAt,
-    ...present("download_url", checkpoint.downloadUrl),
-  };
-}
-
-function checkpointFromFile(file: NonNullable<JobFile["checkpoint"]>): ExportCheckpoint {
-  return {
-    backend: file.backend,
-    renderId: file.render_id,
-    sessionId: file.session_id,
-    outputPath: file.output_path,
-    startedAt: file.started_at,
-    ...present("downloadUrl", file.download_url),
-  };
-}
-
-/** The record as its file spells it, keys in the order earlier versions wrote them. */
+/** A job's keys as its file spells them, and back: the record's own, and those of its input, checkpoint and export. */
 export function jobToFile(record: JobRecord): JobFile {
-  return {
-    id: record.id,
-    kind: record.kind,
-    status: record.status,
-    backend: record.backend,
-    created_at: record.createdAt,
-    updated_at: record.updatedAt,
-    progress: record.progress,
-    input: {
-      ...present("instruction", record.input.instruction),
-      ...present("output_dir", record.input.outputDir),
-      ...present("file_name", record.input.fileName),
-    },
-    ...present("owner_pid", record.ownerPid),
-    ...present("owner_started", record.ownerStarted),
-    ...present("checkpoint", record.checkpoint && checkpointToFile(record.checkpoint)),
-    ...present("edit", record.edit),
-    ...present("export", record.export && { render_id: record.export.renderId, file: record.export.file, bytes: record.export.bytes }),
-    ...present("error", record.error),
-  };
+  return spellJob<JobFile>(record, (key) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`));
 }
 
 export function jobFromFile(file: JobFile): JobRecord {
-  return {
-    id: file.id,
-    kind: file.kind,
-    status: file.status,
-    backend: file.backend,
-    createdAt: file.created_at,
-    updatedAt: file.updated_at,
-    progress: file.progress,
-    input: {
-      ...present("instruction", file.input.instruction),
-      ...present("outputDir", file.input.output_dir),
-      ...present("fileName", file.input.file_name),
-    },
-    ...present("ownerPid", file.owner_pid),
-    ...present("ownerStarted", file.owner_started),
-    ...present("checkpoint", file.checkpoint && checkpointFromFile(file.checkpoint)),
-    ...present("edit", file.edit),
-    ...present("export", file.export && { renderId: file.export.render_id, file: file.export.file, bytes: file.export.bytes }),
-    ...present("error", file.error),
-  };
+  return spellJob<JobRecord>(file, (key) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()));
+}
+
+/** Progress, edit and error read the same on both sides; keys keep their order, so a file reads back as it was written. */
+const SPELLED_INSIDE = new Set(["input", "checkpoint", "export"]);
+
+function spellJob<T>(job: object, spell: (key: string) => string): T {
+  const respelled = (value: object) => Object.fromEntries(Object.entries(value).map(([key, inner]) => [spell(key), inner]));
+  return Object.fromEntries(
+    Object.entries(job).map(([key, value]) => [spell(key), SPELLED_INSIDE.has(key) && value ? respelled(value as object) : value]),
+  ) as T;
 }
 
 /** Reads a job file into the code's record (a file that does not match is damaged). */
