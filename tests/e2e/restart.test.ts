@@ -128,6 +128,8 @@ const SCHEMAS: Array<[RegExp, z.ZodType]> = [
   [/^sessions\/nemo\.json$/, SessionRecordSchema],
   [/^local\/session\.json$/, LocalSessionSchema],
   [/^local\/sessions\/[^/]+\/draft\.json$/, DraftSchema],
+  // The timelines kept for undo and repair (src/local/draft-history.ts): each a plain draft.
+  [/^local\/sessions\/[^/]+\/history\/draft-\d+\.json$/, DraftSchema],
   [/^local\/sessions\/[^/]+\/media\.json$/, MediaFileSchema],
 ];
 
