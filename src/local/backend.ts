@@ -159,7 +159,7 @@ export class LocalBackend implements Backend, EditorCapability {
     const draft = await this.workspace.readDraft(session.session_id);
     const media = await this.workspace.readMedia(session.session_id);
     return {
-      session_id: session.session_id,
+      sessionId: session.session_id,
       timeline: summarizeTimeline(draft),
       tracks: tracksWithIds(draft),
       media: media.map(mediaInfoOf),
@@ -175,7 +175,7 @@ export class LocalBackend implements Backend, EditorCapability {
 
   async newSession(language?: string, _context?: OperationContext): Promise<SessionInfo> {
     const record = await this.workspace.create(language ?? "en");
-    return { session_id: record.session_id, created: true };
+    return { sessionId: record.session_id, created: true };
   }
 
   // --- preview & export ------------------------------------------------------------------
@@ -208,10 +208,10 @@ export class LocalBackend implements Backend, EditorCapability {
     await this.renderInputs(session.session_id);
     const checkpoint: ExportCheckpoint = {
       backend: "local",
-      render_id: `local_${Date.now()}_${randomBytes(3).toString("hex")}`,
-      session_id: session.session_id,
-      output_path: join(outputDir, fileName),
-      started_at: new Date().toISOString(),
+      renderId: `local_${Date.now()}_${randomBytes(3).toString("hex")}`,
+      sessionId: session.session_id,
+      outputPath: join(outputDir, fileName),
+      startedAt: new Date().toISOString(),
     };
     await context.onCheckpoint?.(checkpoint);
     return this.render(checkpoint, context);
@@ -219,18 +219,18 @@ export class LocalBackend implements Backend, EditorCapability {
 
   /** A local render dies with its process, so resuming means rendering the session's draft again. */
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
-    await prepareOutputDir(dirname(checkpoint.output_path));
+    await prepareOutputDir(dirname(checkpoint.outputPath));
     return this.render(checkpoint, context);
   }
 
   private async render(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
-    const { draft, media } = await this.renderInputs(checkpoint.session_id);
+    const { draft, media } = await this.renderInputs(checkpoint.sessionId);
     const features = await probeFfmpeg(this.config.ffmpegPath);
     const fonts = await this.fontsFor(draft);
-    const tempPath = temporaryPathFor(checkpoint.output_path, checkpoint.render_id);
+    const tempPath = temporaryPathFor(checkpoint.outputPath, checkpoint.renderId);
     // Named after the render, in the private state folder: a render resumed after a crash
     // clears what the crashed one left, as its temporary output does.
-    const workDir = join(this.config.home, "local", "renders", checkpoint.render_id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
+    const workDir = join(this.config.home, "local", "renders", checkpoint.renderId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
     await rm(workDir, { recursive: true, force: true });
     await ensurePrivateDir(workDir);
     try {
@@ -257,10 +257,10 @@ export class LocalBackend implements Backend, EditorCapability {
           },
         }),
       );
-      const file = await publishFile(tempPath, checkpoint.output_path);
+      const file = await publishFile(tempPath, checkpoint.outputPath);
       const { size } = await stat(file);
       context.onProgress?.({ stage: "render", message: `saved ${basename(file)}`, fraction: 1 });
-      return { render_id: checkpoint.render_id, file, bytes: size };
+      return { renderId: checkpoint.renderId, file, bytes: size };
     } catch (error) {
       await rm(tempPath, { force: true });
       throw explainRenderFailure(error, media);
@@ -337,7 +337,7 @@ function uploadedOf(record: MediaRecord): UploadedMedia {
   return {
     name: record.name,
     type: record.kind,
-    ...(record.duration_ms !== undefined ? { duration_s: record.duration_ms / 1000 } : {}),
+    ...(record.duration_ms !== undefined ? { durationSeconds: record.duration_ms / 1000 } : {}),
     ...(record.width !== undefined ? { width: record.width } : {}),
     ...(record.height !== undefined ? { height: record.height } : {}),
   };

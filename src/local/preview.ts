@@ -39,7 +39,7 @@ export interface PreviewFrame {
   width: number;
   height: number;
   /** The time actually shown (clamped to the last frame, snapped to a frame). */
-  at_seconds: number;
+  atSeconds: number;
 }
 
 export function previewSize(width: number, height: number, maxSide = PREVIEW_MAX_SIDE): { width: number; height: number } {
@@ -81,7 +81,7 @@ export async function previewFrame(request: PreviewRequest): Promise<PreviewFram
       ...(request.trace ? { trace: request.trace } : {}),
     });
     const png = await readFile(outputPath);
-    return { png, ...size, at_seconds: Math.round(compiled.shownAtMs ?? 0) / 1000 };
+    return { png, ...size, atSeconds: Math.round(compiled.shownAtMs ?? 0) / 1000 };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

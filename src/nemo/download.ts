@@ -7,7 +7,7 @@ import { isAllowedServiceUrl } from "../config.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
 import { publishFile, temporaryPathFor } from "../core/output.js";
 import type { NemoHttp } from "./http.js";
-import { networkError } from "./http.js";
+import { networkError } from "./errors.js";
 
 /**
  * Streams a finished render to a temporary name and publishes it. A connection that breaks

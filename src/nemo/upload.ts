@@ -126,7 +126,7 @@ function readUploaded(data: unknown, fallbackNames: string[]): UploadedMedia[] {
     const duration = positive(file.duration);
     const width = positive(file.width);
     const height = positive(file.height);
-    if (duration !== undefined) media.duration_s = duration;
+    if (duration !== undefined) media.durationSeconds = duration;
     if (width !== undefined) media.width = Math.round(width);
     if (height !== undefined) media.height = Math.round(height);
     return media;

@@ -32,7 +32,7 @@ describe("resuming a broken download (fake NemoVideo)", () => {
   async function exportWithClip(progress: ProgressEvent[] = []) {
     const backend = h.backend();
     const state = await backend.getState();
-    h.fake.sessions.get(state.session_id)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "clip" }] });
+    h.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "clip" }] });
     return backend.exportVideo({ outputDir: h.outDir, fileName: "promo" }, { onProgress: (event) => progress.push(event) });
   }
 
@@ -43,13 +43,13 @@ describe("resuming a broken download (fake NemoVideo)", () => {
     const progress: ProgressEvent[] = [];
     const result = await exportWithClip(progress);
 
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, SIZE));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
     expect(await readdir(h.outDir)).toEqual(["promo.mp4"]);
     const [first, second, ...more] = downloads();
     expect(more).toEqual([]);
     expect(first).toMatchObject({ route: "fileDownload" });
     expect(first!.headers["range"]).toBeUndefined();
-    expect(second).toMatchObject({ route: "fileDownload", headers: { range: `bytes=${SIZE / 2}-`, "if-range": `"${result.render_id}-${SIZE}"` } });
+    expect(second).toMatchObject({ route: "fileDownload", headers: { range: `bytes=${SIZE / 2}-`, "if-range": `"${result.renderId}-${SIZE}"` } });
     // The progress picks up from the bytes kept, never back to zero.
     const fractions = progress.filter((e) => e.stage === "download").map((e) => e.fraction ?? 0);
     expect(fractions.at(-1)).toBe(1);
@@ -59,7 +59,7 @@ describe("resuming a broken download (fake NemoVideo)", () => {
   it("resumes more than once while each try brings new bytes", async () => {
     h.fake.options.render.truncateDownload = 3; // 100 000, then 50 000 and 25 000 more, then the rest
     const result = await exportWithClip();
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, SIZE));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
     expect(downloads().map((r) => r.headers["range"])).toEqual([undefined, "bytes=100000-", "bytes=150000-", "bytes=175000-"]);
   });
 
@@ -78,7 +78,7 @@ describe("resuming a broken download (fake NemoVideo)", () => {
   it("does not resume from a server that serves no ranges: the proxy route gets the whole file", async () => {
     Object.assign(h.fake.options.render, { truncateDownload: 1, ignoreRange: true });
     const result = await exportWithClip();
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, SIZE));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
     expect(downloads().map((r) => [r.route, r.headers["range"]])).toEqual([
       ["fileDownload", undefined],
       ["renderDownload", undefined],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hostPath } from "../paths.js";
+import { uploadResultToWire } from "../../core/wire.js";
 import { type Offer, defineTool } from "../tool.js";
 
 /** Its next step names the edit tool this backend has. */
@@ -52,12 +53,12 @@ export const uploadMediaTool = (offer: Offer) =>
           : await backend.upload({ paths, urls: args.urls ?? [] }, { signal: call.signal, onProgress: call.progress });
       const result = { uploaded: uploaded.uploaded, rejected: [...notAbsolute, ...uploaded.rejected] };
       const lines = [
-        ...result.uploaded.map((m) => `Uploaded ${m.name} (${m.type}${m.duration_s ? `, ${Math.round(m.duration_s)} s` : ""}).`),
+        ...result.uploaded.map((m) => `Uploaded ${m.name} (${m.type}${m.durationSeconds ? `, ${Math.round(m.durationSeconds)} s` : ""}).`),
         ...result.rejected.map((r) => `Not uploaded: ${r.input} — ${r.reason}`),
       ];
       if (result.uploaded.length > 0) {
         lines.push(offer.agent ? "Next: describe the video you want with edit_video." : "Next: build the video with apply_edits.");
       }
-      return { structured: result, text: lines.join("\n") || "Nothing was uploaded." };
+      return { structured: uploadResultToWire(result), text: lines.join("\n") || "Nothing was uploaded." };
     },
   });
