@@ -135,6 +135,9 @@ const NETWORK_CODES: Record<string, string> = {
   UND_ERR_CLOSED: "the connection closed unexpectedly",
 };
 
+/** Said wherever the service is out of reach: the offline engine needs no network and no account. */
+export const OFFLINE_HINT = "Without a connection, the local backend (VIDEO_MAKER_BACKEND=local) edits and renders on this computer.";
+
 export function networkError(error: unknown, signal?: AbortSignal): VideoMakerError {
   if (error instanceof VideoMakerError) return error;
   if (signal?.aborted || isAbortError(error)) {
@@ -145,7 +148,7 @@ export function networkError(error: unknown, signal?: AbortSignal): VideoMakerEr
   const isTimeout = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
   return new VideoMakerError(
     isTimeout ? "timeout" : "network",
-    `Could not reach NemoVideo: ${what}. Check the internet connection and try again.`,
+    `Could not reach NemoVideo: ${what}. Check the internet connection and try again. ${OFFLINE_HINT}`,
     { cause: error },
   );
 }

@@ -214,6 +214,8 @@ describe("doctor", () => {
     expect(run.code).toBe(5);
     expect((await cli(["credits"], { NEMO_API_BASE: "http://127.0.0.1:1" })).code).toBe(5);
     expect(run.stdout).toMatch(/✗ NemoVideo: .*Could not reach NemoVideo/);
+    // Offline, the person learns that the local backend needs no service.
+    expect(run.stdout).toMatch(/VIDEO_MAKER_BACKEND=local\) edits and renders on this computer/);
   });
 });
 
