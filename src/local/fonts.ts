@@ -1,10 +1,13 @@
 import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { VideoMakerError } from "../core/errors.js";
+import { type Charset, ROUGH_CJK, ROUGH_LATIN, type TextFont, drawnChars, parseCharset } from "./font-coverage.js";
 
 /**
  * A bold sans-serif font file for text overlays. drawtext's default font depends on the
- * machine's fontconfig setup, so we always pass an explicit `fontfile=`.
+ * machine's fontconfig setup, so we always pass an explicit `fontfile=`. A second font draws
+ * Chinese, Japanese and Korean, and what each font has is read from fontconfig (font-coverage.ts
+ * decides which font draws a line).
  */
 
 const CANDIDATES = [
@@ -29,8 +32,7 @@ const CANDIDATES = [
 export const INSTALL_FONT_HINT =
   "Install one: Debian/Ubuntu `sudo apt-get install -y fonts-dejavu-core`, Fedora `sudo dnf install dejavu-sans-fonts`, Alpine `apk add font-dejavu` (macOS and Windows ship Arial).";
 
-export const INSTALL_CJK_FONT_HINT =
-  "Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`, Fedora `sudo dnf install google-noto-sans-cjk-fonts` (macOS and Windows ship one).";
+export { INSTALL_CJK_FONT_HINT } from "./font-coverage.js";
 
 /**
  * Fonts with Chinese, Japanese and Korean glyphs (DejaVu has none; drawtext has no fallback), for
@@ -124,6 +126,55 @@ async function search(candidates: readonly string[]): Promise<string> {
   const matched = await fontconfigMatch();
   if (matched && (await readable(matched))) return matched;
   throw new VideoMakerError("config", `No font for text overlays was found on this computer. ${INSTALL_FONT_HINT}`);
+}
+
+const charsets = new Map<string, Promise<Charset | undefined>>();
+
+/**
+ * The characters a font file has, from fontconfig (its first face, the one drawtext draws),
+ * read once per file; undefined where fontconfig is not installed (most Macs, Windows).
+ */
+export function fontCharset(file: string): Promise<Charset | undefined> {
+  let found = charsets.get(file);
+  if (!found) {
+    found = new Promise((resolve) => {
+      const options = { timeout: 10_000, windowsHide: true, maxBuffer: 4 * 1024 * 1024 };
+      execFile("fc-query", ["--index", "0", "--format", "%{charset}", file], options, (error, stdout) => {
+        resolve(error || stdout.trim() === "" ? undefined : parseCharset(stdout));
+      });
+    });
+    charsets.set(file, found);
+  }
+  return found;
+}
+
+/**
+ * The fonts that will draw these texts, each with what it has: the main font (given, or located)
+ * and, when it lacks some of their characters, the CJK font if the machine has one. Throws
+ * (config) only when there is no font for text at all.
+ */
+export async function textFontsFor(texts: readonly string[], fontFile?: string): Promise<TextFont[]> {
+  const main = fontFile ?? (await locateFont());
+  const fonts: TextFont[] = [{ file: main, charset: (await fontCharset(main)) ?? ROUGH_LATIN }];
+  const lacking = texts.some((text) => drawnChars(text).some((char) => !fonts[0]!.charset.has(char.codePointAt(0)!)));
+  const cjk = lacking ? await locateCjkFont() : undefined;
+  if (cjk && cjk !== main) fonts.push({ file: cjk, charset: (await fontCharset(cjk)) ?? ROUGH_CJK, cjk: true });
+  return fonts;
+}
+
+/** The font options of a render of these texts (compile-text picks among them per line). */
+export async function fontsForRender(
+  texts: readonly string[],
+  fontFile?: string,
+): Promise<{ fontFile?: string; cjkFontFile?: string; fontCoverage?: Map<string, Charset> }> {
+  if (texts.length === 0) return {};
+  const fonts = await textFontsFor(texts, fontFile);
+  const cjk = fonts.find((font) => font.cjk);
+  return {
+    fontFile: fonts[0]!.file,
+    ...(cjk ? { cjkFontFile: cjk.file } : {}),
+    fontCoverage: new Map(fonts.map((font) => [font.file, font.charset])),
+  };
 }
 
 async function readable(path: string): Promise<boolean> {

@@ -320,6 +320,30 @@ describe("rendering", () => {
     }
   });
 
+  it("previews a moment without Chinese on screen whatever the fonts; only a moment showing it needs the CJK font", async () => {
+    const { backend, out } = await freshBackend();
+    await backend.upload({ paths: [set.silentClip] });
+    await backend.applyEdits([
+      { op: "add_clip", media: "silent.mp4", out: 1.5 },
+      { op: "add_text", text: "Hello", duration: 0.5 },
+      { op: "add_text", text: "placeholder", at: 1, duration: 0.5 },
+      { op: "set_format", resolution: 180 },
+    ]);
+    // A project from before the check (or a CJK font removed since): Chinese from 1 s.
+    const { session_id, draft } = await backend.getState();
+    const chinese = JSON.parse(JSON.stringify(draft).replace('"placeholder"', '"夏季促销"'));
+    expect(await backend.workspace.replaceDraft(session_id, draft, chinese)).toBe(true);
+    expect((await backend.previewFrame(0.2)).png.length).toBeGreaterThan(0);
+    if (await locateCjkFont()) {
+      expect((await backend.previewFrame(1.2)).png.length).toBeGreaterThan(0);
+    } else {
+      const error = await failure(backend.previewFrame(1.2));
+      expect(error.code).toBe("config");
+      expect(error.message).toContain("text-2 has Chinese, Japanese or Korean characters (夏季促销), and no font for them was found on this computer. Install one:");
+      expect((await failure(backend.exportVideo({ outputDir: out }))).code).toBe("config");
+    }
+  }, 30_000);
+
   it("refuses to export an empty timeline", async () => {
     const { backend, out } = await freshBackend();
     const error = await failure(backend.exportVideo({ outputDir: out }));

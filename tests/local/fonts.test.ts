@@ -1,7 +1,77 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { type ListedFont, locateCjkFont } from "../../src/local/fonts.js";
+import type { Draft } from "../../src/core/draft.js";
+import { type CompileOptions, compileRender } from "../../src/local/compile.js";
+import { type TextFont, fontForLine, parseCharset } from "../../src/local/font-coverage.js";
+import { type ListedFont, fontCharset, locateCjkFont, locateFont } from "../../src/local/fonts.js";
+import { readTimeline } from "../../src/local/timeline.js";
+import { fakeMedia } from "./fixtures.js";
 
-/** Which fonts draw text: found by what fontconfig knows of them. */
+/**
+ * Each line is drawn with the font that has most of it, by fontconfig's coverage; previews need
+ * only the fonts of what is on screen. The fonts here are fakes with a charset of fontconfig's
+ * shape, so the tests do not depend on the fonts of the machine (CI has DejaVu and no CJK font).
+ */
+
+const LATIN: TextFont = { file: "/fonts/Bold.ttf", charset: parseCharset("20-7e a0-2e9 2010-2027 2122 2605 2764") };
+const CJK: TextFont = { file: "/fonts/cjk.ttc", charset: parseCharset("20-7e 3000-303f 4e00-9fff ff00-ffef"), cjk: true };
+
+const NO_CJK_HINT = "no font for them was found on this computer. Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`";
+
+const hasFcQuery = await promisify(execFile)("fc-query", ["--version"]).then(() => true, () => false);
+
+const MEDIA = [fakeMedia({ id: "media-1", name: "beach.mp4", duration_ms: 10_000 })];
+
+// --- drawing ---------------------------------------------------------------------------------
+
+const OPTIONS: CompileOptions = {
+  outputPath: "/out/.render.part",
+  workDir: "/w",
+  fontFile: LATIN.file,
+  fontCoverage: new Map([[LATIN.file, LATIN.charset], [CJK.file, CJK.charset]]),
+};
+
+function draftWithTexts(...texts: Array<[id: string, text: string, startMs: number, durationMs: number]>): Draft {
+  const sg = texts.map(([id, tx, st, d]) => ({ id, st, d, tx, pos: "bottom", sz: 42, c: "white", box: true }));
+  return { t: [{ tt: 0, sg: [{ id: "clip-1", n: "beach.mp4", src: "media-1", st: 0, d: 3000, in: 0 }] }, { tt: 7, sg }] } as Draft;
+}
+
+const fontsDrawn = (graph: string): string[] => graph.split("drawtext=").slice(1).map((d) => /fontfile=([^:]+):/.exec(d)![1]!);
+
+describe("each line is drawn with the font that covers it", () => {
+  it("picks the font per line by coverage", () => {
+    const draft = draftWithTexts(["text-1", "I ❤ NY 纽约\n❤\nSale", 0, 3000]);
+    const out = compileRender(draft, MEDIA, { ...OPTIONS, cjkFontFile: CJK.file });
+    expect(out.textFiles.map((f) => f.content)).toEqual(["I ❤ NY 纽约", "❤", "Sale"]);
+    expect(fontsDrawn(out.filtergraph)).toEqual([CJK.file, LATIN.file, LATIN.file]);
+    const fonts = [LATIN, CJK];
+    expect(fontForLine("I ❤ NY 纽约", fonts)).toEqual({ font: CJK, missing: ["❤"] }); // the CJK font has no ❤ (Noto Sans CJK has none)
+    expect(fontForLine("❤ 爱", fonts)).toEqual({ font: CJK, missing: ["❤"] }); // letters count first
+    expect(fontForLine("Sale ❤", fonts)).toEqual({ font: LATIN, missing: [] });
+    expect(fontForLine("Sale", fonts).font).toBe(LATIN); // a tie goes to the main font
+    expect(fontForLine("I ❤️ it\u200d", fonts)).toEqual({ font: LATIN, missing: [] }); // selectors and joiners draw nothing
+  });
+
+  it("a preview needs fonts only for the text on screen at that moment; an export for all it shows", () => {
+    // A draft made before the check, or a CJK font removed since: Chinese from 1 s to 2 s.
+    const draft = draftWithTexts(["text-1", "Hello", 0, 1000], ["text-2", "你好", 1000, 1000]);
+    const before = compileRender(draft, MEDIA, { ...OPTIONS, previewAtMs: 500 });
+    expect(before.textFiles.map((f) => f.content)).toEqual(["Hello"]);
+    const after = compileRender(draft, MEDIA, { ...OPTIONS, previewAtMs: 2500 });
+    expect(after.textFiles).toEqual([]);
+    expect(() => compileRender(draft, MEDIA, { ...OPTIONS, previewAtMs: 1500 })).toThrow(
+      expect.objectContaining({ code: "config", message: expect.stringContaining(`text-2 has Chinese, Japanese or Korean characters (你好), and ${NO_CJK_HINT}`) }),
+    );
+    expect(() => compileRender(draft, MEDIA, OPTIONS)).toThrow(expect.objectContaining({ code: "config" }));
+    // Text past the end of the video is never shown, so it needs no font either.
+    const late = draftWithTexts(["text-1", "Hello", 0, 1000], ["text-2", "你好", 5000, 1000]);
+    expect(compileRender(late, MEDIA, OPTIONS).textFiles.map((f) => f.content)).toEqual(["Hello"]);
+    expect(readTimeline(late).titles).toHaveLength(2);
+  });
+});
+
+// --- finding fonts -----------------------------------------------------------------------------
 
 describe("finding fonts", () => {
   it("prefers a bold sans-serif CJK face, as bold as the Latin text, over a lighter one found first", async () => {
@@ -22,4 +92,13 @@ describe("finding fonts", () => {
     expect(await locateCjkFont({ readable: async () => false, listCjk: async () => [] })).toBeUndefined();
   });
 
+  it.skipIf(!hasFcQuery)("reads what a real font has from fontconfig, once per file (skipped where fc-query is not installed)", async () => {
+    const file = await locateFont();
+    const charset = await fontCharset(file);
+    expect(charset).toBeDefined();
+    expect(charset!.has(0x41)).toBe(true); // A
+    expect(charset!.has(0x1f389)).toBe(false); // 🎉: no text font we locate has colour emoji
+    expect(fontCharset(file)).toBe(fontCharset(file));
+    expect(await fontCharset("/nowhere/font.ttf")).toBeUndefined();
+  });
 });
