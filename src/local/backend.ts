@@ -36,7 +36,7 @@ import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { compileRender } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { checkFirstFrame, probeMedia } from "./ffprobe.js";
-import { fontsForRender } from "./fonts.js";
+import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
@@ -164,6 +164,7 @@ export class LocalBackend implements Backend, EditorCapability {
         return found;
       },
       readTextFile: (path) => readSubtitleFile(path),
+      textFonts: (texts) => textFontsFor(texts, this.options.fontFile),
     };
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await this.workspace.readDraft(session.session_id);

@@ -307,16 +307,21 @@ describe("rendering", () => {
     expect(await readdir(out)).toEqual([]);
   }, 30_000);
 
-  it("draws Chinese titles with a CJK font, or says which font to install", async () => {
+  it("draws Chinese titles and subtitles with a CJK font, or refuses them at the edit and says which font to install", async () => {
     const { backend } = await freshBackend();
+    const subtitles = join(await tempDir("vm-subs-"), "zh.srt");
+    await writeFile(subtitles, "1\n00:00:00,000 --> 00:00:00,900\n你好，世界\n");
     await backend.upload({ paths: [set.silentClip] });
-    await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 1 }, { op: "add_text", text: "夏季促销" }, { op: "set_format", resolution: 180 }]);
+    await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 1 }, { op: "set_format", resolution: 180 }]);
+    const edits = [{ op: "add_text", text: "夏季促销" }, { op: "add_subtitles", file: subtitles }];
     if (await locateCjkFont()) {
+      await backend.applyEdits(edits);
       expect((await backend.previewFrame(0.5)).png.length).toBeGreaterThan(0);
     } else {
-      const error = await failure(backend.previewFrame(0.5));
-      expect(error.code).toBe("config");
-      expect(error.message).toContain("no font for them was found on this computer. Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`");
+      const error = await failure(backend.applyEdits(edits));
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toContain("op 1 (add_text): text-1 has Chinese, Japanese or Korean characters (夏季促销), and no font for them was found on this computer. Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`");
+      expect(error.message).toContain("op 2 (add_subtitles): sub-1 has Chinese, Japanese or Korean characters (你好世界), and no font for them");
     }
   });
 
@@ -343,6 +348,15 @@ describe("rendering", () => {
       expect((await failure(backend.exportVideo({ outputDir: out }))).code).toBe("config");
     }
   }, 30_000);
+
+  it("names emoji that will draw as boxes in subtitles as it does in titles", async () => {
+    const { backend } = await freshBackend();
+    const subtitles = join(await tempDir("vm-subs-"), "party.srt");
+    await writeFile(subtitles, "1\n00:00:00,000 --> 00:00:00,900\nParty 🎉\n");
+    const result = await backend.applyEdits([{ op: "add_text", text: "Party 🎉" }, { op: "add_subtitles", file: subtitles }]);
+    expect(result.changes).toContain('text-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.');
+    expect(result.changes).toContain('sub-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"sub-1","text":…} unless that is fine.');
+  });
 
   it("refuses to export an empty timeline", async () => {
     const { backend, out } = await freshBackend();

@@ -5,11 +5,13 @@ import type { Draft } from "../../src/core/draft.js";
 import { type CompileOptions, compileRender } from "../../src/local/compile.js";
 import { type TextFont, fontForLine, parseCharset } from "../../src/local/font-coverage.js";
 import { type ListedFont, fontCharset, locateCjkFont, locateFont } from "../../src/local/fonts.js";
+import { type OpHelpers, applyOps } from "../../src/local/ops.js";
 import { readTimeline } from "../../src/local/timeline.js";
 import { fakeMedia } from "./fixtures.js";
 
 /**
- * Each line is drawn with the font that has most of it, by fontconfig's coverage; previews need
+ * Text is checked against the fonts that will draw it, glyph by glyph, when the edit is made;
+ * each line is drawn with the font that has most of it, by fontconfig's coverage; previews need
  * only the fonts of what is on screen. The fonts here are fakes with a charset of fontconfig's
  * shape, so the tests do not depend on the fonts of the machine (CI has DejaVu and no CJK font).
  */
@@ -22,6 +24,79 @@ const NO_CJK_HINT = "no font for them was found on this computer. Install one: D
 const hasFcQuery = await promisify(execFile)("fc-query", ["--version"]).then(() => true, () => false);
 
 const MEDIA = [fakeMedia({ id: "media-1", name: "beach.mp4", duration_ms: 10_000 })];
+
+function srt(...cues: string[]): string {
+  return cues.map((text, i) => `${i + 1}\n00:00:0${i},000 --> 00:00:0${i},900\n${text}\n`).join("\n");
+}
+
+function helpersWith(fonts: TextFont[], subtitles = ""): OpHelpers {
+  return { textFonts: async () => fonts, readTextFile: async () => subtitles };
+}
+
+async function notesOf(ops: unknown[], helpers: OpHelpers): Promise<string[]> {
+  return (await applyOps({ t: [] }, ops, MEDIA, helpers)).notes;
+}
+
+async function problemsOf(ops: unknown[], helpers: OpHelpers): Promise<string> {
+  try {
+    await applyOps({ t: [] }, ops, MEDIA, helpers);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected the ops to be refused");
+}
+
+describe("text is checked against its fonts when the edit is made", () => {
+  it("refuses Chinese, Japanese or Korean with the font to install when no font has them, in titles and subtitles alike", async () => {
+    const latinOnly = helpersWith([LATIN], srt("Hello", "你好", "世界和平"));
+    expect(await problemsOf([{ op: "add_text", text: "夏季特卖 Sale" }], latinOnly)).toContain(
+      `op 1 (add_text): text-1 has Chinese, Japanese or Korean characters (夏季特卖), and ${NO_CJK_HINT}`,
+    );
+    expect(await problemsOf([{ op: "add_subtitles", file: "/subs/zh.srt" }], latinOnly)).toContain(
+      `op 1 (add_subtitles): sub-2 and sub-3 have Chinese, Japanese or Korean characters (你好世界和), and ${NO_CJK_HINT}`,
+    );
+    expect(await problemsOf([{ op: "add_text", text: "Sale" }, { op: "set_text", segment: "text-1", text: "안녕하세요" }], latinOnly)).toContain(
+      `op 2 (set_text): text-1 has Chinese, Japanese or Korean characters (안녕하세요), and ${NO_CJK_HINT}`,
+    );
+    // With a CJK font on the machine the same edits pass without a word.
+    const both = helpersWith([LATIN, CJK], srt("Hello", "你好", "世界和平"));
+    expect(await notesOf([{ op: "add_text", text: "夏季特卖 Sale" }], both)).toEqual([]);
+    expect(await notesOf([{ op: "add_subtitles", file: "/subs/zh.srt" }], both)).toEqual(["Added 3 subtitles from /subs/zh.srt."]);
+  });
+
+  it("names the characters that will draw as empty boxes, the same for subtitles as for titles", async () => {
+    const fonts = [LATIN, CJK];
+    expect(await notesOf([{ op: "add_text", text: "Party 🎉" }], helpersWith(fonts))).toEqual([
+      'text-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.',
+    ]);
+    expect(await notesOf([{ op: "add_subtitles", file: "/subs/party.srt" }], helpersWith(fonts, srt("Party 🎉")))).toEqual([
+      "Added 1 subtitles from /subs/party.srt.",
+      'sub-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"sub-1","text":…} unless that is fine.',
+    ]);
+    // Many cues: one note, not one per cue.
+    const many = helpersWith(fonts, srt("a 🎉", "b 🔥", "c 🎉", "d", "e 🎉", "f 🎉"));
+    expect(await notesOf([{ op: "add_subtitles", file: "/subs/many.srt" }], many)).toEqual([
+      "Added 6 subtitles from /subs/many.srt.",
+      'sub-1, sub-2, sub-3 and 2 more: 🎉 🔥 will show as empty boxes in the local render (no font on this computer has them); remove them with {"op":"set_text","segment":"sub-1","text":…} unless that is fine.',
+    ]);
+    // What the fonts have passes: ❤ (its emoji selector is invisible), ★, ™, dashes; zero-width joiners draw nothing.
+    expect(await notesOf([{ op: "add_text", text: "I ❤️ it: © 2026 Acme™ — ★ 4.9\u200d" }], helpersWith(fonts))).toEqual([]);
+  });
+
+  it("draws a line with the font that has most of it, and names what that font lacks", async () => {
+    const fonts = [LATIN, CJK];
+    // The CJK font draws the line (it has the letters), and it has no ❤.
+    expect(await notesOf([{ op: "add_text", text: "I ❤ NY 纽约" }], helpersWith(fonts))).toEqual([
+      'text-1: ❤ will show as an empty box in the local render (a line is drawn with one font, and the one for the rest of its line lacks it); put it on a line of its own, or remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.',
+    ]);
+    // On a line of its own it is drawn with the Latin font, which has it.
+    expect(await notesOf([{ op: "add_text", text: "纽约\n❤" }], helpersWith(fonts))).toEqual([]);
+  });
+
+  it("checks nothing when no font lookup is given (ops tested without fonts)", async () => {
+    expect(await notesOf([{ op: "add_text", text: "夏季 🎉" }], {})).toEqual([]);
+  });
+});
 
 // --- drawing ---------------------------------------------------------------------------------
 
