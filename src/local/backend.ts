@@ -34,14 +34,13 @@ import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { compileRender } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
-import { INSTALL_CJK_FONT_HINT, locateCjkFont, locateFont } from "./fonts.js";
+import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
 import { readMediaFiles } from "./read-media.js";
 import { pathsToRead, recordsFor } from "./referenced-files.js";
 import { detectSilence } from "./silence.js";
-import { needsCjkFont } from "./text-layout.js";
 import { mediaUsedBy, readTimeline } from "./timeline.js";
 import { LocalWorkspace, verifySources } from "./workspace.js";
 
@@ -131,6 +130,7 @@ export class LocalBackend implements Backend, EditorCapability {
       },
       readTextFile: (path) => readSubtitleFile(path),
       unusableFiles: new Map(named.rejected.map((r) => [r.input, r.reason])),
+      textFonts: (texts) => textFontsFor(texts, this.options.fontFile),
     };
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await this.workspace.readDraft(session.session_id);
@@ -284,18 +284,10 @@ export class LocalBackend implements Backend, EditorCapability {
     return { draft, media };
   }
 
-  /** The fonts text needs: one always, plus one for Chinese, Japanese or Korean when such text is present. */
-  private async fontsFor(draft: Draft): Promise<{ fontFile?: string; cjkFontFile?: string }> {
+  /** The fonts the text needs, with what each has; text on screen that no font has is refused when compiled. */
+  private fontsFor(draft: Draft): ReturnType<typeof fontsForRender> {
     const timeline = readTimeline(draft);
-    const texts = [...timeline.titles, ...timeline.subtitles].map((t) => t.text);
-    if (texts.length === 0) return {};
-    const fontFile = this.options.fontFile ?? (await locateFont());
-    if (!texts.some(needsCjkFont)) return { fontFile };
-    const cjkFontFile = await locateCjkFont();
-    if (!cjkFontFile) {
-      throw new VideoMakerError("config", `The text has Chinese, Japanese or Korean characters, and no font for them was found on this computer. ${INSTALL_CJK_FONT_HINT}`);
-    }
-    return { fontFile, cjkFontFile };
+    return fontsForRender([...timeline.titles, ...timeline.subtitles].map((t) => t.text), this.options.fontFile);
   }
 
   /** Runs ffmpeg work that `close()` can stop, following the caller's signal too. */

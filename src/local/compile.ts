@@ -73,7 +73,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
 
   const base = planned.length > 0 ? composeVideoTrack(c, planned) : blackBackground(c, totalFrames);
   const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.startMs - b.startMs);
-  let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames);
+  let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames, preview ? previewFrame : undefined);
 
   let audio: string | undefined;
   if (c.withAudio) audio = mixMusic(c, base.audio!, timeline.music, totalFrames);

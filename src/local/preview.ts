@@ -6,6 +6,7 @@ import type { Draft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import { compileRender } from "./compile.js";
 import { type FfmpegFeatures, runFfmpeg } from "./ffmpeg.js";
+import type { Charset } from "./font-coverage.js";
 import { readFormat } from "./format.js";
 import type { MediaFacts } from "./media.js";
 import { readTimeline, videoEndMs } from "./timeline.js";
@@ -30,6 +31,7 @@ export interface PreviewRequest {
   features?: FfmpegFeatures;
   fontFile?: string;
   cjkFontFile?: string;
+  fontCoverage?: ReadonlyMap<string, Charset>;
   signal?: AbortSignal;
   trace?: Trace;
 }
@@ -72,6 +74,7 @@ export async function previewFrame(request: PreviewRequest): Promise<PreviewFram
       ...(request.features ? { features: request.features } : {}),
       ...(request.fontFile ? { fontFile: request.fontFile } : {}),
       ...(request.cjkFontFile ? { cjkFontFile: request.cjkFontFile } : {}),
+      ...(request.fontCoverage ? { fontCoverage: request.fontCoverage } : {}),
     });
     for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
     await runFfmpeg(request.ffmpegPath, compiled.args, {

@@ -307,17 +307,55 @@ describe("rendering", () => {
     expect(await readdir(out)).toEqual([]);
   }, 30_000);
 
-  it("draws Chinese titles with a CJK font, or says which font to install", async () => {
+  it("draws Chinese titles and subtitles with a CJK font, or refuses them at the edit and says which font to install", async () => {
     const { backend } = await freshBackend();
+    const subtitles = join(await tempDir("vm-subs-"), "zh.srt");
+    await writeFile(subtitles, "1\n00:00:00,000 --> 00:00:00,900\n你好，世界\n");
     await backend.upload({ paths: [set.silentClip] });
-    await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 1 }, { op: "add_text", text: "夏季促销" }, { op: "set_format", resolution: 180 }]);
+    await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 1 }, { op: "set_format", resolution: 180 }]);
+    const edits = [{ op: "add_text", text: "夏季促销" }, { op: "add_subtitles", file: subtitles }];
     if (await locateCjkFont()) {
+      await backend.applyEdits(edits);
       expect((await backend.previewFrame(0.5)).png.length).toBeGreaterThan(0);
     } else {
-      const error = await failure(backend.previewFrame(0.5));
-      expect(error.code).toBe("config");
-      expect(error.message).toContain("no font for them was found on this computer. Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`");
+      const error = await failure(backend.applyEdits(edits));
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toContain("op 1 (add_text): text-1 has Chinese, Japanese or Korean characters (夏季促销), and no font for them was found on this computer. Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`");
+      expect(error.message).toContain("op 2 (add_subtitles): sub-1 has Chinese, Japanese or Korean characters (你好世界), and no font for them");
     }
+  });
+
+  it("previews a moment without Chinese on screen whatever the fonts; only a moment showing it needs the CJK font", async () => {
+    const { backend, out } = await freshBackend();
+    await backend.upload({ paths: [set.silentClip] });
+    await backend.applyEdits([
+      { op: "add_clip", media: "silent.mp4", out: 1.5 },
+      { op: "add_text", text: "Hello", duration: 0.5 },
+      { op: "add_text", text: "placeholder", at: 1, duration: 0.5 },
+      { op: "set_format", resolution: 180 },
+    ]);
+    // A project from before the check (or a CJK font removed since): Chinese from 1 s.
+    const { sessionId, draft } = await backend.getState();
+    const chinese = JSON.parse(JSON.stringify(draft).replace('"placeholder"', '"夏季促销"'));
+    expect(await backend.workspace.replaceDraft(session_id, draft, chinese)).toBe(true);
+    expect((await backend.previewFrame(0.2)).png.length).toBeGreaterThan(0);
+    if (await locateCjkFont()) {
+      expect((await backend.previewFrame(1.2)).png.length).toBeGreaterThan(0);
+    } else {
+      const error = await failure(backend.previewFrame(1.2));
+      expect(error.code).toBe("config");
+      expect(error.message).toContain("text-2 has Chinese, Japanese or Korean characters (夏季促销), and no font for them was found on this computer. Install one:");
+      expect((await failure(backend.exportVideo({ outputDir: out }))).code).toBe("config");
+    }
+  }, 30_000);
+
+  it("names emoji that will draw as boxes in subtitles as it does in titles", async () => {
+    const { backend } = await freshBackend();
+    const subtitles = join(await tempDir("vm-subs-"), "party.srt");
+    await writeFile(subtitles, "1\n00:00:00,000 --> 00:00:00,900\nParty 🎉\n");
+    const result = await backend.applyEdits([{ op: "add_text", text: "Party 🎉" }, { op: "add_subtitles", file: subtitles }]);
+    expect(result.changes).toContain('text-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.');
+    expect(result.changes).toContain('sub-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"sub-1","text":…} unless that is fine.');
   });
 
   it("refuses to export an empty timeline", async () => {
