@@ -337,7 +337,7 @@ describe("rendering", () => {
     // A project from before the check (or a CJK font removed since): Chinese from 1 s.
     const { sessionId, draft } = await backend.getState();
     const chinese = JSON.parse(JSON.stringify(draft).replace('"placeholder"', '"夏季促销"'));
-    expect(await backend.workspace.replaceDraft(session_id, draft, chinese)).toBe(true);
+    expect(await backend.workspace.replaceDraft(sessionId, draft, chinese)).toBe(true);
     expect((await backend.previewFrame(0.2)).png.length).toBeGreaterThan(0);
     if (await locateCjkFont()) {
       expect((await backend.previewFrame(1.2)).png.length).toBeGreaterThan(0);
