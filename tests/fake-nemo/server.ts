@@ -77,6 +77,7 @@ export function defaultFakeOptions(): FakeOptions {
     sseIdleHeartbeatMs: 0,
     latencyMs: 0,
     maxTokensPerIp: 0,
+    hostileTokens: [],
   };
 }
 
@@ -87,7 +88,10 @@ function defined<T extends object>(value: T): Partial<T> {
 function mergeOptions(input: FakeOptionsInput | undefined): FakeOptions {
   const base = defaultFakeOptions();
   const { render, port: _port, ...rest } = input ?? {};
-  return { ...base, ...defined(rest), render: { ...base.render, ...defined(render ?? {}) } };
+  const merged = { ...base, ...defined(rest), render: { ...base.render, ...defined(render ?? {}) } };
+  // A live queue the fake consumes: never the caller's own array (reset() starts it over).
+  merged.hostileTokens = [...merged.hostileTokens];
+  return merged;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,7 +569,8 @@ class FakeNemoServer implements FakeNemo {
     }
     recent.push(now);
     this.issuedByIp.set(ip, recent);
-    const token = this.issueToken({ clientId });
+    const hostile = this.options.hostileTokens.shift();
+    const token = this.issueToken({ clientId, ...(hostile !== undefined ? { token: hostile } : {}) });
     const entry = this.tokens.get(token)!;
     sendJson(
       res,

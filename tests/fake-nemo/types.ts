@@ -97,6 +97,12 @@ export interface FakeOptions {
   latencyMs: number;
   /** Extra: anonymous tokens per IP per token lifetime; 0 = unlimited (default, everything is 127.0.0.1 here). */
   maxTokensPerIp: number;
+  /**
+   * Extra (hostile): the anonymous-token call hands out these exact texts as tokens, one per call in
+   * order (then normal tokens again), e.g. a token with CR LF in it or one of 2 MB. Each is stored as
+   * a valid token. Empty (default): normal `nmv_usr_…` tokens.
+   */
+  hostileTokens: string[];
 }
 
 /** What `startFakeNemo` accepts: any option, and `render` may be partial too. */
