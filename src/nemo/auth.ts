@@ -178,7 +178,7 @@ export class TokenManager implements TokenSource {
       expires_at: parseExpiry(parsed.data.expires_at, parsed.data.expires_in, now),
       obtained_at: now,
     };
-    await writeJsonFileAtomic(this.file, record);
+    await writeJsonFileAtomic(this.file, record, { holdsSecret: true });
     return this.remember(record);
   }
 
