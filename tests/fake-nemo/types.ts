@@ -76,6 +76,16 @@ export interface RenderOptions {
   trickleBytesPerSecond?: number;
   /** Downloads write `chunkBytes` every `intervalMs` (a slow link, or a stalled one). */
   trickleDownload?: { chunkBytes: number; intervalMs: number };
+  /**
+   * Hostile CDN: `"gzip"` sends the file gzip-compressed with `Content-Encoding: gzip` (and
+   * `Content-Type: video/mp4`) whenever the request's Accept-Encoding allows gzip (a missing header
+   * allows everything, RFC 9110 12.5.3); no ranges then.
+   */
+  contentEncoding?: "gzip";
+  /** With `contentEncoding`: compress even when Accept-Encoding says `identity` (a broken CDN). */
+  forceContentEncoding?: boolean;
+  /** Downloads serve `video/mp4` bytes that are not an MP4: the `ftyp` box at the start is zeroed. */
+  notMp4?: boolean;
   /** Size of the rendered file, frozen per render when it completes. */
   fileBytes: number;
 }
