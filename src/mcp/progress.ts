@@ -1,3 +1,4 @@
+import { redactSecrets } from "../core/errors.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ProgressEvent } from "../core/backend.js";
@@ -70,7 +71,7 @@ export function progressReporter(extra: Extra): { send: (event: ProgressEvent) =
     lastSent = Date.now();
     const value = scale(percent, { repeat });
     void extra
-      .sendNotification({ method: "notifications/progress", params: { progressToken: token, ...value, message } })
+      .sendNotification({ method: "notifications/progress", params: { progressToken: token, ...value, message: redactSecrets(message) } })
       .catch(() => {});
   };
   const keepalive = setInterval(() => {

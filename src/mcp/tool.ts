@@ -10,7 +10,7 @@ import type {
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { type Backend, type BackendName, type BackendWith, CAPABILITIES_BY_BACKEND, type Capability, type ProgressEvent } from "../core/backend.js";
-import { toVideoMakerError } from "../core/errors.js";
+import { redactDeep, redactSecrets, toVideoMakerError } from "../core/errors.js";
 import type { JobManager } from "../core/jobs.js";
 import type { Logger } from "./logger.js";
 import { progressReporter } from "./progress.js";
@@ -113,15 +113,16 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R
     const progress = progressReporter(extra);
     try {
       const output = await definition.run(args, narrowed, { signal: extra.signal, progress: progress.send });
-      return {
+      // Whatever the service said (a reply, a name, a message) may quote a token: redacted on the way out.
+      return redactDeep({
         content: [{ type: "text", text: output.text }, ...(output.content ?? [])],
         structuredContent: output.structured as Record<string, unknown>,
-      };
+      } as CallToolResult);
     } catch (error) {
       const failure = toVideoMakerError(error);
       context.log.warn(`${definition.name} failed: ${failure.code}: ${failure.message}`);
       const text = failure.link && !failure.message.includes(failure.link) ? `${failure.message} ${failure.link}` : failure.message;
-      return { content: [{ type: "text", text }], isError: true };
+      return { content: [{ type: "text", text: redactSecrets(text) }], isError: true };
     } finally {
       progress.stop();
     }

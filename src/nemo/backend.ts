@@ -35,7 +35,7 @@ import { type HttpTimeouts, NemoHttp, type RetryPolicy } from "./http.js";
 import { type RenderTiming, newRenderId, pollRender, startRender } from "./render.js";
 import { type SessionRecord, SessionStore } from "./session.js";
 import { fetchDraft, fetchState, readDraft, readMediaList } from "./state.js";
-import { checkMediaUrl, uploadFiles, uploadUrls } from "./upload.js";
+import { UNCONFIRMED_REASON, type UploadOutcome, checkMediaUrl, uploadFiles, uploadUrls } from "./upload.js";
 
 /**
  * The NemoVideo cloud agent behind the `Backend` interface: each action run against the
@@ -104,12 +104,15 @@ export class NemoBackend implements Backend, AgentCapability {
     const rejected: RejectedInput[] = [];
     const accepted: LocalMediaFile[] = [];
     const seen = new Set<string>();
+    /** Each accepted file's path as the person gave it, for the rejected list. */
+    const givenAs = new Map<string, string>();
     for (const path of paths) {
       const check = await inspectLocalMedia(path);
       if (!check.ok) rejected.push({ input: path, reason: check.reason });
       else if (seen.has(check.file.path)) rejected.push({ input: path, reason: "The same file is listed twice." });
       else {
         seen.add(check.file.path);
+        givenAs.set(check.file.path, path);
         accepted.push(check.file);
       }
     }
@@ -122,11 +125,16 @@ export class NemoBackend implements Backend, AgentCapability {
     if (accepted.length === 0 && goodUrls.length === 0) return { uploaded: [], rejected };
 
     const uploaded: UploadedMedia[] = [];
+    // Every input ends in exactly one list: what the answer did not list was not confirmed.
+    const take = (outcome: UploadOutcome) => {
+      uploaded.push(...outcome.uploaded);
+      for (const input of outcome.unconfirmed) rejected.push({ input: givenAs.get(input) ?? input, reason: UNCONFIRMED_REASON });
+    };
     await this.withSession(context, async (session) => {
       if (accepted.length > 0) {
         const total = formatBytes(accepted.reduce((sum, file) => sum + file.size, 0));
-        uploaded.push(
-          ...(await uploadFiles(this.http, session.session_id, accepted, {
+        take(
+          await uploadFiles(this.http, session.session_id, accepted, {
             ...signalOf(context),
             onProgress: (progress) =>
               context.onProgress?.({
@@ -134,12 +142,12 @@ export class NemoBackend implements Backend, AgentCapability {
                 message: `uploading ${progress.fileIndex + 1}/${progress.fileCount} — ${Math.floor((progress.sentBytes / progress.totalBytes) * 100)}% of ${total}`,
                 fraction: progress.sentBytes / progress.totalBytes,
               }),
-          })),
+          }),
         );
       }
       if (goodUrls.length > 0) {
         context.onProgress?.({ stage: "upload", message: `sending ${goodUrls.length} link(s) to NemoVideo` });
-        uploaded.push(...(await uploadUrls(this.http, session.session_id, goodUrls, context.signal)));
+        take(await uploadUrls(this.http, session.session_id, goodUrls, context.signal));
       }
     });
     return { uploaded, rejected };

@@ -1,7 +1,7 @@
 import type { EditResult, OperationContext } from "../core/backend.js";
 import { diffDrafts } from "../core/diff.js";
 import type { Draft } from "../core/draft.js";
-import { VideoMakerError } from "../core/errors.js";
+import { VideoMakerError, redactSecrets } from "../core/errors.js";
 import { type GuiNames, translateGui } from "../core/gui.js";
 import { summarizeTimeline } from "../core/summary.js";
 import { type StreamLimits, runAgentStream } from "./edit-stream.js";
@@ -44,6 +44,8 @@ export async function runEdit(
       }
     },
   });
+  // The agent may quote a secret (the bearer token): nothing it says is passed on as it came.
+  stream.reply = redactSecrets(stream.reply);
   if (stream.summary.errorMessage) {
     throw new VideoMakerError(
       "upstream",

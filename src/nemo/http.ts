@@ -157,6 +157,14 @@ export class NemoHttp {
         response = await this.dispatch({ ...req, signal: deadline.signal }, auth?.token);
       } catch (error) {
         deadline.clear();
+        // A token the HTTP stack will not put in a header (CR LF, control characters) is a rejected
+        // token, not a network problem: renew it (a person's NEMO_TOKEN: say so) instead of retrying.
+        if (auth && !renewed && !req.signal?.aborted && hasCode(error, "UND_ERR_INVALID_ARG")) {
+          this.trace?.("the token cannot be sent in a header: renewing it");
+          renewed = true;
+          await this.requireTokens().renew(auth.token, req.signal);
+          continue;
+        }
         const mapped = deadline.expired ? tooSlow() : networkError(error, req.signal);
         if (req.idempotent && mapped.code === "network" && transientAttempt < this.retry.transientDelaysMs.length) {
           const delayMs = this.retry.transientDelaysMs[transientAttempt++]!;
@@ -185,7 +193,8 @@ export class NemoHttp {
 
       const failure = envelope.failure;
       this.trace?.(`${req.method} ${req.path.split("?")[0]}: the service answered code ${failure.code} (HTTP ${failure.httpStatus})`);
-      if (auth && isAuthFailure(failure.code, failure.httpStatus) && !renewed) {
+      // 431 (request headers too large) to a call with a token: the token is too large to be sent.
+      if (auth && (isAuthFailure(failure.code, failure.httpStatus) || failure.httpStatus === 431) && !renewed) {
         this.trace?.("renewing the token and sending again");
         renewed = true;
         await this.requireTokens().renew(auth.token, req.signal);
@@ -273,6 +282,16 @@ export class NemoHttp {
     });
     return { statusCode: response.statusCode, headers: response.headers, body: response.body };
   }
+}
+
+/** Whether `error` or one of its causes carries this `code` (undici's UND_ERR_…). */
+function hasCode(error: unknown, code: string): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    if ((current as { code?: unknown }).code === code) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

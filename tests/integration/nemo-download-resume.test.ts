@@ -38,6 +38,34 @@ describe("resuming a broken download (fake NemoVideo)", () => {
 
   const downloads = () => h.fake.requests.filter((r) => r.route === "fileDownload" || r.route === "renderDownload");
 
+  describe("what arrives is checked before it is published (issue 12)", () => {
+    it("asks for the file uncompressed (Accept-Encoding: identity), so a CDN that gzips on request sends the MP4 itself", async () => {
+      h.fake.options.render.contentEncoding = "gzip";
+      const result = await exportWithClip();
+      expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
+      expect(downloads()[0]!.headers["accept-encoding"]).toBe("identity");
+    });
+
+    it("a gzip-encoded answer (Content-Encoding: gzip) is a download failure in words: no gzip saved as the video, nothing left behind", async () => {
+      h.fake.options.render.contentEncoding = "gzip";
+      h.fake.options.render.forceContentEncoding = true;
+      const error = (await exportWithClip().catch((e: unknown) => e)) as VideoMakerError;
+      expect(error).toBeInstanceOf(VideoMakerError);
+      expect(error.code).toBe("download_failed");
+      expect(error.message).toMatch(/compressed \(Content-Encoding: gzip\)/);
+      expect(await readdir(h.outDir).catch(() => [])).toEqual([]);
+    });
+
+    it("an answer that is not an MP4 (no ftyp box at the start) is a download failure: no file left behind", async () => {
+      h.fake.options.render.notMp4 = true;
+      const error = (await exportWithClip().catch((e: unknown) => e)) as VideoMakerError;
+      expect(error).toBeInstanceOf(VideoMakerError);
+      expect(error.code).toBe("download_failed");
+      expect(error.message).toMatch(/not an MP4 video/);
+      expect(await readdir(h.outDir).catch(() => [])).toEqual([]);
+    });
+  });
+
   it("asks for the rest after a cut, with If-Range, and publishes the whole file from the link the service gave", async () => {
     h.fake.options.render.truncateDownload = 1;
     const progress: ProgressEvent[] = [];
@@ -90,8 +118,9 @@ describe("resuming a broken download (fake NemoVideo)", () => {
 
 type Answer = (req: IncomingMessage, res: ServerResponse) => void;
 
-const VERSION_A = Buffer.alloc(60_000, "a");
-const VERSION_B = Buffer.alloc(50_000, "b");
+// Two versions of a file, each an MP4 by its first box (a download that is not one is refused).
+const VERSION_A = expectedRenderBytes("version-a", 60_000);
+const VERSION_B = expectedRenderBytes("version-b", 50_000);
 
 let cdn: Server;
 let cdnUrl: string;

@@ -152,6 +152,34 @@ describe("upload", () => {
     expect(e2.message).toMatch(/Compress/);
   });
 
+  describe("an upload the service never confirmed (issue 12)", () => {
+    const envelope = (data: unknown) => JSON.stringify({ code: 0, message: "success", data });
+
+    it("an answer with no file list ({ok: true}) puts every file and link in rejected: the service did not confirm it", async () => {
+      h.fake.failNext("upload", { rawBody: envelope({ ok: true }) }, 2);
+      const url = "https://cdn.example.com/media/beach.mp4";
+      const result = await h.backend().upload({ paths: [clip, song], urls: [url] });
+      expect(result.uploaded).toEqual([]);
+      expect(result.rejected.map((r) => r.input)).toEqual([clip, song, url]);
+      for (const r of result.rejected) expect(r.reason).toMatch(/did not confirm/);
+    });
+
+    it("an answer that lists only some of the files: each input ends in exactly one of the two lists", async () => {
+      h.fake.failNext("upload", { rawBody: envelope({ files: [{ filename: "lofi.mp3", file_type: "audio", duration: 30 }] }) });
+      const result = await h.backend().upload({ paths: [clip, song, photo] });
+      expect(result.uploaded).toEqual([expect.objectContaining({ name: "lofi.mp3", type: "audio" })]);
+      expect(result.rejected.map((r) => r.input)).toEqual([clip, photo]);
+      for (const r of result.rejected) expect(r.reason).toMatch(/did not confirm/);
+    });
+
+    it("entries without names are matched to the inputs in order", async () => {
+      h.fake.failNext("upload", { rawBody: envelope({ files: [{ file_type: "video" }] }) });
+      const result = await h.backend().upload({ paths: [clip, song] });
+      expect(result.uploaded).toEqual([expect.objectContaining({ name: "city timelapse.mp4", type: "video" })]);
+      expect(result.rejected.map((r) => r.input)).toEqual([song]);
+    });
+  });
+
   it("replays the streamed body after a 429", async () => {
     h.fake.failNext("upload", { httpStatus: 429, headers: { "retry-after": "0" } });
     const result = await h.backend().upload({ paths: [clip] });
