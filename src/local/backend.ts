@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Config } from "../config.js";
@@ -39,6 +39,7 @@ import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
 import { readMediaFiles } from "./read-media.js";
+import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
 import { pathsToRead, recordsFor } from "./referenced-files.js";
 import { detectSilence } from "./silence.js";
 import { mediaUsedBy, readTimeline } from "./timeline.js";
@@ -103,9 +104,11 @@ export class LocalBackend implements Backend, EditorCapability {
       reason: "Local mode works with files on this computer: download the file first and pass its path.",
     }));
     const session = await this.workspace.current();
-    const { ready, rejected: refused } = await readMediaFiles(this.config, paths, context);
+    // Subtitle files are checked, not registered: add_subtitles reads them by path when it runs.
+    const subtitles = await checkSubtitleFiles(paths.filter(isSubtitlePath));
+    const { ready, rejected: refused } = await readMediaFiles(this.config, paths.filter((path) => !isSubtitlePath(path)), context);
     const records = ready.length > 0 ? await this.workspace.registerMedia(session.session_id, ready) : [];
-    return { uploaded: records.map(uploadedOf), rejected: [...refused, ...rejected] };
+    return { uploaded: [...records.map(uploadedOf), ...subtitles.uploaded], rejected: [...refused, ...subtitles.rejected, ...rejected] };
   }
 
   // --- editing -------------------------------------------------------------------------
@@ -347,18 +350,4 @@ function tracksWithIds(draft: Draft): TrackInfo[] {
     const shown = ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length})` : ids.join(", ");
     return { ...info, label: `${info.label} — ids: ${shown}` };
   });
-}
-
-const MAX_SUBTITLE_BYTES = 5 * 1024 * 1024;
-
-async function readSubtitleFile(path: string): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new VideoMakerError("not_a_file", `${path} is not a file.`);
-    if (info.size > MAX_SUBTITLE_BYTES) throw new VideoMakerError("file_too_large", `${path} is too large for a subtitle file.`);
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if (isVideoMakerError(error)) throw error;
-    throw new VideoMakerError("file_not_found", `The subtitle file ${path} cannot be read (missing or not permitted).`);
-  }
 }
