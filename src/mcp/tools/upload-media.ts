@@ -12,7 +12,7 @@ export const uploadMediaTool = (offer: Offer) =>
       "Add the person's own video clips, photos and music to the current video project. Use it whenever they share files or links, before asking for edits. " +
       (offer.agent
         ? "Pass absolute local paths in `paths` and/or http(s) links in `urls`. Accepted: mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac, up to 500 MB each. "
-        : "Pass absolute local paths in `paths` (local mode reads files on this computer; links are not fetched): any video, photo or audio file ffmpeg can read. ") +
+        : "Pass absolute local paths in `paths` (local mode reads files on this computer; links are not fetched): any video, photo or audio file ffmpeg can read, and .srt/.vtt subtitle files for add_subtitles. ") +
       "Every file is checked first; files that fail a check are listed in `rejected` with the reason and the rest are still uploaded. " +
       (offer.agent ? "Next: describe the video with edit_video." : "Next: build the video with apply_edits (local: you write the edit ops)."),
     inputSchema: {
