@@ -56,6 +56,14 @@ export interface Streams {
   audio?: string;
 }
 
+/** A segment cut for its transitions: head (blended with the previous), body, tail (blended with the next). */
+export interface SegmentParts {
+  head?: Streams;
+  /** Left out when the body continues the previous segment's (one piece of a lane). */
+  body?: Streams;
+  tail?: Streams;
+}
+
 export class Compilation {
   readonly graph = new GraphBuilder();
   readonly inputs: string[] = [];
