@@ -165,7 +165,7 @@ function laneVideo(c: Compilation, lane: Lane, pieces: readonly Piece[], index: 
   }
   c.use("select", "fps", "tpad", "scale");
   // Rounded, not truncated (setpts' own cast): a frame half a slot away must go the same way as its neighbours.
-  const laid = [filter("select", { expr: expression(keep.join("+")) }), `setpts=${expression(`round((${place.join("+")})/TB)`)}`];
+  const laid = [filter("select", { expr: expression(sum(keep)) }), `setpts=${expression(`round(${sum(place)}/TB)`)}`];
   const fps = filter("fps", { fps: rate, start_time: 0 });
   const media = lane.media;
   const fitsFirst = !!media.fps && media.fps < (0.9 * c.rate.num) / c.rate.den;
@@ -204,7 +204,7 @@ function laneAudio(c: Compilation, lane: Lane, pieces: readonly Piece[], index: 
     rebased,
     [
       filter("concat", { n: rebased.length, v: 0, a: 1 }),
-      filter("aselect", { expr: expression(keep.join("+")) }),
+      filter("aselect", { expr: expression(sum(keep)) }),
       "asetpts=N/SR/TB",
       filter("apad", { whole_len: total }),
       filter("atrim", { end_sample: total }),
@@ -212,6 +212,13 @@ function laneAudio(c: Compilation, lane: Lane, pieces: readonly Piece[], index: 
     [joined],
   );
   return deal(c, joined, [], pieces, "asegment", (piece) => String(c.samples(piece.from)), ["asetpts=PTS-STARTPTS"], "a", true);
+}
+
+/** a+b+c… as a balanced tree: ffmpeg 5.1's expression parser refuses a flat sum of ~100 terms. */
+function sum(terms: readonly string[]): string {
+  if (terms.length === 1) return terms[0]!;
+  const half = Math.ceil(terms.length / 2);
+  return `(${sum(terms.slice(0, half))}+${sum(terms.slice(half))})`;
 }
 
 /** Splits a lane's stream into its pieces with (a)segment, each starting at 0; sound gets each piece's volume. */

@@ -134,6 +134,17 @@ describe("lanes in ffmpeg", () => {
     expect(Number(video0.nb_frames)).toBe(Math.round((out.durationMs * 30) / 1000));
   }, 120_000);
 
+  it("renders 150 cuts of one file from one input, every frame and sample in place", async () => {
+    // Two frames every 80 ms of footage: 300 frames, 10 s of sound, one decoder.
+    const draft = draftOf(Array.from({ length: 150 }, (_, k) => clip(`clip-${k + 1}`, "a", Math.round((k * 200) / 3), Math.round(((k + 1) * 200) / 3) - Math.round((k * 200) / 3), 100 + k * 80)));
+    const { path, out } = await render(draft, "many");
+    expect(inputsOf(out)).toHaveLength(1);
+    const info = await probe(path);
+    expect(Number(videoStream(info).nb_frames)).toBe(300);
+    const audio = info.streams.find((s) => s.codec_type === "audio");
+    expect(Math.abs(Number(audio?.duration) - 10)).toBeLessThan(0.03);
+  }, 120_000);
+
   it("draws the same frames as an input per clip, cut for cut", async () => {
     // In-points on the frame grid: each cut opens on the same frame either way.
     const draft = draftOf(Array.from({ length: 8 }, (_, k) => clip(`clip-${k + 1}`, "a", k * 400, 400, Math.round((1000 * (3 * k + 2)) / 6))));
