@@ -137,7 +137,7 @@ function laneInput(c: Compilation, lane: Lane): number {
   const last = lane.members[lane.members.length - 1]!;
   const lengthS = last.p.segment.sourceInMs / 1000 + (last.p.frames * c.rate.den) / c.rate.num - startS;
   const seek = startS > 0 ? ["-ss", trimNumber(startS)] : [];
-  return c.addInput([...seek, "-t", (lengthS + INPUT_MARGIN_S).toFixed(3), "-i", lane.media.path]);
+  return c.addInput([...seek, "-t", (lengthS + INPUT_MARGIN_S).toFixed(3), "-i", lane.media.path], true);
 }
 
 function laneVideo(c: Compilation, lane: Lane, pieces: readonly Piece[], index: number): string[] {

@@ -159,7 +159,7 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
   const inputArgs: string[] = [];
   if (!isImage && p.segment.sourceInMs > 0) inputArgs.push("-ss", msText(p.segment.sourceInMs));
   if (!isImage) inputArgs.push("-t", (Number(seconds) + INPUT_MARGIN_S).toFixed(3));
-  const index = c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path]);
+  const index = c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path], true);
   const fit = resolveFit(p.segment.fit, media, width, height);
   const kenBurns: KenBurns = isImage ? (p.segment.kenBurns ?? "none") : "none";
 

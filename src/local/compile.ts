@@ -102,7 +102,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
     : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options.outputPath);
 
   return {
-    args: [...head, ...c.inputs, ...graphArguments(c, filtergraph), ...outputArgs],
+    args: [...head, ...c.inputArgs(), ...graphArguments(c, filtergraph), ...outputArgs],
     filtergraph,
     durationMs: preview ? framesToMs(1, rate) : framesToMs(totalFrames, rate),
     timelineMs: framesToMs(totalFrames, rate),
