@@ -59,9 +59,20 @@ export interface Streams {
   audio?: string;
 }
 
+/** A segment cut for its transitions: head (blended with the previous), body, tail (blended with the next). */
+export interface SegmentParts {
+  head?: Streams;
+  /** Left out when the body continues the previous segment's (one piece of a lane). */
+  body?: Streams;
+  tail?: Streams;
+}
+
+/** More video decoders than this, and each gets one thread (see `inputArgs`). */
+export const THREADED_DECODERS_UP_TO = 4;
+
 export class Compilation {
   readonly graph = new GraphBuilder();
-  readonly inputs: string[] = [];
+  private readonly inputList: Array<{ args: string[]; video: boolean }> = [];
   readonly textFiles: Array<{ path: string; content: string }> = [];
   readonly needs = new Set<FfmpegFeature>();
   private inputCount = 0;
@@ -85,9 +96,21 @@ export class Compilation {
     return found;
   }
 
-  addInput(args: string[]): number {
-    this.inputs.push(...args);
+  /** `video`: the input's pictures are decoded (clips, photos), as opposed to sound only. */
+  addInput(args: string[], video = false): number {
+    this.inputList.push({ args, video });
     return this.inputCount++;
+  }
+
+  /**
+   * Every input's arguments. The segments play one after another, so one decoder works at a
+   * time while x264 keeps the cores busy; a decoder's threads then buy nothing but hold
+   * frames of their own until ffmpeg exits (about 19 MB a 1080p decoder), so with many
+   * decoders each gets one thread.
+   */
+  inputArgs(): string[] {
+    const many = this.inputList.filter((input) => input.video).length > THREADED_DECODERS_UP_TO;
+    return this.inputList.flatMap(({ args, video }) => (many && video ? ["-threads", "1", ...args] : args));
   }
 
   use(...features: FfmpegFeature[]): void {

@@ -20,7 +20,7 @@ export function overlayLogos(c: Compilation, video: string, logos: LogoSegment[]
   let current = video;
   for (const logo of visible) {
     const source = c.mediaFor(logo.id, logo.mediaId);
-    const index = c.addInput([...literalInputArgs(source.path), "-i", source.path]);
+    const index = c.addInput([...literalInputArgs(source.path), "-i", source.path], true);
     const picture = c.graph.label("lg");
     // One frame, scaled once (even width, height by aspect); rgba so opacity has an alpha to scale.
     const chain = [

@@ -4,6 +4,7 @@ import { literalInputArgs } from "./input-args.js";
 import type { MediaFacts } from "./media.js";
 import type { Fit, KenBurns, LocalTimeline } from "./timeline.js";
 import { xfadeTransition } from "./transitions.js";
+import { composeLanes, planLanes } from "./compile-lanes.js";
 import {
   AUDIO_FORMAT,
   AUTO_FIT_TOLERANCE,
@@ -11,6 +12,7 @@ import {
   INPUT_MARGIN_S,
   type PlannedSegment,
   SAMPLE_RATE,
+  type SegmentParts,
   type Streams,
   msText,
   silence,
@@ -52,13 +54,14 @@ export function planVideo(c: Compilation, timeline: LocalTimeline): PlannedSegme
  * timeline, with offsets, made ffmpeg 5.1 hold frames of the clips waiting their turn:
  * 4.3 GB and 59 s for a 60 s 1080p promo on 2 cores, against 1 GB and 30 s this way.)
  */
-export function composeVideoTrack(c: Compilation, planned: PlannedSegment[]): Streams {
-  const parts = planned.map((p, i) => cutForTransitions(c, p, segmentStreams(c, p), planned[i + 1]?.overlap ?? 0));
+export function composeVideoTrack(c: Compilation, planned: PlannedSegment[], lanesAllowed = true): Streams {
+  const fromLanes = composeLanes(c, planned, planLanes(c, planned, lanesAllowed));
+  const parts = planned.map((p, i) => fromLanes.get(i) ?? cutForTransitions(c, p, segmentStreams(c, p), planned[i + 1]?.overlap ?? 0));
   const sequence: Streams[] = [];
   parts.forEach((part, i) => {
     const previous = parts[i - 1];
     if (previous?.tail && part.head) sequence.push(blend(c, previous.tail, part.head, planned[i]!));
-    sequence.push(part.body);
+    if (part.body) sequence.push(part.body);
   });
   if (sequence.length === 1) return sequence[0]!;
   c.use("concat");
@@ -70,12 +73,6 @@ export function composeVideoTrack(c: Compilation, planned: PlannedSegment[]): St
   const audio = c.graph.label("ca");
   c.graph.add(sequence.flatMap((piece) => [piece.video, piece.audio!]), filter("concat", { n: sequence.length, v: 1, a: 1 }), [video, audio]);
   return { video, audio };
-}
-
-interface SegmentParts {
-  head?: Streams;
-  body: Streams;
-  tail?: Streams;
 }
 
 /** Splits a segment into the frames shared with its neighbours and the rest (exact frames and samples). */
@@ -165,7 +162,7 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
   const inputArgs: string[] = [];
   if (!isImage && p.segment.sourceInMs > 0) inputArgs.push("-ss", msText(p.segment.sourceInMs));
   if (!isImage) inputArgs.push("-t", (Number(seconds) + INPUT_MARGIN_S).toFixed(3));
-  const index = c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path]);
+  const index = c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path], true);
   const fit = resolveFit(p.segment.fit, media, width, height);
   const kenBurns: KenBurns = isImage ? (p.segment.kenBurns ?? "none") : "none";
 
@@ -251,7 +248,7 @@ export function resolveFit(fit: Fit | undefined, media: MediaFacts, width: numbe
  * phone clips upright (autorotate), so no rotation happens here. `shrinks`: the source is
  * larger than the fitted picture (only known for clips; photos pass through once anyway).
  */
-function fitFrame(c: Compilation, input: string, fit: Fit, width: number, height: number, prelude: string[], shrinks = false): string {
+export function fitFrame(c: Compilation, input: string, fit: Fit, width: number, height: number, prelude: string[], shrinks = false): string {
   const out = c.graph.label("f");
   const contained = filter("scale", { w: width, h: height, force_original_aspect_ratio: "decrease", force_divisible_by: 2 });
   if (fit === "cover") {

@@ -26,6 +26,7 @@ export { resolveFit } from "./compile-video.js";
  * sums: start(i) = start(i-1) + frames(i-1) − overlap(i).
  *
  *   compile-video.ts   clips and photos, fits, Ken Burns, transitions, the one concat
+ *   compile-lanes.ts   the clips cut from one file in footage order: one input, one decoder
  *   compile-logo.ts    logos laid over the video (overlay)
  *   compile-text.ts    titles and subtitles (drawtext), drawn over the logos
  *   compile-audio.ts   music: fades, loop, ducking, the mix
@@ -71,7 +72,9 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
     for (const p of planned) p.placeholder = !(previewFrame >= p.startFrame && previewFrame < p.startFrame + p.frames);
   }
 
-  const base = planned.length > 0 ? composeVideoTrack(c, planned) : blackBackground(c, totalFrames);
+  // Lanes need segment/asegment (ffmpeg 4.4+); an older ffmpeg gets an input per clip.
+  const lanesAllowed = !options.features || (["segment", "asegment", "select", "aselect"] as const).every((f) => options.features!.available.has(f));
+  const base = planned.length > 0 ? composeVideoTrack(c, planned, lanesAllowed) : blackBackground(c, totalFrames);
   const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.startMs - b.startMs);
   let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames, preview ? previewFrame : undefined);
 
@@ -100,7 +103,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
     : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options.outputPath);
 
   return {
-    args: [...head, ...c.inputs, ...graphArguments(c, filtergraph), ...outputArgs],
+    args: [...head, ...c.inputArgs(), ...graphArguments(c, filtergraph), ...outputArgs],
     filtergraph,
     durationMs: preview ? framesToMs(1, rate) : framesToMs(totalFrames, rate),
     timelineMs: framesToMs(totalFrames, rate),

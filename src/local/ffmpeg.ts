@@ -49,6 +49,10 @@ const FEATURES = {
   fade: { kind: "filter", needed: "the fade filter (fade transitions)" },
   adelay: { kind: "filter", needed: "the adelay filter" },
   volume: { kind: "filter", needed: "the volume filter" },
+  select: { kind: "filter", needed: "the select filter" },
+  aselect: { kind: "filter", needed: "the aselect filter" },
+  segment: { kind: "filter", needed: "the segment filter (ffmpeg 4.4+)" },
+  asegment: { kind: "filter", needed: "the asegment filter (ffmpeg 4.4+)" },
 } as const satisfies Record<string, { kind: FeatureKind; needed: string }>;
 
 export type FfmpegFeature = keyof typeof FEATURES;
