@@ -31,8 +31,8 @@ export function createBackend(config: Config, options: { names?: SurfaceNames } 
     return new LazyBackend("local", async () => new (await import("./local/backend.js")).LocalBackend(config, { names }));
   }
   // The agent's "click Export" is rewritten to the reader's own export action.
-  const guiNames = options.names ? { guiNames: { export: names.export, state: names.state } } : {};
-  return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config, guiNames));
+  const named = options.names ? { guiNames: { export: names.export, state: names.state }, names } : {};
+  return new LazyBackend("nemo", async () => new (await import("./nemo/backend.js")).NemoBackend(config, named));
 }
 
 class LazyBackend implements ClosableBackend {

@@ -23,6 +23,7 @@ import { stderrTrace } from "../core/debug.js";
 import { isDraftExportable, looseNumber } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import type { GuiNames } from "../core/gui.js";
+import type { SurfaceNames } from "../core/surface.js";
 import { checkInstruction } from "../core/instruction.js";
 import { type LocalMediaFile, formatBytes, inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, validateFileName } from "../core/output.js";
@@ -52,6 +53,8 @@ export interface NemoBackendOptions {
   language?: string;
   /** What the agent's GUI language is rewritten to point at (default: the MCP tools). */
   guiNames?: GuiNames;
+  /** How actions are invoked on the surface reading the messages (default: none named). */
+  names?: SurfaceNames;
 }
 
 // Numbers or numeric strings only: coercion would read `true` as 1 credit and `[]` as 0.
@@ -86,7 +89,7 @@ export class NemoBackend implements Backend, AgentCapability {
     });
     this.tokens = new TokenManager(this.http, config.home, config.userToken);
     this.http.tokens = this.tokens;
-    this.sessions = new SessionStore(this.http, config.home, options.language);
+    this.sessions = new SessionStore(this.http, config.home, options.language, options.names);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { optionalId } from "./schemas.js";
 import { VideoMakerError } from "../core/errors.js";
-import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../core/store.js";
+import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
+import { keepDamagedCopy, readJsonState, withFileLock, writeJsonFileAtomic } from "../core/store.js";
 import type { NemoHttp } from "./http.js";
 
 /**
@@ -45,6 +46,7 @@ export class SessionStore {
     private readonly http: NemoHttp,
     home: string,
     private readonly language: string = defaultLanguage(),
+    private readonly names: SurfaceNames = UNNAMED,
   ) {
     this.file = join(home, "sessions", "nemo.json");
   }
@@ -52,7 +54,7 @@ export class SessionStore {
   /** The current session, creating one the first time. */
   async current(signal?: AbortSignal): Promise<SessionRecord> {
     // Read every time: the CLI and a running MCP server share the project, and either may start a new one.
-    const stored = await readJsonFile(this.file, SessionRecordSchema);
+    const stored = await this.read();
     if (stored) return (this.cached = stored);
     if (!this.lookup) {
       // Shared, so no one caller's cancel may fail the others: it runs without their signals.
@@ -65,7 +67,7 @@ export class SessionStore {
   /** The first session, made once even when several processes (or calls) ask at the same time. */
   private async createFirst(): Promise<SessionRecord> {
     return withFileLock(this.file, async () => {
-      const again = await readJsonFile(this.file, SessionRecordSchema);
+      const again = await this.read();
       if (again) return (this.cached = again);
       return this.createLocked(this.language);
     });
@@ -73,7 +75,28 @@ export class SessionStore {
 
   /** Reads the persisted session without creating one. */
   async peek(): Promise<SessionRecord | undefined> {
-    return (await readJsonFile(this.file, SessionRecordSchema)) ?? this.cached;
+    return (await this.read()) ?? this.cached;
+  }
+
+  /**
+   * The stored pointer, or nothing when there is none yet. A file that is there but cannot be
+   * read is kept and reported: starting a new session over it would hide the person's project.
+   */
+  private async read(): Promise<SessionRecord | undefined> {
+    const state = await readJsonState(this.file, SessionRecordSchema);
+    if (state.status === "ok") return state.value;
+    if (state.status === "absent") return undefined;
+    const keptAs = await keepDamagedCopy(this.file, state.bytes);
+    const named = /"session_id"\s*:\s*"([^"\\]{1,200})"/.exec(state.bytes.toString("utf8"))?.[1];
+    const project = named
+      ? `It named the NemoVideo project ${named}, which stays on NemoVideo.`
+      : "The project it pointed to stays on NemoVideo.";
+    throw new VideoMakerError(
+      "state_damaged",
+      `The pointer to the current NemoVideo project (sessions/nemo.json) cannot be read: ${state.reason}. ` +
+        `The file is ${this.file}; a copy was kept as ${keptAs}. ${project} ` +
+        `To go on, start a new project${via(this.names.newSession)}.`,
+    );
   }
 
   /** Starts a new project; the old session is left as it is on the service. */
@@ -81,14 +104,19 @@ export class SessionStore {
     if (!LANGUAGE_PATTERN.test(language)) {
       throw new VideoMakerError("invalid_input", `"${language}" is not a language code; use one like "en" or "zh".`);
     }
-    return withFileLock(this.file, () => this.createLocked(language, signal));
+    return withFileLock(this.file, async () => {
+      // Asked for on purpose, so it may replace a damaged pointer; its bytes are kept first.
+      const old = await readJsonState(this.file, SessionRecordSchema);
+      if (old.status === "damaged") await keepDamagedCopy(this.file, old.bytes);
+      return this.createLocked(language, signal);
+    });
   }
 
   /** Replaces a session the service no longer knows, unless another process already did. */
   async replaceLost(lostSessionId: string, signal?: AbortSignal): Promise<SessionRecord> {
     this.cached = undefined;
     return withFileLock(this.file, async () => {
-      const stored = await readJsonFile(this.file, SessionRecordSchema);
+      const stored = await this.read();
       if (stored && stored.session_id !== lostSessionId) return (this.cached = stored);
       return this.createLocked(stored?.language ?? this.language, signal);
     });

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { VideoMakerError } from "../../src/core/errors.js";
@@ -48,6 +48,32 @@ describe("sessions", () => {
     expect(error.upstreamCode).toBe(1002);
     expect(error.message).toMatch(/new one was started.*upload them again/);
     expect((await backend.getState()).sessionId).not.toBe(before.sessionId);
+  });
+  it("a damaged session pointer is reported and kept, never silently replaced by a new project", async () => {
+    const first = await h.backend().getState();
+    const file = join(h.home, "sessions", "nemo.json");
+    const whole = await readFile(file, "utf8");
+    // Cut off just after the session id, as a write interrupted by a full disk or a crash can leave it.
+    const cut = whole.slice(0, whole.indexOf(first.sessionId) + first.sessionId.length + 1);
+    await writeFile(file, cut);
+    const error = await h.backend().getState().then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: "state_damaged" });
+    const message = (error as VideoMakerError).message;
+    expect(message).toContain(file);
+    expect(message).toMatch(/nemo\.json\.damaged-/);
+    // The service's project is named, so the person knows it is not gone.
+    expect(message).toContain(first.sessionId);
+    expect(requestsTo(h.fake, "createSession")).toBe(1);
+    expect(await readFile(file, "utf8")).toBe(cut);
+    const kept = (await readdir(join(h.home, "sessions"))).filter((n) => n.startsWith("nemo.json.damaged-"));
+    expect(kept).toHaveLength(1);
+    expect(await readFile(join(h.home, "sessions", kept[0]!), "utf8")).toBe(cut);
+
+    // Starting a new project on purpose replaces the pointer; the damaged bytes stay kept.
+    const fresh = await h.backend().newSession("en");
+    expect(fresh.sessionId).not.toBe(first.sessionId);
+    expect((await h.backend().getState()).sessionId).toBe(fresh.sessionId);
+    expect((await readdir(join(h.home, "sessions"))).filter((n) => n.startsWith("nemo.json.damaged-"))).toHaveLength(1);
   });
 });
 

@@ -155,3 +155,30 @@ describe("JobStore.sweep", () => {
     expect((await readdir(store.dir)).filter((n) => n.endsWith(".json")).sort()).toEqual(["export_00000000000b.json", "export_00000000000c.json"]);
   });
 });
+
+describe("a damaged job file", () => {
+  it("is reported and kept, never read as missing or saved over", async () => {
+    const id = "export_00000000000d";
+    await store.write(job(id, "2026-03-04T10:00:00.000Z", "running"));
+    const path = join(store.dir, `${id}.json`);
+    const cut = (await readFile(path, "utf8")).slice(0, 40);
+    await writeFile(path, cut);
+
+    const error = await store.read(id).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: "state_damaged" });
+    const message = (error as Error).message;
+    expect(message).toContain(id);
+    expect(message).toContain(path);
+    expect(message).not.toContain("{");
+    await expect(store.update(id, (r) => ({ ...r, status: "cancelled" }))).rejects.toMatchObject({ code: "state_damaged" });
+    expect(await readFile(path, "utf8")).toBe(cut);
+    const kept = (await readdir(store.dir)).filter((n) => n.startsWith(`${id}.json.damaged-`));
+    expect(kept).toHaveLength(1);
+    expect(await readFile(join(store.dir, kept[0]!), "utf8")).toBe(cut);
+    // The other jobs are still listed; the damaged one is neither listed nor swept away.
+    await store.write(job("edit_00000000000e", "2026-03-05T10:00:00.000Z"));
+    expect((await store.list()).map((r) => r.id)).toEqual(["edit_00000000000e"]);
+    await store.sweep(Date.now() + 30 * 24 * 3600 * 1000);
+    expect(await readFile(path, "utf8")).toBe(cut);
+  });
+});

@@ -2,7 +2,8 @@ import { access, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { BackendName, EditResult, ExportCheckpoint, ExportResult } from "../backend.js";
-import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../store.js";
+import { VideoMakerError } from "../errors.js";
+import { keepDamagedCopy, readJsonFile, readJsonState, withFileLock, writeJsonFileAtomic } from "../store.js";
 
 /**
  * Jobs on disk: one `<id>.json` per job under `<home>/jobs`, written atomically, so a
@@ -154,10 +155,24 @@ export class JobStore {
     this.dir = join(home, "jobs");
   }
 
-  /** The job as last written, or undefined (unknown id, or a damaged file). */
+  /** The job as last written, or undefined for an unknown id. A damaged file is kept and reported (state_damaged). */
   read(id: string): Promise<JobRecord | undefined> {
     if (!JOB_ID.test(id)) return Promise.resolve(undefined);
-    return readJsonFile(this.file(id), JobRecordFromFile);
+    return this.readOrReport(id);
+  }
+
+  private async readOrReport(id: string): Promise<JobRecord | undefined> {
+    const path = this.file(id);
+    const state = await readJsonState(path, JobRecordFromFile);
+    if (state.status === "ok") return state.value;
+    if (state.status === "absent") return undefined;
+    // Reading it as missing would lose an export's checkpoint without a word.
+    const keptAs = await keepDamagedCopy(path, state.bytes);
+    throw new VideoMakerError(
+      "state_damaged",
+      `The record of job ${id} cannot be read: ${state.reason}. The file is ${path}; a copy was kept as ${keptAs}, ` +
+        "and video-maker will not save over it. If it was an export, its video may already be in the output folder; otherwise start it again.",
+    );
   }
 
   write(record: JobRecord): Promise<void> {
@@ -172,7 +187,7 @@ export class JobStore {
   update(id: string, change: (record: JobRecord) => JobRecord | undefined): Promise<JobRecord | undefined> {
     if (!JOB_ID.test(id)) return Promise.resolve(undefined);
     return withFileLock(this.file(id), async () => {
-      const record = await readJsonFile(this.file(id), JobRecordFromFile);
+      const record = await this.readOrReport(id);
       const next = record && change(record);
       if (next) await this.write(next);
       return next;
