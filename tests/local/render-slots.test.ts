@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type QueuePlace, renderSlotsDir, takeRenderSlot, waitingMessage } from "../../src/local/render-slots.js";
+import { tempDir } from "./fixtures.js";
+
+/**
+ * The render queue's slots and tickets, in this process and against another one. What four
+ * real CLI exports do with it is in tests/e2e/render-queue.test.ts.
+ */
+
+const FAST = { pollMs: 50 };
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  children.clear();
+});
+
+function settled(promise: Promise<unknown>): Promise<boolean> {
+  return Promise.race([promise.then(() => true, () => true), new Promise<boolean>((done) => setTimeout(() => done(false), 300))]);
+}
+
+describe("render slots", () => {
+  it("lets one render run at a time; the next waits with its place and starts when the first ends", async () => {
+    const home = await tempDir("vm-slots-");
+    const first = await takeRenderSlot(home, { limit: 1, ...FAST });
+    const places: QueuePlace[][] = [[], []];
+    const second = takeRenderSlot(home, { limit: 1, ...FAST, onWaiting: (p) => places[0]!.push(p) });
+    // The second ticket is written before the third: first come, first served.
+    await new Promise((done) => setTimeout(done, 20));
+    const third = takeRenderSlot(home, { limit: 1, ...FAST, onWaiting: (p) => places[1]!.push(p) });
+    expect(await settled(second)).toBe(false);
+    expect(await settled(third)).toBe(false);
+    expect(places[0]).toEqual([{ ahead: 1, toFinish: 1, place: 2 }]);
+    expect(places[1]).toEqual([{ ahead: 2, toFinish: 2, place: 3 }]);
+    expect(waitingMessage(places[0]![0]!)).toBe("Waiting for 1 other render to finish (place 2)");
+    expect(waitingMessage(places[1]![0]!)).toBe("Waiting for 2 other renders to finish (place 3)");
+
+    await first.release();
+    const next = await second;
+    expect(await settled(third)).toBe(false);
+    expect(places[1]!.at(-1)).toEqual({ ahead: 1, toFinish: 1, place: 2 });
+    await next.release();
+    await (await third).release();
+    expect(await readdir(renderSlotsDir(home))).toEqual([]);
+  });
+
+  it("runs as many at once as the limit allows, and says how many of those ahead must end", async () => {
+    const home = await tempDir("vm-slots-");
+    const held = [await takeRenderSlot(home, { limit: 2, ...FAST }), await takeRenderSlot(home, { limit: 2, ...FAST })];
+    const seen: QueuePlace[] = [];
+    const waiting = takeRenderSlot(home, { limit: 2, ...FAST, onWaiting: (p) => seen.push(p) });
+    expect(await settled(waiting)).toBe(false);
+    expect(seen).toEqual([{ ahead: 2, toFinish: 1, place: 3 }]);
+    expect(waitingMessage(seen[0]!)).toBe("Waiting for 1 of the 2 other renders ahead to finish (place 3)");
+    await held[1]!.release();
+    await (await waiting).release();
+    await held[0]!.release();
+  });
+
+  it("a render cancelled while it waits ends at once and leaves no ticket behind", async () => {
+    const home = await tempDir("vm-slots-");
+    const first = await takeRenderSlot(home, { limit: 1, ...FAST });
+    const controller = new AbortController();
+    const waiting = takeRenderSlot(home, { limit: 1, ...FAST, signal: controller.signal });
+    expect(await settled(waiting)).toBe(false);
+    expect((await readdir(renderSlotsDir(home))).filter((name) => name.startsWith("wait-"))).toHaveLength(1);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "cancelled" });
+    expect(await readdir(renderSlotsDir(home))).toEqual(["slot-0"]);
+    await first.release();
+  });
+
+  it("frees the slot of a process killed while it held it (kill -9), and the ticket of one killed while it waited", async () => {
+    const home = await tempDir("vm-slots-");
+    const holder = spawn(
+      process.execPath,
+      [
+        "--import", "tsx", "--input-type=module", "-e",
+        `const { takeRenderSlot } = await import(${JSON.stringify(resolve("src/local/render-slots.ts"))});
+         await takeRenderSlot(${JSON.stringify(home)}, { limit: 1, pollMs: 50 });
+         console.log("held");
+         await takeRenderSlot(${JSON.stringify(home)}, { limit: 1, pollMs: 50 }).catch(() => {});`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    children.add(holder);
+    await new Promise<void>((done) => holder.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("held") && done()));
+    // The other process holds slot-0 and waits in line for a second one.
+    let names: string[] = [];
+    for (let i = 0; i < 100 && names.length < 2; i++) {
+      names = (await readdir(renderSlotsDir(home))).filter((name) => !name.startsWith("tmp-")).sort();
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    expect(names).toEqual(["slot-0", expect.stringMatching(/^wait-/)]);
+    const seen: QueuePlace[] = [];
+    const waiting = takeRenderSlot(home, { limit: 1, ...FAST, onWaiting: (p) => seen.push(p) });
+    expect(await settled(waiting)).toBe(false);
+    expect(seen).toEqual([{ ahead: 2, toFinish: 2, place: 3 }]);
+
+    const exited = new Promise((done) => holder.once("exit", done));
+    holder.kill("SIGKILL");
+    await exited;
+    const slot = await waiting;
+    expect(await readdir(renderSlotsDir(home))).toEqual(["slot-0"]);
+    await slot.release();
+  });
+});
