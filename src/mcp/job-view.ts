@@ -19,10 +19,12 @@ const percentSchema = z.number().min(0).max(100);
 const messageSchema = z.string().describe("The latest progress line");
 
 const statusSchema = JobStatusSchema.describe('"queued": waiting for its turn behind other renders, starts by itself, call get_job; "running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
+/** Edits never wait behind renders, so their status says nothing of a queue. */
+const editStatusSchema = JobStatusSchema.describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
 
 export const editOutputShape = {
   job_id: z.string().describe("The edit job; pass it to get_job while status is running"),
-  status: statusSchema,
+  status: editStatusSchema,
   reply: edit.reply.describe("What the agent said (GUI language already translated), or what changed"),
   changes: edit.changes.describe("What the edit changed on the timeline"),
   timeline: edit.timeline.describe('One-line timeline summary, e.g. Timeline (2 tracks): 1. Video: … 2. BGM: …'),
