@@ -2,7 +2,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { JobManager } from "../../src/core/jobs/runner.js";
+import { JobStore } from "../../src/core/jobs/store.js";
+import { LocalBackend } from "../../src/local/backend.js";
 import { type QueuePlace, renderSlotsDir, takeRenderSlot, waitingMessage } from "../../src/local/render-slots.js";
+import { exportView, jobView } from "../../src/mcp/job-view.js";
+import { MCP_SURFACE_NAMES } from "../../src/mcp/surface-names.js";
+import { makePng } from "../integration/media-fixtures.js";
 import { tempDir } from "./fixtures.js";
 
 /**
@@ -105,5 +112,33 @@ describe("render slots", () => {
     const slot = await waiting;
     expect(await readdir(renderSlotsDir(home))).toEqual(["slot-0"]);
     await slot.release();
+  });
+});
+
+describe("a local export waiting for its turn", () => {
+  it("is a queued job with its place (in memory, on disk, in get_job's words), and cancel_job ends it without a render", async () => {
+    const home = await tempDir("vm-home-");
+    const out = await tempDir("vm-out-");
+    const config = loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, home);
+    const backend = new LocalBackend(config);
+    await backend.applyEdits([{ op: "add_image", media: await makePng(await tempDir("vm-files-"), "photo.png"), duration: 1 }, { op: "set_format", resolution: 360 }]);
+    const held = await takeRenderSlot(home, { limit: 1 });
+    const jobs = new JobManager(home, backend, MCP_SURFACE_NAMES);
+    const job = jobs.startExport({ outputDir: out, fileName: "waits" });
+    const record = await jobs.wait(job.id, 1500);
+    expect(record).toMatchObject({ status: "queued", progress: { stage: "queued", message: "Waiting for 1 other render to finish (place 2)" } });
+    expect((await new JobStore(home).read(job.id))?.status).toBe("queued");
+    expect(jobView(record).structured).toMatchObject({ kind: "export", status: "queued", progress: 0 });
+    expect(exportView(record).text).toBe(
+      `Queued: Waiting for 1 other render to finish (place 2). The export starts by itself when its turn comes; call get_job with job_id "${job.id}" to wait for the file. Do not export again.`,
+    );
+
+    const cancelled = await jobs.cancel(job.id);
+    expect(cancelled.status).toBe("cancelled");
+    expect((await new JobStore(home).read(job.id))?.status).toBe("cancelled");
+    expect(await readdir(renderSlotsDir(home))).toEqual(["slot-0"]);
+    await held.release();
+    expect(await readdir(out)).toEqual([]);
+    await backend.close();
   });
 });
