@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { JobManager } from "../../src/core/jobs/runner.js";
@@ -141,4 +141,36 @@ describe("a local export waiting for its turn", () => {
     expect(await readdir(out)).toEqual([]);
     await backend.close();
   });
+});
+
+describe("a queued export whose process died", () => {
+  it("is resumed by the next process like a killed render: it queues again, then renders", async () => {
+    const home = await tempDir("vm-home-");
+    const out = await tempDir("vm-out-");
+    const config = loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, home);
+    const backend = new LocalBackend(config);
+    await backend.applyEdits([{ op: "add_image", media: await makePng(await tempDir("vm-files-"), "photo.png"), duration: 1 }, { op: "set_format", resolution: 360 }]);
+    const { sessionId } = await backend.getState();
+    // The job file a killed process left: queued, its checkpoint written, its owner gone.
+    const dead = spawn(process.execPath, ["-e", ""]);
+    const deadPid = dead.pid!;
+    await new Promise((done) => dead.once("exit", done));
+    const now = new Date().toISOString();
+    const id = "export_0123456789ab";
+    await new JobStore(home).write({
+      id, kind: "export", status: "queued", backend: "local", createdAt: now, updatedAt: now,
+      progress: { message: "Waiting for 1 other render to finish (place 2)", stage: "queued" },
+      ownerPid: deadPid, input: { outputDir: out, fileName: "resumed" },
+      checkpoint: { backend: "local", renderId: "local_1_abcdef", sessionId, outputPath: join(out, "resumed.mp4"), startedAt: now },
+    });
+    const held = await takeRenderSlot(home, { limit: 1 });
+    const jobs = new JobManager(home, backend, MCP_SURFACE_NAMES);
+    expect(await jobs.resumeAll()).toEqual({ resumed: [id], interrupted: [] });
+    const waiting = await jobs.wait(id, 1500);
+    expect(waiting).toMatchObject({ status: "queued", progress: { message: "Waiting for 1 other render to finish (place 2)" } });
+    await held.release();
+    const done = await jobs.wait(id, 30_000);
+    expect(done).toMatchObject({ status: "completed", export: { file: join(out, "resumed.mp4") } });
+    await backend.close();
+  }, 40_000);
 });
