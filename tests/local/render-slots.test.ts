@@ -115,13 +115,18 @@ describe("render slots", () => {
   });
 });
 
+/** A local backend on a fresh home whose project is one second of a photo at 360p. */
+async function photoProject(): Promise<{ home: string; out: string; backend: LocalBackend }> {
+  const home = await tempDir("vm-home-");
+  const out = await tempDir("vm-out-");
+  const backend = new LocalBackend(loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, home));
+  await backend.applyEdits([{ op: "add_image", media: await makePng(await tempDir("vm-files-"), "photo.png"), duration: 1 }, { op: "set_format", resolution: 360 }]);
+  return { home, out, backend };
+}
+
 describe("a local export waiting for its turn", () => {
   it("is a queued job with its place (in memory, on disk, in get_job's words), and cancel_job ends it without a render", async () => {
-    const home = await tempDir("vm-home-");
-    const out = await tempDir("vm-out-");
-    const config = loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, home);
-    const backend = new LocalBackend(config);
-    await backend.applyEdits([{ op: "add_image", media: await makePng(await tempDir("vm-files-"), "photo.png"), duration: 1 }, { op: "set_format", resolution: 360 }]);
+    const { home, out, backend } = await photoProject();
     const held = await takeRenderSlot(home, { limit: 1 });
     const jobs = new JobManager(home, backend, MCP_SURFACE_NAMES);
     const job = jobs.startExport({ outputDir: out, fileName: "waits" });
@@ -145,11 +150,7 @@ describe("a local export waiting for its turn", () => {
 
 describe("a queued export whose process died", () => {
   it("is resumed by the next process like a killed render: it queues again, then renders", async () => {
-    const home = await tempDir("vm-home-");
-    const out = await tempDir("vm-out-");
-    const config = loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, home);
-    const backend = new LocalBackend(config);
-    await backend.applyEdits([{ op: "add_image", media: await makePng(await tempDir("vm-files-"), "photo.png"), duration: 1 }, { op: "set_format", resolution: 360 }]);
+    const { home, out, backend } = await photoProject();
     const { sessionId } = await backend.getState();
     // The job file a killed process left: queued, its checkpoint written, its owner gone.
     const dead = spawn(process.execPath, ["-e", ""]);
