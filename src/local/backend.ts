@@ -231,11 +231,14 @@ export class LocalBackend implements Backend, EditorCapability {
   private async render(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
     // The timeline as it is when the export is asked for, even if it is edited while this one waits its turn.
     const { draft, media } = await this.renderInputs(checkpoint.sessionId);
-    const slot = await takeRenderSlot(this.config.home, {
-      limit: this.config.renderSlots,
-      ...(context.signal ? { signal: context.signal } : {}),
-      onWaiting: (place) => context.onProgress?.({ stage: "queued", message: waitingMessage(place) }),
-    });
+    // Waiting for the turn is stopped by close() too, like a render.
+    const slot = await this.track(context.signal, (signal) =>
+      takeRenderSlot(this.config.home, {
+        limit: this.config.renderSlots,
+        signal,
+        onWaiting: (place) => context.onProgress?.({ stage: "queued", message: waitingMessage(place) }),
+      }),
+    );
     try {
       // The files may have been moved or changed during the wait.
       await verifySources(media);
