@@ -87,7 +87,7 @@ export async function takeRenderSlot(home: string, options: RenderSlotOptions): 
       throwIfCancelled(options.signal);
       const { slots, tickets } = await look(dir);
       let index = tickets.indexOf(ticket);
-      // Our ticket gone (someone cleared the folder): write it again, at the back of the line.
+      // Our ticket gone (someone cleared the folder): write it again; its name keeps our place in line.
       if (index === -1) {
         await writeTicket(dir, ticket, me);
         index = tickets.length;
