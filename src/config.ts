@@ -31,6 +31,8 @@ export interface Config {
   ffprobePath: string;
   /** VIDEO_MAKER_DEBUG: trace requests and ffmpeg runs on stderr. */
   debug: boolean;
+  /** VIDEO_MAKER_RENDER_SLOTS: how many local renders run at once on this home (the others wait in line). */
+  renderSlots: number;
 }
 
 export const DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai";
@@ -69,7 +71,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ffmpegPath: env.FFMPEG_PATH?.trim() || "ffmpeg",
     ffprobePath: env.FFPROBE_PATH?.trim() || "ffprobe",
     debug: parseSwitch(env.VIDEO_MAKER_DEBUG, "VIDEO_MAKER_DEBUG"),
+    renderSlots: parseRenderSlots(env.VIDEO_MAKER_RENDER_SLOTS),
   };
+}
+
+export const DEFAULT_RENDER_SLOTS = 1;
+const MAX_RENDER_SLOTS = 16;
+
+/** One render at a time by default: each takes the cores it is given, so a second only adds its memory. */
+function parseRenderSlots(raw: string | undefined): number {
+  const value = raw?.trim();
+  if (!value) return DEFAULT_RENDER_SLOTS;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_RENDER_SLOTS) {
+    throw new VideoMakerError(
+      "config",
+      `VIDEO_MAKER_RENDER_SLOTS must be a whole number from 1 to ${MAX_RENDER_SLOTS} (how many local renders run at once), not "${value.length > 20 ? `${value.slice(0, 17)}...` : value}".`,
+    );
+  }
+  return Number(value);
 }
 
 const SWITCH_VALUES: Record<string, boolean> = { "1": true, true: true, yes: true, on: true, "0": false, false: false, no: false, off: false };

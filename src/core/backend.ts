@@ -11,7 +11,8 @@ import type { Draft } from "./draft.js";
 
 export type BackendName = "nemo" | "local";
 
-export type ProgressStage = "setup" | "upload" | "agent" | "render" | "download" | "waiting";
+/** "queued": the work waits for its turn (a local render behind others); the job says status "queued" meanwhile. */
+export type ProgressStage = "setup" | "upload" | "agent" | "queued" | "render" | "download" | "waiting";
 
 export interface ProgressEvent {
   stage: ProgressStage;

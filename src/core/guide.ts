@@ -99,7 +99,7 @@ export function editorWorkflowsMarkdown(names: ActionNames & { preview: string; 
     `- **Quick edit**: ${names.upload} the files → ${names.edit} with the ops for "combine these clips into a 60-second promo video with text overlays and transitions" → ${names.preview} to look → ${names.export} → hand over the MP4 path.`,
     `- **Photos to video**: ${names.upload} 5–10 photos and a music file → ${names.edit} (add_image with ken_burns, add_audio, fit_duration 30) → ${names.export}.`,
     `- **Iterative**: look at the timeline (${names.state}) and its segment ids, refine with more ops, export when it is right. ${names.undo} goes back one accepted batch (the last 20 are kept); ${names.newSession} starts over.`,
-    `- **Long work**: an export can take a while. When it comes back with status "running", call ${names.job} with its job_id to keep waiting.`,
+    `- **Long work**: an export can take a while, and renders on this computer take turns: one that comes back "queued" waits for the others and starts by itself. When it comes back "queued" or "running", call ${names.job} with its job_id to keep waiting; tell the person its place in line.`,
   ].join("\n");
 }
 

@@ -15,6 +15,7 @@ export {
   type JobStatus,
   JobStatusSchema,
   JobStore,
+  isUnfinished,
   jobFromFile,
   jobToFile,
 } from "./jobs/store.js";

@@ -206,8 +206,9 @@ async function staleLockContent(lockPath: string): Promise<string | undefined> {
  * Removes a stale lock without removing a fresh one by mistake: when several waiters find the
  * same stale lock, the first one to break it may already have taken a new one. The lock is
  * moved aside (only one mover wins) and put back if it was not the stale one after all.
+ * (Also the render slots' way to free a slot whose holder died: src/local/render-slots.ts.)
  */
-async function breakStaleLock(lockPath: string, staleContent: string): Promise<void> {
+export async function breakStaleLock(lockPath: string, staleContent: string): Promise<void> {
   const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}.stale`;
   try {
     await rename(lockPath, aside);

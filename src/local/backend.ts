@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Config } from "../config.js";
@@ -32,13 +33,14 @@ import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
-import { compileRender } from "./compile.js";
+import { compileRender, renderThreads } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
 import { readMediaFiles } from "./read-media.js";
+import { takeRenderSlot, waitingMessage } from "./render-slots.js";
 import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
 import { pathsToRead, recordsFor } from "./referenced-files.js";
 import { detectSilence } from "./silence.js";
@@ -227,7 +229,26 @@ export class LocalBackend implements Backend, EditorCapability {
   }
 
   private async render(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
+    // The timeline as it is when the export is asked for, even if it is edited while this one waits its turn.
     const { draft, media } = await this.renderInputs(checkpoint.sessionId);
+    // Waiting for the turn is stopped by close() too, like a render.
+    const slot = await this.track(context.signal, (signal) =>
+      takeRenderSlot(this.config.home, {
+        limit: this.config.renderSlots,
+        signal,
+        onWaiting: (place) => context.onProgress?.({ stage: "queued", message: waitingMessage(place) }),
+      }),
+    );
+    try {
+      // The files may have been moved or changed during the wait.
+      await verifySources(media);
+      return await this.renderNow(checkpoint, draft, media, context);
+    } finally {
+      await slot.release();
+    }
+  }
+
+  private async renderNow(checkpoint: ExportCheckpoint, draft: Draft, media: MediaRecord[], context: ExportContext): Promise<ExportResult> {
     const features = await probeFfmpeg(this.config.ffmpegPath);
     const fonts = await this.fontsFor(draft);
     const tempPath = temporaryPathFor(checkpoint.outputPath, checkpoint.renderId);
@@ -237,8 +258,10 @@ export class LocalBackend implements Backend, EditorCapability {
     await rm(workDir, { recursive: true, force: true });
     await ensurePrivateDir(workDir);
     try {
+      const threads = renderThreads(availableParallelism());
       const compiled = compileRender(draft, media, {
         outputPath: tempPath,
+        ...(threads !== undefined ? { threads } : {}),
         workDir,
         features,
         ...fonts,

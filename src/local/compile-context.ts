@@ -27,6 +27,8 @@ export interface CompileOptions {
   features?: FfmpegFeatures;
   /** One PNG frame of the timeline at this time instead of the MP4; video only. */
   previewAtMs?: number;
+  /** The most threads a video decoder, the filters and the encoder each get (see `renderThreads`); ffmpeg's own choice when left out. */
+  threads?: number;
 }
 
 /** Above this the graph goes into a file (`-filter_complex_script`): one argv entry is capped at 128 KiB on Linux. */
@@ -110,7 +112,8 @@ export class Compilation {
    */
   inputArgs(): string[] {
     const many = this.inputList.filter((input) => input.video).length > THREADED_DECODERS_UP_TO;
-    return this.inputList.flatMap(({ args, video }) => (many && video ? ["-threads", "1", ...args] : args));
+    const threads = many ? 1 : this.options.threads;
+    return this.inputList.flatMap(({ args, video }) => (threads !== undefined && video ? ["-threads", String(threads), ...args] : args));
   }
 
   use(...features: FfmpegFeature[]): void {

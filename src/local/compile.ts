@@ -33,6 +33,18 @@ export { resolveFit } from "./compile-video.js";
  *   compile-context.ts what they share (labels, inputs, features used, frame maths)
  */
 
+/** A render runs on at most this many cores: the default one-at-a-time queue gives it the machine, up to here. */
+export const RENDER_MAX_THREADS = 4;
+
+/**
+ * The thread cap for a render on a machine with `cores` cores: none up to 4 cores (ffmpeg's own
+ * choice cannot use more than there are), 4 above, so one render leaves the rest of a large
+ * machine free and its decoders and x264 hold 4 threads' frames, not one set per core.
+ */
+export function renderThreads(cores: number): number | undefined {
+  return cores > RENDER_MAX_THREADS ? RENDER_MAX_THREADS : undefined;
+}
+
 export interface CompiledRender {
   args: string[];
   filtergraph: string;
@@ -98,9 +110,10 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
   const filtergraph = c.graph.build(preview ? [video] : [video, audio!]);
   const head = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
   if (options.features?.slowGather) head.push("-cpuflags", "+slowgather");
+  if (options.threads !== undefined) head.push("-filter_complex_threads", String(options.threads));
   const outputArgs = preview
     ? ["-map", `[${video}]`, "-an", "-frames:v", "1", "-c:v", "png", "-f", "image2", options.outputPath]
-    : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options.outputPath);
+    : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options);
 
   return {
     args: [...head, ...c.inputArgs(), ...graphArguments(c, filtergraph), ...outputArgs],
@@ -117,18 +130,19 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
 }
 
 /** H.264 High + AAC in an MP4 that starts playing before it is fully downloaded; progress on stdout. */
-function mp4OutputArgs(video: string, audio: string, rate: FrameRate, seconds: string, outputPath: string): string[] {
+function mp4OutputArgs(video: string, audio: string, rate: FrameRate, seconds: string, options: CompileOptions): string[] {
   return [
     "-map", `[${video}]`,
     "-map", `[${audio}]`,
     "-c:v", "libx264", "-profile:v", "high", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+    ...(options.threads !== undefined ? ["-threads", String(options.threads)] : []),
     "-r", frameRateText(rate),
     "-c:a", "aac", "-b:a", "192k", "-ar", String(SAMPLE_RATE), "-ac", "2",
     "-t", seconds,
     "-movflags", "+faststart",
     "-f", "mp4",
     "-progress", "pipe:1", "-nostats",
-    outputPath,
+    options.outputPath,
   ];
 }
 

@@ -18,11 +18,13 @@ const exported = ExportResultFileSchema.shape;
 const percentSchema = z.number().min(0).max(100);
 const messageSchema = z.string().describe("The latest progress line");
 
-const statusSchema = JobStatusSchema.describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
+const statusSchema = JobStatusSchema.describe('"queued": waiting for its turn behind other renders, starts by itself, call get_job; "running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
+/** Edits never wait behind renders, so their status says nothing of a queue. */
+const editStatusSchema = JobStatusSchema.describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
 
 export const editOutputShape = {
   job_id: z.string().describe("The edit job; pass it to get_job while status is running"),
-  status: statusSchema,
+  status: editStatusSchema,
   reply: edit.reply.describe("What the agent said (GUI language already translated), or what changed"),
   changes: edit.changes.describe("What the edit changed on the timeline"),
   timeline: edit.timeline.describe('One-line timeline summary, e.g. Timeline (2 tracks): 1. Video: … 2. BGM: …'),
@@ -32,7 +34,7 @@ export const editOutputShape = {
 };
 
 export const exportOutputShape = {
-  job_id: z.string().describe("The export job; pass it to get_job while status is running"),
+  job_id: z.string().describe("The export job; pass it to get_job while status is queued or running"),
   status: statusSchema,
   progress: percentSchema.describe("Percent done of the current stage"),
   message: messageSchema,
@@ -83,7 +85,7 @@ export function editView(record: JobRecord): ToolOutput<EditOutput> {
 }
 
 function editText(out: EditOutput): string {
-  if (out.status === "running") {
+  if (out.status === "running" || out.status === "queued") {
     return `Still working (${out.message}). The edit keeps running; call get_job with job_id "${out.job_id}" to wait for it. Do not send the instruction again.`;
   }
   if (out.status === "cancelled") return `The edit was cancelled (job ${out.job_id}).`;
@@ -110,6 +112,9 @@ function exportText(out: ExportOutput): string {
   if (out.status === "completed" && out.file) return `The video is ready: ${out.file}`;
   if (out.status === "cancelled") return `The export was cancelled (job ${out.job_id}). No file was written.`;
   if (out.status === "interrupted") return `The export was interrupted before the render started (job ${out.job_id}). Export again.`;
+  if (out.status === "queued") {
+    return `Queued: ${out.message}. The export starts by itself when its turn comes; call get_job with job_id "${out.job_id}" to wait for the file. Do not export again.`;
+  }
   return `Still exporting (${out.message}). The export keeps running; call get_job with job_id "${out.job_id}" to wait for the file.`;
 }
 

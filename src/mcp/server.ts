@@ -24,7 +24,7 @@ export function serverInstructions(offer: Offer): string {
   return [
     "video-maker turns the person's own clips, photos and music into a finished MP4, offline: you are the editor and ffmpeg renders on this computer, free.",
     "Flow: upload_media → apply_edits (structured ops; its description lists every op) → preview_frame to look → export_video (returns the file path). undo_edit goes back one batch.",
-    "export_video may return status \"running\": call get_job with the job_id.",
+    "export_video may return status \"running\", or \"queued\" while other renders on this computer go first (it starts by itself): call get_job with the job_id.",
     "The video-maker prompt has the routing table, the ops guide and what each error means.",
   ].join(" ");
 }

@@ -2,7 +2,7 @@ import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Draft } from "../../src/core/draft.js";
-import { type CompileOptions, type CompiledRender, compileRender } from "../../src/local/compile.js";
+import { type CompileOptions, type CompiledRender, compileRender, renderThreads } from "../../src/local/compile.js";
 import { type FfmpegFeatures, probeFfmpeg, runFfmpeg } from "../../src/local/ffmpeg.js";
 import { GraphBuilder } from "../../src/local/filtergraph.js";
 import { probeMedia } from "../../src/local/ffprobe.js";
@@ -303,6 +303,19 @@ const CASES: Case[] = [
   },
 ];
 
+/** The `-threads` each input is given, "auto" where none is. */
+function threadsPerInput(args: readonly string[]): string[] {
+  const given: string[] = [];
+  let current = "auto";
+  for (let i = 0; i < args.length && args[i] !== "-filter_complex" && args[i] !== "-filter_complex_script"; i++) {
+    if (args[i] === "-threads") current = args[i + 1]!;
+    if (args[i] !== "-i") continue;
+    given.push(current);
+    current = "auto";
+  }
+  return given;
+}
+
 describe("compileRender (pure)", () => {
   for (const c of CASES) {
     it(c.name, () => c.check(compileRender(c.draft, ALL, { ...OPTIONS, ...c.options })));
@@ -345,6 +358,13 @@ describe("compileRender (pure)", () => {
     const graph = compileRender(draft, ALL, { ...OPTIONS, features }).args.join(" ");
     expect(graph).toMatch(/fade=t=in:st=0:d=0\.5\d*:alpha=1/);
     expect(graph).not.toContain("xfade");
+  });
+
+  it("leaves threads to ffmpeg up to 4 cores and caps them at 4 above; many decoders keep one thread each", () => {
+    expect([1, 2, 4, 5, 8, 64].map(renderThreads)).toEqual([undefined, undefined, undefined, 4, 4, 4]);
+    expect(compileRender(draftOf({ video: [clip("clip-1", "land", 2000)] }), ALL, OPTIONS).args).not.toContain("-threads");
+    const many = compileRender(draftOf({ video: Array.from({ length: 6 }, (_, i) => clip(`clip-${i + 1}`, i % 2 ? "land" : "phone", 500)) }), ALL, { ...OPTIONS, threads: 4 });
+    expect(threadsPerInput(many.args)).toEqual(Array(6).fill("1"));
   });
 
   it("moves a very long graph into a script file", () => {
@@ -471,6 +491,15 @@ describe("compiled graphs run in ffmpeg", () => {
     expect(Math.abs(Number(info.format.duration) * 1000 - out.durationMs)).toBeLessThanOrEqual(1000 / 30 + 1);
     const audio = info.streams.find((s) => s.codec_type === "audio");
     expect(audio?.codec_name).toBe("aac");
+  });
+
+  it("renders with its threads capped (a machine with more than 4 cores): every decoder, the filters and x264 get 4", async () => {
+    const { path, out } = await render(draftOf({ video: [clip("clip-1", "clip", 1000), clip("clip-2", "silent", 1000)] }), "threads", { threads: 4 });
+    const args = out.args.join(" ");
+    expect(args).toContain("-filter_complex_threads 4");
+    expect(threadsPerInput(out.args)).toEqual(["4", "4"]);
+    expect(args).toMatch(/-c:v libx264 .*-threads 4 /);
+    expect(videoStream(await probe(path)).codec_name).toBe("h264");
   });
 
   it("shows a rotated phone clip upright once: pillarboxed in a landscape frame", async () => {

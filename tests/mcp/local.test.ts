@@ -8,6 +8,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
+import { takeRenderSlot } from "../../src/local/render-slots.js";
 import { createLogger } from "../../src/mcp/logger.js";
 import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { makeAudio, makePng, makeVideo } from "../integration/media-fixtures.js";
@@ -135,5 +136,29 @@ describe("local backend through MCP", () => {
     expect(nothing.isError).toBeFalsy();
     expect(nothing.structuredContent).toMatchObject({ undone: false, timeline: "Timeline (0 tracks): empty" });
     expect(textOf(nothing)).toMatch(/nothing to undo/i);
+  }, 60_000);
+
+  it("an export waiting for another render says queued with its place (result, progress, get_job), and cancel_job ends it before ffmpeg starts", async () => {
+    await call("new_session");
+    await call("apply_edits", { ops: [{ op: "add_image", media: media.photo, duration: 1 }, { op: "set_format", resolution: 360 }] });
+    // This process holds the one slot, as another server's render would.
+    const held = await takeRenderSlot(join(root, "home"), { limit: 1 });
+    try {
+      const progress: string[] = [];
+      const started = (await client.callTool({ name: "export_video", arguments: { file_name: "waits", wait_seconds: 1 } }, undefined, {
+        onprogress: (p) => progress.push(p.message ?? ""),
+      })) as CallToolResult;
+      const out = started.structuredContent as { job_id: string; status: string; message: string };
+      expect(out).toMatchObject({ status: "queued", progress: 0, message: "Waiting for 1 other render to finish (place 2)" });
+      expect(textOf(started)).toMatch(/^Queued: Waiting for 1 other render to finish \(place 2\)\. The export starts by itself/);
+      expect(progress).toContain("Waiting for 1 other render to finish (place 2)");
+      expect((await call("get_job", { job_id: out.job_id, wait_seconds: 0 })).structuredContent).toMatchObject({ kind: "export", status: "queued" });
+      const cancelled = await call("cancel_job", { job_id: out.job_id });
+      expect(cancelled.structuredContent).toEqual({ job_id: out.job_id, status: "cancelled" });
+      expect(textOf(cancelled)).toBe(`Cancelled job ${out.job_id}.`);
+    } finally {
+      await held.release();
+    }
+    await expect(stat(join(root, "out", "waits.mp4"))).rejects.toThrow();
   }, 60_000);
 });

@@ -110,6 +110,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ VIDEO_MAKER_DEBUG: "verbose" }, "/")).toThrow(/VIDEO_MAKER_DEBUG must be 1 or 0 .* not "verbose"/);
   });
 
+  it("reads VIDEO_MAKER_RENDER_SLOTS: one render at a time by default, a whole number from 1 to 16, else a config error", () => {
+    expect(loadConfig({}, "/").renderSlots).toBe(1);
+    expect(loadConfig({ VIDEO_MAKER_RENDER_SLOTS: " 3 " }, "/").renderSlots).toBe(3);
+    for (const bad of ["0", "17", "two", "1.5", "-1"]) {
+      expect(() => loadConfig({ VIDEO_MAKER_RENDER_SLOTS: bad }, "/")).toThrow(
+        expect.objectContaining({ code: "config", message: expect.stringMatching(new RegExp(`^VIDEO_MAKER_RENDER_SLOTS must be a whole number from 1 to 16 .* not "${bad.replace(".", "\\.")}"\\.$`)) }),
+      );
+    }
+  });
+
   it("reads VIDEO_MAKER_DEBUG as a switch", () => {
     const table: Array<[string | undefined, boolean]> = [
       [undefined, false],

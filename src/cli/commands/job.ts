@@ -1,3 +1,4 @@
+import { isUnfinished } from "../../core/jobs.js";
 import type { Command } from "../context.js";
 import { reportJob, runJobToEnd } from "./jobs-shared.js";
 
@@ -14,7 +15,7 @@ export const jobCommand: Command = {
     if (!context.options.wait) return reportJob(context, await context.jobs.require(id));
     // A job left by a process that is gone is taken over here: a render resumes, an edit is reported.
     let record = await context.jobs.adopt(id);
-    if (record.status === "running") {
+    if (isUnfinished(record.status)) {
       record = context.jobs.running().some((job) => job.id === id)
         ? await runJobToEnd(context, record)
         : await waitForOtherProcess(context, id);
@@ -27,7 +28,7 @@ async function waitForOtherProcess(context: Parameters<Command["run"]>[0], id: s
   let last = "";
   for (;;) {
     const record = await context.jobs.require(id);
-    if (record.status !== "running" || context.signal.aborted) return record;
+    if (!isUnfinished(record.status) || context.signal.aborted) return record;
     if (!context.json && record.progress.message !== last) {
       last = record.progress.message;
       context.io.err(`… ${last}`);

@@ -1,5 +1,5 @@
 import { VideoMakerError, type ErrorCode } from "../../core/errors.js";
-import type { JobRecord } from "../../core/jobs.js";
+import { type JobRecord, isUnfinished } from "../../core/jobs.js";
 import { type CommandContext, EXIT, printJson } from "../context.js";
 import { progressDisplay } from "../io.js";
 
@@ -12,7 +12,7 @@ export async function runJobToEnd(context: CommandContext, job: JobRecord): Prom
   const display = context.json ? undefined : progressDisplay(context.io);
   try {
     let record = job;
-    while (record.status === "running") {
+    while (isUnfinished(record.status)) {
       record = await context.jobs.wait(job.id, 60_000, {
         signal: context.signal,
         ...(display ? { onProgress: display.update } : {}),
@@ -37,7 +37,10 @@ export function reportJob(context: CommandContext, record: JobRecord): number {
     return exitOf(record);
   }
   const { io } = context;
-  if (record.status === "running") {
+  if (record.status === "queued") {
+    io.out(`Job ${record.id} is queued: ${record.progress.message}. It starts by itself when its turn comes.`);
+    io.out(`Wait for it with: video-maker job ${record.id} --wait`);
+  } else if (record.status === "running") {
     io.out(`Job ${record.id} is still running: ${record.progress.message}${record.progress.percent !== undefined ? ` (${record.progress.percent}%)` : ""}`);
     io.out(`Wait for it with: video-maker job ${record.id} --wait`);
   } else if (record.status === "cancelled") {

@@ -14,7 +14,7 @@ import { checkInstruction } from "../instruction.js";
 import { isRunning, ownStartTicks } from "../processes.js";
 import type { SurfaceNames } from "../surface.js";
 import { type JobMessages, jobMessages } from "./messages.js";
-import { type JobKind, type JobRecord, type JobStatus, JobStore } from "./store.js";
+import { type JobKind, type JobRecord, type JobStatus, JobStore, isUnfinished } from "./store.js";
 
 /**
  * Long operations (an agent edit can take 15 minutes, a render 30–90 s plus the download)
@@ -96,11 +96,11 @@ export class JobManager {
 
   /**
    * Waits up to `ms` for the job to finish, forwarding its progress. Returns the record as
-   * it stands then: still "running" when the time ran out or the waiter's signal fired.
+   * it stands then: still unfinished ("queued" or "running") when the time ran out or the waiter's signal fired.
    */
   async wait(id: string, ms: number, options: WaitOptions = {}): Promise<JobRecord> {
     const live = this.live.get(id);
-    if (!live || live.record.status !== "running") return this.require(id);
+    if (!live || !isUnfinished(live.record.status)) return this.require(id);
     const listener = options.onProgress;
     if (listener) listener(progressEventOf(live.record));
     if (listener) live.listeners.add(listener);
@@ -134,14 +134,14 @@ export class JobManager {
   async cancel(id: string, waitForOwnerMs = 5000): Promise<JobRecord> {
     const live = this.live.get(id);
     if (live) {
-      if (live.record.status === "running") {
+      if (isUnfinished(live.record.status)) {
         live.controller.abort();
         await live.done;
       }
       return live.record;
     }
     const record = await this.require(id);
-    if (record.status !== "running") return record;
+    if (!isUnfinished(record.status)) return record;
     if (!ownerAlive(record)) {
       record.status = "cancelled";
       record.updatedAt = new Date().toISOString();
@@ -153,7 +153,7 @@ export class JobManager {
     const deadline = Date.now() + waitForOwnerMs;
     for (;;) {
       const now = await this.require(id);
-      if (now.status !== "running" || Date.now() > deadline) return now;
+      if (!isUnfinished(now.status) || Date.now() > deadline) return now;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -166,16 +166,16 @@ export class JobManager {
     const live = this.live.get(id);
     if (live) return live.record;
     const record = await this.require(id);
-    if (record.status !== "running" || ownerAlive(record) || record.backend !== this.backend.name) return record;
+    if (!isUnfinished(record.status) || ownerAlive(record) || record.backend !== this.backend.name) return record;
     const claimed = await this.claim(id);
     if (!claimed) return this.require(id);
     await this.takeOver(claimed);
     return claimed;
   }
 
-  /** The jobs running in this process (records, not ids), oldest first: in the order this process started or resumed them. */
+  /** The jobs queued or running in this process (records, not ids), oldest first: in the order this process started or resumed them. */
   running(): JobRecord[] {
-    return [...this.live.values()].map((job) => job.record).filter((record) => record.status === "running");
+    return [...this.live.values()].map((job) => job.record).filter((record) => isUnfinished(record.status));
   }
 
   /**
@@ -188,7 +188,7 @@ export class JobManager {
     const interrupted: string[] = [];
     await this.store.sweep();
     for (const record of await this.store.list()) {
-      if (record.status !== "running" || this.live.has(record.id)) continue;
+      if (!isUnfinished(record.status) || this.live.has(record.id)) continue;
       if (record.backend !== this.backend.name || ownerAlive(record)) continue;
       const claimed = await this.claim(record.id);
       if (!claimed) continue;
@@ -286,7 +286,7 @@ export class JobManager {
    */
   private claim(id: string): Promise<JobRecord | undefined> {
     return this.store.update(id, (record) => {
-      if (record.status !== "running" || this.live.has(id)) return undefined;
+      if (!isUnfinished(record.status) || this.live.has(id)) return undefined;
       if (record.backend !== this.backend.name || ownerAlive(record)) return undefined;
       takeOwnership(record);
       record.updatedAt = new Date().toISOString();
@@ -305,6 +305,7 @@ export class JobManager {
   }
 
   private resumeExport(record: JobRecord, checkpoint: ExportCheckpoint): void {
+    record.status = "running";
     record.progress = { message: this.say.resuming, stage: "render" };
     this.start(
       "export",
@@ -344,7 +345,11 @@ export class JobManager {
   private progress(job: LiveJob, event: ProgressEvent): void {
     // What the work still says once it is being stopped, or after it ended, is not progress:
     // a cancelled or failed job keeps the progress it reached.
-    if (job.record.status !== "running" || job.controller.signal.aborted) return;
+    if (!isUnfinished(job.record.status) || job.controller.signal.aborted) return;
+    // A render waiting for its turn is "queued"; its first other line means it has started.
+    const status: JobStatus = event.stage === "queued" ? "queued" : "running";
+    const changed = status !== job.record.status;
+    job.record.status = status;
     job.record.progress = {
       message: event.message,
       stage: event.stage,
@@ -352,7 +357,8 @@ export class JobManager {
     };
     job.record.updatedAt = new Date().toISOString();
     for (const listener of job.listeners) listener(event);
-    if (Date.now() - job.lastPersist > PERSIST_PROGRESS_EVERY_MS) void this.persist(job).catch(() => {});
+    // A change of status is written at once: another process (`video-maker job`, get_job) reads it from the file.
+    if (changed || Date.now() - job.lastPersist > PERSIST_PROGRESS_EVERY_MS) void this.persist(job).catch(() => {});
   }
 
   private finish(job: LiveJob, status: JobStatus, error?: { code: ErrorCode | "cancelled"; message: string; link?: string }): void {

@@ -12,11 +12,17 @@ import { keepDamagedCopy, readJsonFile, readJsonState, withFileLock, writeJsonFi
  */
 
 export const JobKindSchema = z.enum(["edit", "export"]);
-export const JobStatusSchema = z.enum(["running", "completed", "failed", "cancelled", "interrupted"]);
+/** "queued": started, waiting for its turn (a local render behind others on the same home); it starts by itself. */
+export const JobStatusSchema = z.enum(["queued", "running", "completed", "failed", "cancelled", "interrupted"]);
 const BackendNameSchema = z.enum(["nemo", "local"]);
 
 export type JobKind = z.infer<typeof JobKindSchema>;
 export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+/** Queued or running: the job has not ended, so callers keep waiting and a cancel still stops it. */
+export function isUnfinished(status: JobStatus): boolean {
+  return status === "queued" || status === "running";
+}
 
 // --- the job file ------------------------------------------------------------------------
 // A job file is snake_case JSON, as every version has written it, so a restarted (or newer)
@@ -210,7 +216,7 @@ export class JobStore {
     for (const name of await this.names()) {
       const path = join(this.dir, name);
       const record = await readJsonFile(path, JobRecordFromFile);
-      if (!record || record.status === "running") continue;
+      if (!record || isUnfinished(record.status)) continue;
       try {
         if (now - (await stat(path)).mtimeMs > KEEP_FINISHED_JOBS_MS) await rm(path, { force: true });
       } catch {

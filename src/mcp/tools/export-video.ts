@@ -3,36 +3,41 @@ import { VideoMakerError } from "../../core/errors.js";
 import { checkExportTarget } from "../../core/output.js";
 import { hostPath } from "../paths.js";
 import { exportOutputShape, exportView } from "../job-view.js";
-import { defineTool, waitMs, waitSecondsSchema } from "../tool.js";
+import { type Offer, defineTool, waitMs, waitSecondsSchema } from "../tool.js";
 
-export const exportVideoTool = defineTool({
-  name: "export_video",
-  title: "Export the MP4",
-  description:
-    "Render the current timeline to an MP4 and save it on this computer. Use it when the person says export, download, render, \"send me the video\" or 导出, or when the agent says to click Export. Exporting costs no credits. " +
-    "It starts a job and waits up to wait_seconds (a render takes 30–90 s plus the download). " +
-    "When status is \"completed\", `file` is the absolute path of the MP4 (also given as a resource link); if it is \"running\", call get_job with the job_id. " +
-    "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used.",
-  inputSchema: {
-    output_dir: z.string({ error: "output_dir must be a folder path" }).min(1, { error: "output_dir cannot be empty; leave it out to use the default folder" }).optional().describe("Absolute folder to save into, or one under ~ (default: the configured output folder)"),
-    file_name: z
-      .string({ error: "file_name must be text" })
-      .min(1, { error: "file_name cannot be empty; leave it out for a dated name" })
-      .max(200, { error: "file_name is too long (at most 200 characters)" })
-      .optional()
-      .describe('File name without folders, e.g. "summer-promo.mp4" (.mp4 is added when missing)'),
-    wait_seconds: waitSecondsSchema,
-  },
-  outputSchema: exportOutputShape,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async run(args, { jobs, config }, call) {
-    const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
-    if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);
-    const target = { outputDir: folder.path, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
-    await checkExportTarget(target);
-    const job = jobs.startExport(target);
-    const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
-    if (call.signal.aborted) return exportView(await jobs.cancel(job.id));
-    return exportView(record);
-  },
-});
+export const exportVideoTool = (offer: Offer) =>
+  defineTool({
+    name: "export_video",
+    title: "Export the MP4",
+    description:
+      "Render the current timeline to an MP4 and save it on this computer. Use it when the person says export, download, render, \"send me the video\" or 导出, or when the agent says to click Export. Exporting costs no credits. " +
+      "It starts a job and waits up to wait_seconds (a render takes 30–90 s plus the download). " +
+      "When status is \"completed\", `file` is the absolute path of the MP4 (also given as a resource link); if it is \"running\", call get_job with the job_id. " +
+      // Renders on this computer take turns (src/local/render-slots.ts); the cloud queues nothing of ours.
+      (offer.backend === "local"
+        ? "Renders on this computer run one after another: while others go first the status is \"queued\" with the place in line in `message`; it starts by itself, so call get_job and do not export again. "
+        : "") +
+      "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used.",
+    inputSchema: {
+      output_dir: z.string({ error: "output_dir must be a folder path" }).min(1, { error: "output_dir cannot be empty; leave it out to use the default folder" }).optional().describe("Absolute folder to save into, or one under ~ (default: the configured output folder)"),
+      file_name: z
+        .string({ error: "file_name must be text" })
+        .min(1, { error: "file_name cannot be empty; leave it out for a dated name" })
+        .max(200, { error: "file_name is too long (at most 200 characters)" })
+        .optional()
+        .describe('File name without folders, e.g. "summer-promo.mp4" (.mp4 is added when missing)'),
+      wait_seconds: waitSecondsSchema,
+    },
+    outputSchema: exportOutputShape,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    async run(args, { jobs, config }, call) {
+      const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
+      if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);
+      const target = { outputDir: folder.path, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
+      await checkExportTarget(target);
+      const job = jobs.startExport(target);
+      const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
+      if (call.signal.aborted) return exportView(await jobs.cancel(job.id));
+      return exportView(record);
+    },
+  });

@@ -10,9 +10,11 @@ export const getJobTool = (offer: Offer) =>
       (offer.agent
         ? "Check on an edit or export that came back with status \"running\", waiting up to wait_seconds for it to finish. " +
           "Returns the same fields as the tool that started it (edit: reply, changes, timeline; export: progress and, when completed, the file path). "
-        : "Check on an export that came back with status \"running\", waiting up to wait_seconds for it to finish. " +
+        : "Check on an export that came back with status \"queued\" or \"running\", waiting up to wait_seconds for it to finish. " +
           "Returns what export_video returns: progress and, when completed, the file path. ") +
-      "Keep calling it while status is \"running\"; tell the person it is still working.",
+      (offer.agent
+        ? "Keep calling it while status is \"running\"; tell the person it is still working."
+        : "Keep calling it while status is \"queued\" (waiting for other renders on this computer; message says its place) or \"running\"; tell the person it is still working."),
     inputSchema: {
       job_id: z.string({ error: "job_id must be text" }).min(1, { error: "job_id cannot be empty" }).max(64, { error: "job_id is too long to be a job id" }).describe(offer.agent ? "The job_id returned by edit_video or export_video" : "The job_id returned by export_video"),
       wait_seconds: waitSecondsSchema,
