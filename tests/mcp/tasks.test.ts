@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   type CallToolResult,
   CallToolResultSchema,
@@ -11,6 +12,8 @@ import {
   type Task,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/mcp/logger.js";
+import { serveHttp } from "../../src/mcp/transports/http.js";
 import { requestsTo } from "../integration/harness.js";
 import { type McpHarness, startMcp, textOf } from "./harness.js";
 
@@ -43,7 +46,8 @@ async function callAsTask(client: Client, name: string, args: Record<string, unk
 }
 
 async function pollUntilDone(client: Client, taskId: string): Promise<{ task: Task; polls: number }> {
-  for (let polls = 1; polls < 500; polls++) {
+  const deadline = Date.now() + 25_000;
+  for (let polls = 1; Date.now() < deadline; polls++) {
     const task = await client.experimental.tasks.getTask(taskId);
     if (task.status !== "working") return { task, polls };
     await sleep(20);
@@ -148,6 +152,35 @@ describe("tasks: edit_video and export_video called as MCP tasks", () => {
     const result = (await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema)) as CallToolResult;
     expect(result.structuredContent).toMatchObject({ file: join(h.outDir, "resumed-task.mp4") });
     expect(requestsTo(h.fake, "renderStart")).toBe(1);
+  });
+});
+
+describe("tasks over Streamable HTTP", () => {
+  it("a task started in one session is polled and collected from another (the jobs are shared), with progress on the first", async () => {
+    h = await startMcp({ render: { fileBytes: 64_000 } });
+    await seedClip(h);
+    const http = await serveHttp(h.config(), 0, createLogger({ stderr: false }));
+    const connect = async () => {
+      const client = new Client({ name: "http-host", version: "1.0.0" }, { capabilities: TASKS });
+      await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+      return client;
+    };
+    const [first, second] = [await connect(), await connect()];
+    try {
+      const progress: Progress[] = [];
+      const task = await callAsTask(first, "export_video", { file_name: "over-http" }, (p) => progress.push(p));
+      const { task: done } = await pollUntilDone(second, task.taskId);
+      expect(done.status).toBe("completed");
+      const result = (await second.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema)) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ file: join(h.outDir, "over-http.mp4"), bytes: 64_000 });
+      // The call's own stream closed with the task; its progress came on the session's stream.
+      expect(progress.length).toBeGreaterThan(0);
+      expect((await second.experimental.tasks.listTasks()).tasks.map((t) => t.taskId)).toContain(task.taskId);
+    } finally {
+      await first.close();
+      await second.close();
+      await http.close();
+    }
   });
 });
 
