@@ -15,6 +15,7 @@ export {
   type JobStatus,
   JobStatusSchema,
   JobStore,
+  KEEP_FINISHED_JOBS_MS,
   isUnfinished,
   jobFromFile,
   jobToFile,

@@ -5,6 +5,7 @@ import type { Backend } from "../core/backend.js";
 import { JobManager } from "../core/jobs.js";
 import { createBackend } from "../backends.js";
 import { type Logger, createLogger } from "./logger.js";
+import { JobTaskStore, TASKS_CAPABILITY, taskBook } from "./job-tasks.js";
 import { registerPrompts } from "./prompts.js";
 import { registerResources } from "./resources.js";
 import { MCP_SURFACE_NAMES } from "./surface-names.js";
@@ -50,13 +51,19 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const ownsBackend = options.backend === undefined;
   const backend = options.backend ?? createBackend(config, { names: MCP_SURFACE_NAMES });
   const jobs = options.jobs ?? new JobManager(config.home, backend, MCP_SURFACE_NAMES);
+  // Jobs are served as MCP tasks too: a host that uses tasks polls them with tasks/get.
+  const tasks = taskBook(jobs);
   const server = new McpServer(
     { name: "video-maker", title: "Video Maker", version: PACKAGE_VERSION },
-    { capabilities: { logging: {}, tools: {}, prompts: {}, resources: {} }, instructions: serverInstructions(offerOf(backend)) },
+    {
+      capabilities: { logging: {}, tools: {}, prompts: {}, resources: {}, tasks: TASKS_CAPABILITY },
+      taskStore: new JobTaskStore(tasks),
+      instructions: serverInstructions(offerOf(backend)),
+    },
   );
   log.attach(server);
   const context: ToolContext = { config, backend, jobs, log };
-  registerTools(server, context);
+  registerTools(server, context, tasks);
   registerPrompts(server, offerOf(backend));
   registerResources(server, backend);
 

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { RequestHandlerExtra, RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type {
   CallToolResult,
   ContentBlock,
@@ -10,8 +10,9 @@ import type {
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { type Backend, type BackendName, type BackendWith, CAPABILITIES_BY_BACKEND, type Capability, type ProgressEvent } from "../core/backend.js";
-import { redactDeep, redactSecrets, toVideoMakerError } from "../core/errors.js";
-import type { JobManager } from "../core/jobs.js";
+import { type VideoMakerError, redactDeep, redactSecrets, toVideoMakerError } from "../core/errors.js";
+import type { JobKind, JobManager, JobRecord } from "../core/jobs.js";
+import { type LinkOutcome, failureText, offerLink } from "./link-elicitation.js";
 import type { Logger } from "./logger.js";
 import { progressReporter } from "./progress.js";
 
@@ -54,6 +55,37 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   annotations: ToolAnnotations;
   // A method, not a property: methods compare bivariantly, so every tool fits the registry's list.
   run(args: z.infer<z.ZodObject<I>>, context: ToolContext<R>, call: CallContext): Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
+  /** Set by defineJobTool: the tool can also be called as an MCP task. */
+  job?: JobWork<I, O, R>;
+}
+
+/**
+ * The work of a tool that runs as a job (edit, export): how it starts and how a job reads as
+ * its result. Called plainly, it waits up to wait_seconds; called as an MCP task, the job is
+ * the task (same id) and the call answers at once.
+ */
+export interface JobWork<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability = never> {
+  kind: JobKind;
+  start(args: z.infer<z.ZodObject<I>>, context: ToolContext<R>): Promise<JobRecord>;
+  view(record: JobRecord): ToolOutput<z.infer<z.ZodObject<O>>>;
+}
+
+/** A job tool: its plain run is start, wait up to wait_seconds, answer with the job as it stands. */
+export function defineJobTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability = never>(
+  definition: Omit<ToolDefinition<I, O, R>, "run" | "job"> & { job: JobWork<I, O, R> },
+): ToolDefinition<I, O, R> {
+  const { job } = definition;
+  return {
+    ...definition,
+    async run(args, context, call) {
+      const started = await job.start(args, context);
+      const wait = waitMs((args as { wait_seconds?: number }).wait_seconds);
+      const record = await context.jobs.wait(started.id, wait, { signal: call.signal, onProgress: call.progress });
+      // A caller that cancels the request cancels the job as well.
+      if (call.signal.aborted) return job.view(await context.jobs.cancel(started.id));
+      return job.view(record);
+    },
+  };
 }
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability = never>(
@@ -99,7 +131,36 @@ export function offers(offer: Offer, tool: { requires?: readonly Capability[] })
   return (tool.requires ?? []).every((capability) => offer[capability]);
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The handler of a plain tools/call: progress when asked for, the result, or the failure in words. */
+export function toolHandler<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability>(
+  server: McpServer,
+  definition: ToolDefinition<I, O, R>,
+  context: ToolContext<R>,
+): (args: z.infer<z.ZodObject<I>>, extra: Extra) => Promise<CallToolResult> {
+  return async (args, extra) => {
+    const progress = progressReporter(extra);
+    try {
+      return toolResult(await definition.run(args, context, { signal: extra.signal, progress: progress.send }));
+    } catch (error) {
+      return await failureResult(server, definition.name, error, context.log, { relatedRequestId: extra.requestId });
+    } finally {
+      progress.stop();
+    }
+  };
+}
+
+/** What tools/list says of a tool. */
+export function toolConfig(definition: AnyTool) {
+  return {
+    title: definition.title,
+    description: definition.description,
+    inputSchema: definition.inputSchema,
+    outputSchema: definition.outputSchema,
+    annotations: { title: definition.title, ...definition.annotations },
+  };
+}
 
 /** Registers a tool the backend serves (see `offers`); its run gets the backend narrowed to what it requires. */
 export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability>(
@@ -108,36 +169,30 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R
   context: ToolContext,
 ): void {
   if (!offers(offerOf(context.backend), definition)) return;
-  const narrowed = context as ToolContext<R>;
-  const handler = async (args: z.infer<z.ZodObject<I>>, extra: Extra): Promise<CallToolResult> => {
-    const progress = progressReporter(extra);
-    try {
-      const output = await definition.run(args, narrowed, { signal: extra.signal, progress: progress.send });
-      // Whatever the service said (a reply, a name, a message) may quote a token: redacted on the way out.
-      return redactDeep({
-        content: [{ type: "text", text: output.text }, ...(output.content ?? [])],
-        structuredContent: output.structured as Record<string, unknown>,
-      } as CallToolResult);
-    } catch (error) {
-      const failure = toVideoMakerError(error);
-      context.log.warn(`${definition.name} failed: ${failure.code}: ${failure.message}`);
-      const text = failure.link && !failure.message.includes(failure.link) ? `${failure.message} ${failure.link}` : failure.message;
-      return { content: [{ type: "text", text: redactSecrets(text) }], isError: true };
-    } finally {
-      progress.stop();
-    }
-  };
-  server.registerTool(
-    definition.name,
-    {
-      title: definition.title,
-      description: definition.description,
-      inputSchema: definition.inputSchema,
-      outputSchema: definition.outputSchema,
-      annotations: { title: definition.title, ...definition.annotations },
-    },
-    handler as never,
-  );
+  server.registerTool(definition.name, toolConfig(definition), toolHandler(server, definition, context as ToolContext<R>) as never);
+}
+
+/** A tool's output as the call's result; whatever the service said (a reply, a name) may quote a token, so it is redacted. */
+export function toolResult(output: ToolOutput<unknown>): CallToolResult {
+  return redactDeep({
+    content: [{ type: "text", text: output.text }, ...(output.content ?? [])],
+    structuredContent: output.structured as Record<string, unknown>,
+  } as CallToolResult);
+}
+
+/**
+ * A failure as an `isError` result whose text is the person-facing message. A failure solved
+ * on a web page (2001, 402) is offered to the person through the host when it can open links.
+ */
+export async function failureResult(server: McpServer, tool: string, error: unknown, log: Logger, options: RequestOptions = {}): Promise<CallToolResult> {
+  const failure = toVideoMakerError(error);
+  log.warn(`${tool} failed: ${failure.code}: ${failure.message}`);
+  return failureContent(failure, await offerLink(server, failure, options));
+}
+
+/** The isError result for a failure whose link was (or was not) offered already. */
+export function failureContent(failure: VideoMakerError, outcome?: LinkOutcome): CallToolResult {
+  return { content: [{ type: "text", text: redactSecrets(failureText(failure, outcome)) }], isError: true };
 }
 
 /**

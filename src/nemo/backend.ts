@@ -311,33 +311,47 @@ export class NemoBackend implements Backend, AgentCapability {
         );
       }
       if (error.code === "out_of_credits") throw await this.outOfCredits(session, error);
+      if (error.code === "plan_blocked") throw await this.planBlocked(session, error);
       throw error;
     }
   }
 
+  // The link travels beside the message, not in it: a host that can open links itself
+  // (URL elicitation) shows it to the person without passing it through the model.
   private async outOfCredits(session: SessionRecord, error: VideoMakerError): Promise<VideoMakerError> {
     const details = { upstreamCode: error.upstreamCode ?? 2001 };
     if (!this.tokens.isAnonymous) {
-      const link = new URL("/", this.config.webBase).toString();
-      return new VideoMakerError(
-        "out_of_credits",
-        `You are out of NemoVideo credits. Top up credits in your NemoVideo account: ${link}`,
-        { ...details, link },
-      );
-    }
-    let link: string;
-    try {
-      link = await this.claimLink();
-    } catch {
-      const register = new URL("/", this.config.webBase);
-      register.searchParams.set("bind", session.task_id ?? session.session_id);
-      link = register.toString();
+      return new VideoMakerError("out_of_credits", "You are out of NemoVideo credits. Top up credits in your NemoVideo account.", {
+        ...details,
+        link: new URL("/", this.config.webBase).toString(),
+      });
     }
     return new VideoMakerError(
       "out_of_credits",
-      `The free credits are used up. Register a free NemoVideo account to get more credits and keep this project: ${link}`,
-      { ...details, link },
+      "The free credits are used up. Register a free NemoVideo account to get more credits and keep this project.",
+      { ...details, link: await this.registrationLink(session) },
     );
+  }
+
+  /** 402: the plan, not credits; an anonymous person registers (keeping the project), an account upgrades. */
+  private async planBlocked(session: SessionRecord, error: VideoMakerError): Promise<VideoMakerError> {
+    const link = this.tokens.isAnonymous ? await this.registrationLink(session) : new URL("/", this.config.webBase).toString();
+    return new VideoMakerError("plan_blocked", error.message, {
+      ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+      ...(error.upstreamCode !== undefined ? { upstreamCode: error.upstreamCode } : {}),
+      link,
+    });
+  }
+
+  /** The claim link (register and keep this project), or the plain registration page when it cannot be had. */
+  private async registrationLink(session: SessionRecord): Promise<string> {
+    try {
+      return await this.claimLink();
+    } catch {
+      const register = new URL("/", this.config.webBase);
+      register.searchParams.set("bind", session.task_id ?? session.session_id);
+      return register.toString();
+    }
   }
 }
 

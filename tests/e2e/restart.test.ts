@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, CallToolResultSchema, type ClientCapabilities, CreateTaskResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DraftSchema } from "../../src/core/draft.js";
@@ -70,9 +70,10 @@ interface Server {
   closed: Promise<void>;
 }
 
-async function startServer(sp: Space): Promise<Server> {
+/** `capabilities`: what the client declares (e.g. tasks); by default nothing. */
+async function startServer(sp: Space, capabilities?: ClientCapabilities): Promise<Server> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [BIN], env: sp.env, stderr: "pipe" });
-  const client = new Client({ name: "restart-test", version: "1.0.0" });
+  const client = new Client({ name: "restart-test", version: "1.0.0" }, capabilities ? { capabilities } : undefined);
   const closed = new Promise<void>((done) => (client.onclose = () => done()));
   await client.connect(transport);
   tally.processes++;
@@ -301,6 +302,45 @@ describe("kill -9 during an export (cloud backend)", () => {
     expect(watched.samples).toBeGreaterThan(20);
     expect(watched.partialSightings).toEqual([]);
     expect(await readdir(sp.out)).toEqual(["promo.mp4"]);
+    expect((await checkHome(sp.home)).leftovers).toEqual([]);
+  });
+
+  it("an export called as an MCP task survives kill -9 between two tasks/get calls: the restarted server answers for it and resumes the render", async () => {
+    const sp = await space();
+    const tasks = { tasks: { list: {}, cancel: {} } };
+    fake.options.render.pollsToComplete = 3;
+    const first = await startServer(sp, tasks);
+    await call(first.client, "upload_media", { paths: [clip] });
+    const { task } = await first.client.request(
+      { method: "tools/call", params: { name: "export_video", arguments: { file_name: "as-task" }, task: {} } },
+      CreateTaskResultSchema,
+    );
+    const before = await first.client.experimental.tasks.getTask(task.taskId);
+    expect(before).toMatchObject({ taskId: task.taskId, status: "working" });
+    const checkpoint = await waitFor(() => readJob(sp, task.taskId)?.checkpoint, 10_000, "the render checkpoint");
+    await waitFor(() => fake.renders.get(checkpoint.render_id), 10_000, "the service to accept the render");
+    await kill9(first);
+
+    const second = await startServer(sp, tasks);
+    const after = await second.client.experimental.tasks.getTask(task.taskId);
+    expect(after).toMatchObject({ taskId: task.taskId, createdAt: before.createdAt });
+    expect(["working", "completed"]).toContain(after.status);
+    const done = await waitFor(
+      async () => {
+        const now = await second.client.experimental.tasks.getTask(task.taskId);
+        return now.status !== "working" && now;
+      },
+      30_000,
+      "the resumed task to end",
+    );
+    expect(done.status).toBe("completed");
+    const result = await second.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.structuredContent).toMatchObject({ job_id: task.taskId, status: "completed", file: join(sp.out, "as-task.mp4") });
+    await expectRenderedFile(join(sp.out, "as-task.mp4"), checkpoint.render_id);
+    // The same work as a job: get_job answers for the task id.
+    expect(await call(second.client, "get_job", { job_id: task.taskId, wait_seconds: 0 })).toMatchObject({ status: "completed" });
+    expect(requestsTo("renderStart")).toBe(1);
+    await second.client.close();
     expect((await checkHome(sp.home)).leftovers).toEqual([]);
   });
 

@@ -164,8 +164,10 @@ describe("edit over SSE", () => {
     h.fake.options.startingCredits = 10;
     const error = (await h.backend().edit("add captions").catch((e: unknown) => e)) as VideoMakerError;
     expect(error.code).toBe("out_of_credits");
-    expect(error.link).toMatch(/^https:\/\/nemovideo\.example\//);
-    expect(error.message).toContain(error.link!);
+    expect(error.link).toMatch(/^https:\/\/nemovideo\.example\/workspace\/claim\?ct=/);
+    // Beside the message, not in it: a host that opens links shows it without the model reading it.
+    expect(error.message).not.toContain(error.link!);
+    expect(error.message).toMatch(/Register a free NemoVideo account/);
   });
 
   it("tells a registered person to top up, without a registration link", async () => {

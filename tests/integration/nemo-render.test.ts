@@ -15,8 +15,8 @@ afterEach(async () => {
 });
 
 /** Gives the current session a non-empty draft, as an upload would. */
-async function withClip(h: Harness) {
-  const backend = h.backend();
+async function withClip(h: Harness, env: Record<string, string> = {}) {
+  const backend = h.backend(env);
   const state = await backend.getState();
   h.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city timelapse" }] });
   return backend;
@@ -114,6 +114,17 @@ describe("export", () => {
     expect(error.code).toBe("plan_blocked");
     expect(error.message).toMatch(/plan/);
     expect(error.message).toMatch(/not credits/);
+    // An anonymous person registers, keeping this project: the claim link goes with the error.
+    expect(error.link).toMatch(/^https:\/\/nemovideo\.example\/workspace\/claim\?ct=clm_/);
+  });
+
+  it("a registered person blocked by the plan gets the account page, not a claim link", async () => {
+    const token = h.fake.issueToken({});
+    h.fake.options.planBlocksExport = true;
+    const backend = await withClip(h, { NEMO_TOKEN: token });
+    const error = (await backend.exportVideo({ outputDir: h.outDir }).catch((e: unknown) => e)) as VideoMakerError;
+    expect(error.code).toBe("plan_blocked");
+    expect(error.link).toBe("https://nemovideo.example/");
   });
 
   it("rejects file names that would leave the folder", async () => {

@@ -1,4 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import { NemoBackend } from "../../src/nemo/backend.js";
@@ -13,8 +13,8 @@ export interface McpHarness extends Harness {
   client: Client;
   created: CreatedServer;
   call: (name: string, args?: Record<string, unknown>, options?: CallOptions) => Promise<CallToolResult>;
-  /** Starts another server over the same home, as a restarted process would. */
-  restart: () => Promise<{ client: Client; created: CreatedServer }>;
+  /** Starts another server over the same home, as a restarted process would (its client declaring `client`'s capabilities). */
+  restart: (client?: ClientOptions) => Promise<{ client: Client; created: CreatedServer }>;
 }
 
 export interface CallOptions {
@@ -22,19 +22,20 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export async function startMcp(fakeOptions: FakeOptionsInput = {}): Promise<McpHarness> {
+/** `client`: what the first client declares (tasks, elicitation); by default nothing, like most hosts. */
+export async function startMcp(fakeOptions: FakeOptionsInput = {}, clientOptions?: ClientOptions): Promise<McpHarness> {
   const h = await startHarness(fakeOptions);
   const servers: CreatedServer[] = [];
   const clients: Client[] = [];
 
-  const connect = async () => {
+  const connect = async (options?: ClientOptions) => {
     const config = h.config();
     const created = await createServer(config, {
       backend: new NemoBackend(config, { ...FAST, language: "en" }),
       logger: createLogger({ stderr: false }),
     });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: "vitest", version: "1.0.0" });
+    const client = new Client({ name: "vitest", version: "1.0.0" }, options);
     await created.server.connect(serverTransport);
     await client.connect(clientTransport);
     servers.push(created);
@@ -42,7 +43,7 @@ export async function startMcp(fakeOptions: FakeOptionsInput = {}): Promise<McpH
     return { client, created };
   };
 
-  const first = await connect();
+  const first = await connect(clientOptions);
   return {
     ...h,
     client: first.client,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, CallToolResultSchema, CreateTaskResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { takeRenderSlot } from "../../src/local/render-slots.js";
@@ -117,6 +117,37 @@ describe("local backend through MCP", () => {
     expect(probe.streams.find((s) => s.codec_type === "audio")?.codec_name).toBe("aac");
     // 2 + 1.5 + 2 seconds, minus two 0.5 s transitions.
     expect(Number(probe.format.duration)).toBeCloseTo(4.5, 0);
+  }, 120_000);
+
+  it("a host that uses tasks exports as a task here too: tasks/get until completed, the MP4 from tasks/result", async () => {
+    const tasksClient = new Client({ name: "tasks-host", version: "1.0.0" }, { capabilities: { tasks: { list: {}, cancel: {} } } });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    const second = await createServer(created.context.config, { logger: createLogger({ stderr: false }) });
+    await second.server.connect(serverTransport);
+    await tasksClient.connect(clientTransport);
+    try {
+      const { tools } = await tasksClient.listTools();
+      // Only the job tool runs as a task: the offline edits answer at once.
+      expect(tools.filter((t) => t.execution?.taskSupport === "optional").map((t) => t.name)).toEqual(["export_video"]);
+      const { task } = await tasksClient.request(
+        { method: "tools/call", params: { name: "export_video", arguments: { file_name: "local task" }, task: {} } },
+        CreateTaskResultSchema,
+      );
+      let status = task.status;
+      for (let i = 0; i < 600 && status === "working"; i++) {
+        await new Promise((done) => setTimeout(done, 100));
+        status = (await tasksClient.experimental.tasks.getTask(task.taskId)).status;
+      }
+      expect(status).toBe("completed");
+      const result = await tasksClient.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+      const out = result.structuredContent as { file: string; job_id: string };
+      expect(out.job_id).toBe(task.taskId);
+      expect(out.file).toBe(join(root, "out", "local task.mp4"));
+      expect((await stat(out.file)).size).toBeGreaterThan(10_000);
+    } finally {
+      await tasksClient.close();
+      await second.cleanup();
+    }
   }, 120_000);
 
   it("undo_edit steps back one accepted batch at a time, and says when there is nothing left", async () => {

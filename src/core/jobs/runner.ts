@@ -83,6 +83,11 @@ export class JobManager {
     );
   }
 
+  /** A job that failed before its work could start (refused input), for a caller that must be answered with a job. */
+  startFailed(kind: JobKind, input: JobRecord["input"], error: unknown): JobRecord {
+    return this.start(kind, input, () => Promise.reject(error));
+  }
+
   /** A job by id: live in this process, else as last written to disk. */
   async get(id: string): Promise<JobRecord | undefined> {
     return this.live.get(id)?.record ?? this.store.read(id);
@@ -171,6 +176,11 @@ export class JobManager {
     if (!claimed) return this.require(id);
     await this.takeOver(claimed);
     return claimed;
+  }
+
+  /** Every job, newest first: live ones as they stand in memory, the others as last written. */
+  async list(): Promise<JobRecord[]> {
+    return (await this.store.list()).map((record) => this.live.get(record.id)?.record ?? record);
   }
 
   /** The jobs queued or running in this process (records, not ids), oldest first: in the order this process started or resumed them. */

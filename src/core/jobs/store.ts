@@ -152,7 +152,8 @@ const JobRecordFromFile = JobFileSchema.transform(jobFromFile);
 
 /** Ids are made by the runner (`edit_1a2b3c4d5e6f`); anything else never reaches the disk. */
 const JOB_ID = /^[a-z]+_[0-9a-f]{12}$/;
-const KEEP_FINISHED_JOBS_MS = 7 * 24 * 3600 * 1000;
+/** How long a finished job is kept after its last change (then swept). */
+export const KEEP_FINISHED_JOBS_MS = 7 * 24 * 3600 * 1000;
 
 export class JobStore {
   readonly dir: string;

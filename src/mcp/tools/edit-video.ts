@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { editOutputShape, editView } from "../job-view.js";
-import { defineTool, waitMs, waitSecondsSchema } from "../tool.js";
+import { defineJobTool, waitSecondsSchema } from "../tool.js";
 
-export const editVideoTool = defineTool({
+export const editVideoTool = defineJobTool({
   name: "edit_video",
   requires: ["agent"],
   title: "Edit the video",
@@ -23,11 +23,9 @@ export const editVideoTool = defineTool({
   },
   outputSchema: editOutputShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async run(args, { backend, jobs }, call) {
-    const job = jobs.startEdit(args.instruction, backend.agent);
-    const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
-    // A caller that cancels the request cancels the edit as well.
-    if (call.signal.aborted) return editView(await jobs.cancel(job.id));
-    return editView(record);
+  job: {
+    kind: "edit",
+    start: async (args, { backend, jobs }) => jobs.startEdit(args.instruction, backend.agent),
+    view: editView,
   },
 });

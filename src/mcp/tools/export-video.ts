@@ -3,10 +3,10 @@ import { VideoMakerError } from "../../core/errors.js";
 import { checkExportTarget } from "../../core/output.js";
 import { hostPath } from "../paths.js";
 import { exportOutputShape, exportView } from "../job-view.js";
-import { type Offer, defineTool, waitMs, waitSecondsSchema } from "../tool.js";
+import { type Offer, defineJobTool, waitSecondsSchema } from "../tool.js";
 
 export const exportVideoTool = (offer: Offer) =>
-  defineTool({
+  defineJobTool({
     name: "export_video",
     title: "Export the MP4",
     description:
@@ -30,14 +30,15 @@ export const exportVideoTool = (offer: Offer) =>
     },
     outputSchema: exportOutputShape,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    async run(args, { jobs, config }, call) {
-      const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
-      if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);
-      const target = { outputDir: folder.path, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
-      await checkExportTarget(target);
-      const job = jobs.startExport(target);
-      const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });
-      if (call.signal.aborted) return exportView(await jobs.cancel(job.id));
-      return exportView(record);
+    job: {
+      kind: "export",
+      async start(args, { jobs, config }) {
+        const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
+        if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);
+        const target = { outputDir: folder.path, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
+        await checkExportTarget(target);
+        return jobs.startExport(target);
+      },
+      view: exportView,
     },
   });

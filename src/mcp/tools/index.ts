@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type BackendName, CAPABILITIES_BY_BACKEND } from "../../core/backend.js";
 import { type AnyTool, type Offer, type ToolContext, type ToolEntry, answerArgumentErrorsInWords, offerFor, offerOf, offers, registerTool } from "../tool.js";
+import { type TaskBook, registerJobTool } from "../job-tasks.js";
 import { applyEditsTool } from "./apply-edits.js";
 import { cancelJobTool } from "./cancel-job.js";
 import { editVideoTool } from "./edit-video.js";
@@ -42,7 +43,11 @@ export function everyTool(): AnyTool[] {
   return [...byName.values()];
 }
 
-export function registerTools(server: McpServer, context: ToolContext): void {
+/** `tasks`: the server serves MCP tasks from the jobs (createServer); job tools are then task-capable. */
+export function registerTools(server: McpServer, context: ToolContext, tasks?: TaskBook): void {
   answerArgumentErrorsInWords(server);
-  for (const tool of toolsFor(offerOf(context.backend))) registerTool(server, tool, context);
+  for (const tool of toolsFor(offerOf(context.backend))) {
+    if (tasks && registerJobTool(server, tool, context, tasks)) continue;
+    registerTool(server, tool, context);
+  }
 }
