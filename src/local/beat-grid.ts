@@ -43,6 +43,8 @@ const RANGE_DB = 50;
 /** Below this autocorrelation, or with fewer of the grid's beats on onsets, the music has no steady beat. */
 const MIN_CLARITY = 0.15;
 const MIN_ON_BEAT = 0.6;
+/** The level an onset rises in is taken over this long: at least one cycle of a 50 Hz kick. */
+const LEVEL_WINDOW_MS = 20;
 /** Shorter music is too little to tell a steady beat from chance. */
 const MIN_LENGTH_MS = 4000;
 /** At least this many beats are needed to call something a beat. */
@@ -50,10 +52,10 @@ const MIN_BEATS = 8;
 
 /**
  * Onset strength: how much louder each frame is than the one before (rises only), in dB, with
- * the level taken over the last `window` frames (a 5 ms frame is shorter than one cycle of a
- * kick drum, whose level would otherwise rise and fall within every cycle).
+ * the level taken over the last `window` frames (a frame of 5 or 10 ms is shorter than one cycle
+ * of a kick drum, whose level would otherwise rise and fall within every cycle).
  */
-export function onsetStrength(levelsDb: readonly number[], window = 4): number[] {
+export function onsetStrength(levelsDb: readonly number[], window: number): number[] {
   const finite = levelsDb.filter(Number.isFinite);
   if (finite.length === 0) return levelsDb.map(() => 0);
   const floor = Math.max(...finite) - RANGE_DB;
@@ -173,7 +175,7 @@ export function fitGrid(
 export function findBeats(envelope: Envelope): BeatsOrWhy {
   const { frameMs, bands } = envelope;
   const frames = Math.min(...bands.map((b) => b.length));
-  const perBand = bands.map((levels) => onsetStrength(levels.slice(0, frames)));
+  const perBand = bands.map((levels) => onsetStrength(levels.slice(0, frames), Math.max(1, Math.round(LEVEL_WINDOW_MS / frameMs))));
   // A rise in any band is an onset: the bands' rises add up.
   const strength = Array.from({ length: frames }, (_, i) => perBand.reduce((sum, band) => sum + band[i]!, 0));
   const estimate = frames * frameMs >= MIN_LENGTH_MS ? estimatePeriod(strength, frameMs) : undefined;
