@@ -37,13 +37,14 @@ import { compileRender, renderThreads } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
-import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
+import { type OpHelpers, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
 import { readMediaFiles } from "./read-media.js";
 import { takeRenderSlot, waitingMessage } from "./render-slots.js";
 import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
 import { pathsToRead, recordsFor } from "./referenced-files.js";
 import { detectSilence } from "./silence.js";
+import { detectBeats } from "./beats.js";
 import { mediaUsedBy, readTimeline } from "./timeline.js";
 import { LocalWorkspace, verifySources } from "./workspace.js";
 
@@ -121,18 +122,24 @@ export class LocalBackend implements Backend, EditorCapability {
     // Files the ops name by path are read now and registered only with an accepted batch.
     const known = new Set((await this.workspace.readMedia(session.session_id)).map((m) => m.path));
     const named = await readMediaFiles(this.config, Array.isArray(ops) ? pathsToRead(ops, known) : [], context);
-    const silences = new Map<string, Promise<SilenceRange[]>>();
+    // Remembered across attempts: finding pauses and beats is the slow part of an edit.
+    const analyses = new Map<string, Promise<unknown>>();
+    const analysed = <T>(key: unknown[], run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+      const text = JSON.stringify(key);
+      let found = analyses.get(text) as Promise<T> | undefined;
+      if (!found) {
+        found = this.track(context.signal, run);
+        analyses.set(text, found);
+      }
+      return found;
+    };
+    const { ffmpegPath } = this.config;
     const helpers: OpHelpers = {
-      // Remembered across attempts: finding pauses is the slow part of an edit.
-      detectSilence: (source, fromMs, toMs, options) => {
-        const key = JSON.stringify([source.id, source.path, fromMs, toMs, options]);
-        let found = silences.get(key);
-        if (!found) {
-          found = this.track(context.signal, (signal) => detectSilence(this.config.ffmpegPath, source, fromMs, toMs, { ...options, signal, ...this.traced }));
-          silences.set(key, found);
-        }
-        return found;
-      },
+      detectSilence: (source, fromMs, toMs, options) =>
+        analysed(["silence", source.id, source.path, fromMs, toMs, options], (signal) =>
+          detectSilence(ffmpegPath, source, fromMs, toMs, { ...options, signal, ...this.traced })),
+      detectBeats: (source, fromMs, toMs) =>
+        analysed(["beats", source.id, source.path, fromMs, toMs], (signal) => detectBeats(ffmpegPath, source, fromMs, toMs, { signal, ...this.traced })),
       readTextFile: (path) => readSubtitleFile(path),
       unusableFiles: new Map(named.rejected.map((r) => [r.input, r.reason])),
       textFonts: (texts) => textFontsFor(texts, this.options.fontFile),

@@ -4,6 +4,7 @@ import { findSegment, knownIds } from "./segment-ids.js";
 import { type LocalTimeline, type TextSegment, type VideoSegment, TEXT_SIZES, seconds, videoEndMs } from "./timeline.js";
 import { type TextFont, idList, isCjkLetter, noCjkFontMessage, uncovered } from "./font-coverage.js";
 import { readFormat } from "./format.js";
+import type { BeatsOrWhy } from "./beat-grid.js";
 import { normalizeColor, textLines } from "./text-layout.js";
 
 /**
@@ -28,6 +29,8 @@ export interface OpHelpers {
   readTextFile?: (path: string) => Promise<string>;
   /** Files ops name by absolute path that cannot be used (resolved path → why): each is a problem of the ops naming it. */
   unusableFiles?: ReadonlyMap<string, string>;
+  /** The beat of a piece of music between `fromMs` and `toMs` (source time), or why it has none. */
+  detectBeats?: (media: MediaFacts, fromMs: number, toMs: number) => Promise<BeatsOrWhy>;
   /** The fonts that will draw these texts, each with the characters it has (fontconfig's charset). */
   textFonts?: (texts: readonly string[]) => Promise<TextFont[]>;
 }
@@ -125,6 +128,11 @@ export function nearestCut(video: readonly VideoSegment[], atMs: number): { inde
     if (Math.abs(time - atMs) < Math.abs(best.timeMs - atMs)) best = { index: i, timeMs: time };
   }
   return best;
+}
+
+/** Two pieces of one clip that remove_silence cut, one right after the other: a jump cut. */
+export function isJumpCut(previous: VideoSegment, next: VideoSegment): boolean {
+  return previous.pieceOf !== undefined && previous.pieceOf === next.pieceOf && previous.mediaId === next.mediaId;
 }
 
 export function placeOnVideoTrack(t: LocalTimeline, segment: VideoSegment, atSeconds: number | undefined): string[] {

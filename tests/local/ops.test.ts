@@ -364,7 +364,7 @@ describe("all or nothing", () => {
       "9 problems in the edits, so nothing was changed:",
       '- op 1 (add_clip): no uploaded media is called "nowhere.mp4" (uploaded: media-1 beach.mp4, media-2 city.mov, media-3 photo.jpg, media-4 music.mp3, media-5 talk.mp4)',
       '- op 3 (trim): there is no segment "clip-9" (ids: clip-1, text-1)',
-      "- op 4 (explode): unknown op \"explode\"; use one of add_clip, add_image, add_text, add_logo, add_audio, set_transition, trim, remove, move, set_format, fit_duration, remove_silence, add_subtitles, set_volume, set_text",
+      "- op 4 (explode): unknown op \"explode\"; use one of add_clip, add_image, add_text, add_logo, add_audio, set_transition, trim, remove, move, set_format, fit_duration, sync_to_music, remove_silence, add_subtitles, set_volume, set_text",
       '- op 5 (add_clip): unknown field "duraton"; add_clip takes media, in, out, at, fit, volume',
       '- op 6 (add_text): unknown colour "sparkly"; use white, black, yellow, red, green, blue, orange, pink, purple, cyan, gold or "#RRGGBB"',
       '- op 7 (set_transition): give either "after" (a clip) or "all": true',

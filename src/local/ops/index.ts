@@ -12,6 +12,7 @@ import { setFormat } from "./set-format.js";
 import { setText } from "./set-text.js";
 import { setTransition } from "./set-transition.js";
 import { setVolume } from "./set-volume.js";
+import { syncToMusic } from "./sync-to-music.js";
 import { trim } from "./trim.js";
 
 /**
@@ -30,6 +31,7 @@ export const OPS = [
   move,
   setFormat,
   fitDuration,
+  syncToMusic,
   removeSilence,
   addSubtitles,
   setVolume,

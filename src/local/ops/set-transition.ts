@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { defineOp, fail, field, ms, videoSegmentOrFail } from "../ops-common.js";
-import type { VideoSegment } from "../timeline.js";
+import { defineOp, fail, field, isJumpCut, ms, videoSegmentOrFail } from "../ops-common.js";
 import { TRANSITIONS, TRANSITION_HELP } from "../transitions.js";
 
 export const setTransition = defineOp({
@@ -55,8 +54,3 @@ export const setTransition = defineOp({
     return notes;
   },
 });
-
-/** Two pieces of one clip that remove_silence cut, one right after the other: a jump cut. */
-function isJumpCut(previous: VideoSegment, next: VideoSegment): boolean {
-  return previous.pieceOf !== undefined && previous.pieceOf === next.pieceOf && previous.mediaId === next.mediaId;
-}
