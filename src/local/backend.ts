@@ -37,6 +37,7 @@ import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
+import { followingText } from "./subtitle-anchor.js";
 import { previewFrame } from "./preview.js";
 import { readMediaFiles } from "./read-media.js";
 import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
@@ -344,10 +345,18 @@ function mediaInfoOf(record: MediaRecord): MediaInfo {
 
 /** The core's track summaries, each followed by the ids a host uses in ops. */
 function tracksWithIds(draft: Draft): TrackInfo[] {
+  let following: string | undefined;
+  try {
+    following = followingText(readTimeline(draft));
+  } catch {
+    // A timeline the engine cannot read is still described; the next edit says what is wrong.
+  }
   return describeTracks(draft).map((info, i) => {
     const ids = draft.t[i]?.sg.map((s) => (s.id === undefined ? undefined : String(s.id))).filter((id): id is string => !!id) ?? [];
     if (ids.length === 0) return info;
     const shown = ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length})` : ids.join(", ");
-    return { ...info, label: `${info.label} — ids: ${shown}` };
+    // Which clip's speech the subtitles keep to, and how many of them its cuts hide.
+    const follows = following && (draft.t[i] as Record<string, unknown>)["role"] === "subtitles" ? ` — ${following}` : "";
+    return { ...info, label: `${info.label}${follows} — ids: ${shown}` };
   });
 }
