@@ -18,7 +18,7 @@ export const addSubtitles = defineOp({
       .min(1)
       .optional()
       .describe(
-        'A clip id ("clip-1"): the file is a transcript of that clip\'s recording (its times are times in the recording) and the cues stay on the speech through trims, cut pauses, moves and fit_duration. "timeline": the file was made for the finished video (its times are fixed times in the video). Default: the one recording on the video track, else "timeline"',
+        'A clip id ("clip-1"): the file is a transcript of that clip\'s recording (its times are times in the recording) and the cues stay on the speech through trims, cut pauses, moves and fit_duration. "timeline": the file was made for the finished video (its times are fixed times in the video). Default: the only recording on the video track, or the clip that plays its recording at the very times of the cues (an untrimmed first clip), else "timeline"',
       ),
     offset: z.number().finite().default(0).describe("Seconds added to every cue (negative: earlier)"),
     position: z.enum(TEXT_POSITIONS).default("bottom"),
@@ -29,7 +29,7 @@ export const addSubtitles = defineOp({
   }),
   guide: {
     fields:
-      'file (.srt/.vtt), follows (a clip id: times are that recording\'s and cues keep to its speech through cuts; "timeline": fixed times in the video; default: the one recording on the track, else timeline), offset (0), position (bottom), size (small), colour, box (true)',
+      'file (.srt/.vtt), follows (a clip id: the times are its recording\'s and the cues stay on its speech through cuts and moves; "timeline": fixed times in the video; default: the only recording, or the clip that plays its recording at the cues\' times, else timeline), offset (0), position (bottom), size (small), colour, box (true)',
   },
   async apply(t, op, { media, helpers }) {
     const path = resolve(op.file);
