@@ -103,13 +103,13 @@ export function followedClips(t: Pick<LocalTimeline, "video" | "subtitles">): Ar
   return [...byClip.values()];
 }
 
-/** "follows clip-1 (2 of 12 hidden: their speech was cut)", for the state's subtitle track; undefined when none follow. */
+/** "following clip-1 (2 of 12 hidden: their speech was cut)", for the state's subtitle track; undefined when none follow. */
 export function followingText(t: Pick<LocalTimeline, "video" | "subtitles">): string | undefined {
   const clips = followedClips(t);
   if (clips.length === 0) return undefined;
   const each = clips.map(({ clip, cues, hidden }) => `${clip}${hidden > 0 ? ` (${hidden} of ${cues} hidden: their speech was cut)` : ""}`);
   const fixed = t.subtitles.filter((cue) => !isFollowing(cue)).length;
-  return `follow${clips.length === 1 && clips[0]!.cues === 1 ? "s" : ""} ${each.join(", ")}${fixed > 0 ? `; ${fixed} at fixed times` : ""}`;
+  return `following ${each.join(", ")}${fixed > 0 ? `; ${fixed} at fixed times` : ""}`;
 }
 
 /** "sub-3", "sub-3 and sub-4", "sub-3, sub-4, sub-5, …": a short list for notes. */

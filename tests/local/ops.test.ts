@@ -355,6 +355,17 @@ describe("add_subtitles", () => {
     );
   });
 
+  it("a following subtitle's duration is a span of the recording; moved to a time, it stays there", async () => {
+    const built = await apply([{ op: "add_clip", media: "talk.mp4", in: 0.5 }, { op: "add_subtitles", file: "/subs/talk.srt" }], EMPTY, helpers);
+    const trimmed = await apply([{ op: "trim", segment: "sub-1", duration: 0.5 }, { op: "trim", segment: "clip-1", in: 0 }], built.draft, helpers);
+    expect(trimmed.timeline.subtitles[0]).toMatchObject({ startMs: 1000, durationMs: 500, sourceInMs: 1000, sourceDurationMs: 500 });
+    const moved = await apply([{ op: "move", segment: "sub-2", at: 7 }, { op: "trim", segment: "clip-1", in: 2 }], trimmed.draft, helpers);
+    expect(moved.notes).toContain("sub-2 now stays at 7s in the video and no longer follows clip-1's speech.");
+    expect(moved.timeline.subtitles[1]).toEqual({ id: "sub-2", startMs: 7000, durationMs: 1000, text: "Second line\nand more", position: "bottom", sizePx: 42, colour: "white", box: true });
+    // the in-point at 2 s cut sub-1's speech (1–1.5 s)
+    expect(moved.notes).toContain("1 subtitle (sub-1) fell in a part of clip-1 that was cut, so it is hidden (it comes back if that footage is put back).");
+  });
+
   it("follows the clip asked for; with several recordings and none asked for, stays at fixed times and says how to follow one", async () => {
     const two = [{ op: "add_clip", media: "beach.mp4", in: 2 }, { op: "add_clip", media: "talk.mp4" }];
     const asked = await apply([...two, { op: "add_subtitles", file: "/subs/talk.srt", follows: "clip-2" }], EMPTY, helpers);
