@@ -31,12 +31,13 @@ import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, val
 import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
-import { describeTracks, summarizeTimeline } from "../core/summary.js";
+import { describeTracks } from "../core/summary.js";
 import { compileRender } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
+import { summarizeAsShown } from "./shown-timeline.js";
 import { followingText } from "./subtitle-anchor.js";
 import { previewFrame } from "./preview.js";
 import { readMediaFiles } from "./read-media.js";
@@ -145,7 +146,7 @@ export class LocalBackend implements Backend, EditorCapability {
       const changes = [...diffDrafts(before, draft), ...notes];
       return {
         changes: changes.length > 0 ? changes : ["Nothing changed."],
-        timeline: summarizeTimeline(draft),
+        timeline: summarizeAsShown(draft),
         outline: outlineTimeline(readTimeline(draft)),
         draft,
       };
@@ -164,7 +165,7 @@ export class LocalBackend implements Backend, EditorCapability {
     const media = await this.workspace.readMedia(session.session_id);
     return {
       sessionId: session.session_id,
-      timeline: summarizeTimeline(draft),
+      timeline: summarizeAsShown(draft),
       tracks: tracksWithIds(draft),
       media: media.map(mediaInfoOf),
       draft,
@@ -188,7 +189,7 @@ export class LocalBackend implements Backend, EditorCapability {
     const session = await this.workspace.current();
     const result = await this.workspace.undo(session.session_id);
     const draft = result.undone ? result.draft : await this.workspace.readDraft(session.session_id);
-    return { undone: result.undone, message: result.message, timeline: summarizeTimeline(draft) };
+    return { undone: result.undone, message: result.message, timeline: summarizeAsShown(draft) };
   }
 
   async previewFrame(atSeconds: number, context: PreviewOptions = {}): Promise<PreviewFrame> {

@@ -316,6 +316,8 @@ describe("rendering", () => {
     await backend.applyEdits([{ op: "add_clip", media: "speech.mp4" }, { op: "add_subtitles", file: subtitles }]);
     const cut = await backend.applyEdits([{ op: "remove_silence" }]);
     expect(cut.changes).toContain("1 subtitle (sub-2) fell in a part of clip-1 that was cut, so it is hidden (it comes back if that footage is put back).");
+    // The summary shows the timeline as it will be seen: "Hmm" is not on it.
+    expect(cut.timeline).toContain('Title: "Hi" (0.1-0.9s), "Bye" (1.5-2.1s)');
     expect(cut.outline).toContain('sub-2 "Hmm" hidden (bottom, follows clip-1: 1.5-2.2s of its recording, which was cut)');
     const subtitleTrack = (await backend.getState()).tracks.find((track) => track.label.includes("sub-1"))!;
     expect(subtitleTrack.label).toContain(" — following clip-1 (1 of 3 hidden: their speech was cut) — ids: sub-1, sub-2, sub-3");
