@@ -109,6 +109,7 @@ describe("subtitles that follow a clip, through remove_silence, set_transition a
 
     // The edits said what happened; the state names the clip the subtitles follow and the hidden cue.
     expect(built.notes.join("\n")).toContain("they follow clip-1 (their times are times in talk.mp4)");
+    expect(edited.notes.find((note) => note.startsWith("Fitted"))).toMatch(/; subtitles that follow a clip stay on its speech\.$/);
     expect(edited.notes).toContain("1 subtitle (sub-4) fell in a part of clip-1 that was cut, so it is hidden (it comes back if that footage is put back).");
     const outline = outlineTimeline(edited.timeline);
     expect(outline.find((line) => line.startsWith("sub-4"))).toBe('sub-4 "Um (in the second pause)" hidden (bottom, follows clip-1: 4-5s of its recording, which was cut)');
