@@ -95,17 +95,14 @@ export interface TextSegment extends Segment {
 }
 
 /**
- * A subtitle. One that follows a clip (`followsClip`, with all three `source*` keys) is a span
- * of that clip's recording: it is shown wherever the clip's pieces show that span, so it keeps
- * to the speech through trims, cut pauses, moves and fit_duration (subtitle-anchor.ts). Its
- * startMs / durationMs are derived from that (the first part shown), kept for every reader.
+ * A subtitle. One that follows a clip (`followsClip`: the clip, or the one remove_silence cut the
+ * pieces from; with its media and the cue's span in that recording) is shown wherever the pieces
+ * show that span, so it keeps to the speech through trims, cut pauses, moves and fit_duration
+ * (subtitle-anchor.ts). Its startMs / durationMs are derived: the first part shown, for every reader.
  */
 export interface SubtitleSegment extends TextSegment {
-  /** The clip (or the clip remove_silence cut the pieces from) whose recording the cue belongs to. */
   followsClip?: string;
-  /** That clip's media. */
   sourceMediaId?: string;
-  /** Where the cue starts in the recording. */
   sourceInMs?: number;
   sourceDurationMs?: number;
 }
