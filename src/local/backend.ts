@@ -32,12 +32,14 @@ import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, val
 import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
-import { describeTracks, summarizeTimeline } from "../core/summary.js";
+import { describeTracks } from "../core/summary.js";
 import { compileRender, renderThreads } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
-import { type OpHelpers, applyOps, outlineTimeline } from "./ops.js";
+import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
+import { summarizeAsShown } from "./shown-timeline.js";
+import { followingText } from "./subtitle-anchor.js";
 import { previewFrame } from "./preview.js";
 import { readMediaFiles } from "./read-media.js";
 import { takeRenderSlot, waitingMessage } from "./render-slots.js";
@@ -153,7 +155,7 @@ export class LocalBackend implements Backend, EditorCapability {
       const changes = [...diffDrafts(before, draft), ...notes];
       return {
         changes: changes.length > 0 ? changes : ["Nothing changed."],
-        timeline: summarizeTimeline(draft),
+        timeline: summarizeAsShown(draft),
         outline: outlineTimeline(readTimeline(draft)),
         draft,
       };
@@ -172,7 +174,7 @@ export class LocalBackend implements Backend, EditorCapability {
     const media = await this.workspace.readMedia(session.session_id);
     return {
       sessionId: session.session_id,
-      timeline: summarizeTimeline(draft),
+      timeline: summarizeAsShown(draft),
       tracks: tracksWithIds(draft),
       media: media.map(mediaInfoOf),
       draft,
@@ -196,7 +198,7 @@ export class LocalBackend implements Backend, EditorCapability {
     const session = await this.workspace.current();
     const result = await this.workspace.undo(session.session_id);
     const draft = result.undone ? result.draft : await this.workspace.readDraft(session.session_id);
-    return { undone: result.undone, message: result.message, timeline: summarizeTimeline(draft) };
+    return { undone: result.undone, message: result.message, timeline: summarizeAsShown(draft) };
   }
 
   async previewFrame(atSeconds: number, context: PreviewOptions = {}): Promise<PreviewFrame> {
@@ -374,10 +376,18 @@ function mediaInfoOf(record: MediaRecord): MediaInfo {
 
 /** The core's track summaries, each followed by the ids a host uses in ops. */
 function tracksWithIds(draft: Draft): TrackInfo[] {
+  let following: string | undefined;
+  try {
+    following = followingText(readTimeline(draft));
+  } catch {
+    // A timeline the engine cannot read is still described; the next edit says what is wrong.
+  }
   return describeTracks(draft).map((info, i) => {
     const ids = draft.t[i]?.sg.map((s) => (s.id === undefined ? undefined : String(s.id))).filter((id): id is string => !!id) ?? [];
     if (ids.length === 0) return info;
     const shown = ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length})` : ids.join(", ");
-    return { ...info, label: `${info.label} — ids: ${shown}` };
+    // Which clip's speech the subtitles keep to, and how many of them its cuts hide.
+    const follows = following && (draft.t[i] as Record<string, unknown>)["role"] === "subtitles" ? ` — ${following}` : "";
+    return { ...info, label: `${info.label}${follows} — ids: ${shown}` };
   });
 }

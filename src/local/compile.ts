@@ -11,6 +11,7 @@ import { Compilation, type CompileOptions, INLINE_GRAPH_LIMIT, type PlannedSegme
 import { mixMusic } from "./compile-audio.js";
 import { overlayLogos } from "./compile-logo.js";
 import { drawTexts } from "./compile-text.js";
+import { placedSubtitles } from "./subtitle-anchor.js";
 import { blackBackground, composeVideoTrack, planVideo } from "./compile-video.js";
 
 export type { CompileOptions } from "./compile-context.js";
@@ -87,7 +88,8 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
   // Lanes need segment/asegment (ffmpeg 4.4+); an older ffmpeg gets an input per clip.
   const lanesAllowed = !options.features || (["segment", "asegment", "select", "aselect"] as const).every((f) => options.features!.available.has(f));
   const base = planned.length > 0 ? composeVideoTrack(c, planned, lanesAllowed) : blackBackground(c, totalFrames);
-  const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.startMs - b.startMs);
+  // Subtitles that follow a clip are drawn where its pieces show their speech (subtitle-anchor.ts).
+  const texts = [...timeline.titles, ...placedSubtitles(timeline)].sort((a, b) => a.startMs - b.startMs);
   let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames, preview ? previewFrame : undefined);
 
   let audio: string | undefined;

@@ -6,6 +6,7 @@ import { type EditOp, parseOp } from "./ops-schema.js";
 import { OPS } from "./ops/index.js";
 import { unusableFileProblem } from "./referenced-files.js";
 import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, writeTimeline } from "./timeline.js";
+import { newlyHiddenNotes } from "./subtitle-anchor.js";
 import { fitOverlaysToVideoEnd } from "./video-end.js";
 
 export { EditOpSchema, type EditOp, OP_NAMES } from "./ops-schema.js";
@@ -78,6 +79,10 @@ export async function applyOps(
   }
   // Once, on what the whole batch leaves: titles, logos and subtitles end where the video does.
   notes.push(...fitOverlaysToVideoEnd(timeline));
+  // Subtitles on speech the batch cut are hidden: said once, for the whole batch.
+  const before = readTimeline(draft);
+  normalizeTimeline(before, media);
+  notes.push(...newlyHiddenNotes(before, timeline));
   const { t: _t, d: _d, m: _m, ...unknownKeys } = draft;
   const next = { ...unknownKeys, ...writeTimeline(timeline) };
   return { draft: readableOrRefused(next), notes };

@@ -6,6 +6,7 @@ import {
   type VideoSegment,
   seconds,
 } from "./timeline.js";
+import { cueParts, isFollowing } from "./subtitle-anchor.js";
 
 /** Segments by id: the next free id, finding one, listing them, and the outline that shows them to the host. */
 
@@ -87,7 +88,16 @@ export function outlineTimeline(timeline: LocalTimeline): string[] {
   }
   for (const s of [...timeline.titles, ...timeline.subtitles]) {
     const text = s.text.replace(/\s+/g, " ");
-    lines.push(`${s.id} "${text.length > 40 ? `${text.slice(0, 39)}…` : text}" ${range(s)} (${s.position})`);
+    const quoted = `"${text.length > 40 ? `${text.slice(0, 39)}…` : text}"`;
+    if (!isFollowing(s)) {
+      lines.push(`${s.id} ${quoted} ${range(s)} (${s.position})`);
+      continue;
+    }
+    // Where a subtitle that follows a clip shows: its parts, or hidden when its speech was cut.
+    const parts = cueParts(s, timeline.video);
+    const shown = parts.length > 0 ? parts.map(range).join(", ") : "hidden";
+    const source = `${seconds(s.sourceInMs)}-${seconds(s.sourceInMs + s.sourceDurationMs)}s of its recording${parts.length === 0 ? ", which was cut" : ""}`;
+    lines.push(`${s.id} ${quoted} ${shown} (${s.position}, follows ${s.followsClip}: ${source})`);
   }
   for (const s of timeline.logos) {
     const extras = [

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { type Draft, type Track, TRACK_TYPE, trackType } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import type { MediaFacts } from "./media.js";
+import { type Fit, type KenBurns, type LogoPosition, type TextPosition, FITS, KEN_BURNS, LOGO_POSITIONS, TEXT_POSITIONS, TEXT_SIZES } from "./timeline-choices.js";
+import { isFollowing, placeFollowingSubtitles } from "./subtitle-anchor.js";
 import { TRANSITIONS, type TransitionType } from "./transitions.js";
 
 /**
@@ -12,6 +14,7 @@ import { TRANSITIONS, type TransitionType } from "./transitions.js";
  *   video (tt 0):  { id, n, src, st, d, in, fit?, kb?, v?, tr?: { type, d }, ci?, co?, of? }
  *   music (tt 1):  { id, n, src, st, d, in, v, fi, fo, loop, duck, fill }
  *   text  (tt 7):  { id, st, d, tx, pos, sz, c, box }   (a track with role "subtitles" holds subtitles)
+ *   subtitle (tt 7, role "subtitles"): the text keys, and when it follows a clip { fl, src, in, sd }
  *   logo  (tt 0, role "overlay"):  { id, n, src, st, d, pos, w, o, fill }   (a picture laid over the video)
  *
  * The engine never sees these keys: readTimeline gives segments with the long names below
@@ -26,25 +29,8 @@ import { TRANSITIONS, type TransitionType } from "./transitions.js";
  * one before it, so startMs is derived (kept in the file so every reader sees real times).
  */
 
-export const FITS = ["cover", "contain", "blur"] as const;
-export type Fit = (typeof FITS)[number];
-
-export const KEN_BURNS = ["none", "zoom_in", "zoom_out", "pan_left", "pan_right"] as const;
-export type KenBurns = (typeof KEN_BURNS)[number];
-
+export * from "./timeline-choices.js";
 export { TRANSITIONS, type TransitionType } from "./transitions.js";
-
-export const TEXT_POSITIONS = [
-  "top", "center", "bottom", "lower_third", "top_left", "top_right", "bottom_left", "bottom_right",
-] as const;
-export type TextPosition = (typeof TEXT_POSITIONS)[number];
-
-/** Text sizes in pixels on a 1080-pixel short side; scaled with the output. */
-export const TEXT_SIZES = { small: 42, medium: 64, large: 96, huge: 136 } as const;
-export type TextSizeName = keyof typeof TEXT_SIZES;
-
-export const LOGO_POSITIONS = ["top_left", "top_right", "bottom_left", "bottom_right", "center"] as const;
-export type LogoPosition = (typeof LOGO_POSITIONS)[number];
 
 // --- the segments, as the engine sees them -------------------------------------------
 
@@ -108,6 +94,19 @@ export interface TextSegment extends Segment {
   box: boolean;
 }
 
+/**
+ * A subtitle. One that follows a clip (`followsClip`: the clip, or the one remove_silence cut the
+ * pieces from; with its media and the cue's span in that recording) is shown wherever the pieces
+ * show that span, so it keeps to the speech through trims, cut pauses, moves and fit_duration
+ * (subtitle-anchor.ts). Its startMs / durationMs are derived: the first part shown, for every reader.
+ */
+export interface SubtitleSegment extends TextSegment {
+  followsClip?: string;
+  sourceMediaId?: string;
+  sourceInMs?: number;
+  sourceDurationMs?: number;
+}
+
 export interface LogoSegment extends Segment {
   name?: string;
   mediaId: string;
@@ -126,7 +125,7 @@ export interface LocalTimeline {
   video: VideoSegment[];
   music: AudioSegment[];
   titles: TextSegment[];
-  subtitles: TextSegment[];
+  subtitles: SubtitleSegment[];
   logos: LogoSegment[];
   /** Tracks of types the local engine does not render; kept so nothing is lost. */
   other: Track[];
@@ -178,6 +177,13 @@ const TextDiskSchema = z.looseObject({
   box: z.boolean().default(false),
 });
 
+const SubtitleDiskSchema = TextDiskSchema.extend({
+  fl: z.string().min(1).optional(),
+  src: z.string().min(1).optional(),
+  in: ms.nonnegative().optional(),
+  sd: ms.positive().optional(),
+});
+
 const LogoDiskSchema = z.looseObject({
   id: z.string().min(1),
   n: z.string().optional(),
@@ -204,6 +210,9 @@ const AUDIO_KEYS = {
 const TEXT_KEYS = {
   id: "id", startMs: "st", durationMs: "d", text: "tx", position: "pos", sizePx: "sz", colour: "c", box: "box",
 } as const satisfies KeyTable<TextSegment, typeof TextDiskSchema>;
+const SUBTITLE_KEYS = {
+  ...TEXT_KEYS, followsClip: "fl", sourceMediaId: "src", sourceInMs: "in", sourceDurationMs: "sd",
+} as const satisfies KeyTable<SubtitleSegment, typeof SubtitleDiskSchema>;
 const LOGO_KEYS = {
   id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", position: "pos", widthFraction: "w", opacity: "o", followsVideoEnd: "fill",
 } as const satisfies KeyTable<LogoSegment, typeof LogoDiskSchema>;
@@ -214,8 +223,9 @@ const everyKeyMapped: [
   Unmapped<typeof VIDEO_KEYS, typeof VideoDiskSchema>,
   Unmapped<typeof AUDIO_KEYS, typeof AudioDiskSchema>,
   Unmapped<typeof TEXT_KEYS, typeof TextDiskSchema>,
+  Unmapped<typeof SUBTITLE_KEYS, typeof SubtitleDiskSchema>,
   Unmapped<typeof LOGO_KEYS, typeof LogoDiskSchema>,
-] extends [never, never, never, never] ? true : never = true;
+] extends [never, never, never, never, never] ? true : never = true;
 void everyKeyMapped;
 
 type Bag = Record<string, unknown>;
@@ -280,11 +290,9 @@ export function readTimeline(draft: Draft): LocalTimeline {
     if (type === TRACK_TYPE.video && role === OVERLAY_ROLE) timeline.logos.push(...readSegments<LogoSegment>(LogoDiskSchema, LOGO_KEYS, track, "logo"));
     else if (type === TRACK_TYPE.video) timeline.video.push(...readSegments<VideoSegment>(VideoDiskSchema, VIDEO_KEYS, track, "clip"));
     else if (type === TRACK_TYPE.audio) timeline.music.push(...readSegments<AudioSegment>(AudioDiskSchema, AUDIO_KEYS, track, "audio clip"));
-    else if (type === TRACK_TYPE.text) {
-      const texts = readSegments<TextSegment>(TextDiskSchema, TEXT_KEYS, track, "text");
-      if (role === SUBTITLES_ROLE) timeline.subtitles.push(...texts);
-      else timeline.titles.push(...texts);
-    } else timeline.other.push(track);
+    else if (type === TRACK_TYPE.text && role === SUBTITLES_ROLE) timeline.subtitles.push(...readSegments<SubtitleSegment>(SubtitleDiskSchema, SUBTITLE_KEYS, track, "subtitle"));
+    else if (type === TRACK_TYPE.text) timeline.titles.push(...readSegments<TextSegment>(TextDiskSchema, TEXT_KEYS, track, "text"));
+    else timeline.other.push(track);
   }
   return timeline;
 }
@@ -298,7 +306,7 @@ export function writeTimeline(timeline: LocalTimeline): Draft {
   if (timeline.music.length > 0) tracks.push({ tt: TRACK_TYPE.audio, sg: writeSegments([...timeline.music].sort(byStart), AUDIO_KEYS) });
   if (timeline.titles.length > 0) tracks.push({ tt: TRACK_TYPE.text, sg: writeSegments([...timeline.titles].sort(byStart), TEXT_KEYS) });
   if (timeline.subtitles.length > 0) {
-    tracks.push({ tt: TRACK_TYPE.text, n: "Subtitles", role: SUBTITLES_ROLE, sg: writeSegments([...timeline.subtitles].sort(byStart), TEXT_KEYS) });
+    tracks.push({ tt: TRACK_TYPE.text, n: "Subtitles", role: SUBTITLES_ROLE, sg: writeSegments([...timeline.subtitles].sort(byStart), SUBTITLE_KEYS) });
   }
   if (timeline.logos.length > 0) {
     tracks.push({ tt: TRACK_TYPE.video, n: "Logo", role: OVERLAY_ROLE, sg: writeSegments([...timeline.logos].sort(byStart), LOGO_KEYS) });
@@ -341,7 +349,8 @@ export function timelineLengthMs(timeline: LocalTimeline): number {
   const video = videoEndMs(timeline);
   if (video > 0) return video;
   let end = 0;
-  for (const text of [...timeline.titles, ...timeline.subtitles]) end = Math.max(end, text.startMs + text.durationMs);
+  // Subtitles that follow a clip show only on its clips.
+  for (const text of [...timeline.titles, ...timeline.subtitles.filter((s) => !isFollowing(s))]) end = Math.max(end, text.startMs + text.durationMs);
   for (const audio of timeline.music) end = Math.max(end, audio.startMs + audio.durationMs);
   // A logo that follows the video has no length of its own.
   for (const logo of timeline.logos) if (!logo.followsVideoEnd) end = Math.max(end, logo.startMs + logo.durationMs);
@@ -354,7 +363,8 @@ const MIN_TRANSITION_MS = 100;
 
 /**
  * Re-derives what follows from the rest: clip start times, transitions that fit their clips,
- * music that runs to the end of the video. Returns what it had to change, for the person.
+ * where subtitles that follow a clip show, music that runs to the end of the video. Returns
+ * what it had to change, for the person.
  */
 export function normalizeTimeline(timeline: LocalTimeline, media: readonly MediaFacts[]): string[] {
   const notes: string[] = [];
@@ -376,6 +386,8 @@ export function normalizeTimeline(timeline: LocalTimeline, media: readonly Media
     segment.startMs = Math.max(0, cursor - (segment.transition?.durationMs ?? 0));
     cursor = segment.startMs + segment.durationMs;
   });
+
+  placeFollowingSubtitles(timeline);
 
   const videoEnd = videoEndMs(timeline);
   for (const audio of timeline.music) {

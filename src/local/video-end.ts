@@ -1,3 +1,4 @@
+import { isFollowing } from "./subtitle-anchor.js";
 import { type LocalTimeline, seconds, videoEndMs } from "./timeline.js";
 
 /**
@@ -17,7 +18,8 @@ export function fitOverlaysToVideoEnd(t: LocalTimeline): string[] {
   if (end === 0) return [];
   const inOrder = <T extends { startMs: number }>(track: readonly T[]): T[] => [...track].sort((a, b) => a.startMs - b.startMs);
   const titlesAndLogos = [...inOrder(t.titles), ...inOrder(t.logos)];
-  const subtitles = inOrder(t.subtitles);
+  // Subtitles that follow a clip show only on its pieces, so never past the end.
+  const subtitles = inOrder(t.subtitles.filter((s) => !isFollowing(s)));
 
   const notes: string[] = [];
   for (const segment of [...titlesAndLogos, ...subtitles]) {

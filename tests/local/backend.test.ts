@@ -307,6 +307,28 @@ describe("rendering", () => {
     expect(await readdir(out)).toEqual([]);
   }, 30_000);
 
+  it("subtitles follow the speech through a pause cut: the edit names the hidden cue, the state the clip, undo brings all back", async () => {
+    const { backend } = await freshBackend();
+    const subtitles = join(await tempDir("vm-subs-"), "speech.srt");
+    // speech.mp4: a tone, 1.5 s of silence from 1 s, the tone again (3.5 s).
+    await writeFile(subtitles, "1\n00:00:00,100 --> 00:00:00,900\nHi\n\n2\n00:00:01,500 --> 00:00:02,200\nHmm\n\n3\n00:00:02,700 --> 00:00:03,300\nBye\n");
+    await backend.upload({ paths: [set.speech] });
+    await backend.applyEdits([{ op: "add_clip", media: "speech.mp4" }, { op: "add_subtitles", file: subtitles }]);
+    const cut = await backend.applyEdits([{ op: "remove_silence" }]);
+    expect(cut.changes).toContain("1 subtitle (sub-2) fell in a part of clip-1 that was cut, so it is hidden (it comes back if that footage is put back).");
+    // The summary shows the timeline as it will be seen: "Hmm" is not on it.
+    expect(cut.timeline).toContain('Title: "Hi" (0.1-0.9s), "Bye" (1.5-2.1s)');
+    expect(cut.outline).toContain('sub-2 "Hmm" hidden (bottom, follows clip-1: 1.5-2.2s of its recording, which was cut)');
+    const subtitleTrack = (await backend.getState()).tracks.find((track) => track.label.includes("sub-1"))!;
+    expect(subtitleTrack.label).toContain(" — following clip-1 (1 of 3 hidden: their speech was cut) — ids: sub-1, sub-2, sub-3");
+    // The cut piece shows "Bye" about 1.2 s earlier than the file says: on its words.
+    const bye = (await backend.getState()).draft.t[1]!.sg[2]!;
+    expect(Number(bye["st"])).toBeLessThan(2000);
+    await backend.undo();
+    const back = (await backend.getState()).tracks.find((track) => track.label.includes("sub-1"))!;
+    expect(back.label).toContain(" — following clip-1 — ids: sub-1, sub-2, sub-3");
+  }, 30_000);
+
   it("draws Chinese titles and subtitles with a CJK font, or refuses them at the edit and says which font to install", async () => {
     const { backend } = await freshBackend();
     const subtitles = join(await tempDir("vm-subs-"), "zh.srt");

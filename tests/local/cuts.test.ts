@@ -1,14 +1,10 @@
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Draft } from "../../src/core/draft.js";
-import { probeMedia } from "../../src/local/ffprobe.js";
 import type { MediaFacts } from "../../src/local/media.js";
 import { type OpHelpers, applyOps } from "../../src/local/ops.js";
 import { detectSilence } from "../../src/local/silence.js";
 import { type VideoSegment, readTimeline } from "../../src/local/timeline.js";
-import { fakeMedia, tempDir } from "./fixtures.js";
+import { fakeMedia, makeInterview, tempDir } from "./fixtures.js";
 
 /**
  * Cut points are kept: what remove_silence (and trim) cut never comes back through
@@ -16,33 +12,11 @@ import { fakeMedia, tempDir } from "./fixtures.js";
  * Real pauses in a real clip, found by ffmpeg's silencedetect.
  */
 
-const run = promisify(execFile);
-const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
-
 let media: MediaFacts[];
 const helpers: OpHelpers = { detectSilence: (source, from, to, options) => detectSilence("ffmpeg", source, from, to, options) };
 
 beforeAll(async () => {
-  const dir = await tempDir("vm-cuts-");
-  const at = (name: string): string => join(dir, name);
-  const tone = (seconds: number) => ["-f", "lavfi", "-t", String(seconds), "-i", "sine=frequency=440:sample_rate=48000"];
-  const hush = (seconds: number) => ["-f", "lavfi", "-t", String(seconds), "-i", "anullsrc=r=48000:cl=mono"];
-  const x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
-  await Promise.all([
-    // An interview: 1 s of speech, a 1.5 s pause, 1 s, a 2 s pause, 1 s (6.5 s).
-    ffmpeg([
-      "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=15:duration=6.5",
-      ...tone(1), ...hush(1.5), ...tone(1), ...hush(2), ...tone(1),
-      "-filter_complex", "[1:a][2:a][3:a][4:a][5:a]concat=n=5:v=0:a=1[a]", "-map", "0:v", "-map", "[a]",
-      ...x264, "-c:a", "aac", at("talk.mp4"),
-    ]),
-    // B-roll with sound and no pauses, 4 s.
-    ffmpeg(["-f", "lavfi", "-i", "testsrc=size=160x90:rate=15:duration=4", ...tone(4), ...x264, "-c:a", "aac", "-shortest", at("broll.mp4")]),
-    ffmpeg(["-f", "lavfi", "-i", "testsrc=size=160x90", "-frames:v", "1", at("photo.png")]),
-  ]);
-  media = await Promise.all(
-    ["talk.mp4", "broll.mp4", "photo.png"].map(async (name, i) => ({ id: `media-${i + 1}`, name, path: at(name), ...(await probeMedia("ffprobe", at(name))) })),
-  );
+  media = await makeInterview(await tempDir("vm-cuts-"));
 }, 60_000);
 
 async function apply(ops: unknown[], draft: Draft = { t: [] }) {

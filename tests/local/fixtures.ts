@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { probeMedia } from "../../src/local/ffprobe.js";
 import type { MediaFacts } from "../../src/local/media.js";
 
 const run = promisify(execFile);
@@ -18,6 +19,31 @@ export async function tempDir(prefix = "vm-local-"): Promise<string> {
 
 async function ffmpeg(args: string[]): Promise<void> {
   await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
+}
+
+/**
+ * An interview with pauses, as silencedetect finds them: talk.mp4 (media-1) has 1 s of speech
+ * (a tone), a 1.5 s pause, 1 s, a 2 s pause, 1 s (6.5 s); broll.mp4 (media-2) 4 s with sound and
+ * no pauses; photo.png (media-3).
+ */
+export async function makeInterview(dir: string): Promise<MediaFacts[]> {
+  const at = (name: string): string => join(dir, name);
+  const tone = (seconds: number) => ["-f", "lavfi", "-t", String(seconds), "-i", "sine=frequency=440:sample_rate=48000"];
+  const hush = (seconds: number) => ["-f", "lavfi", "-t", String(seconds), "-i", "anullsrc=r=48000:cl=mono"];
+  const x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
+  await Promise.all([
+    ffmpeg([
+      "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=15:duration=6.5",
+      ...tone(1), ...hush(1.5), ...tone(1), ...hush(2), ...tone(1),
+      "-filter_complex", "[1:a][2:a][3:a][4:a][5:a]concat=n=5:v=0:a=1[a]", "-map", "0:v", "-map", "[a]",
+      ...x264, "-c:a", "aac", at("talk.mp4"),
+    ]),
+    ffmpeg(["-f", "lavfi", "-i", "testsrc=size=160x90:rate=15:duration=4", ...tone(4), ...x264, "-c:a", "aac", "-shortest", at("broll.mp4")]),
+    ffmpeg(["-f", "lavfi", "-i", "testsrc=size=160x90", "-frames:v", "1", at("photo.png")]),
+  ]);
+  return Promise.all(
+    ["talk.mp4", "broll.mp4", "photo.png"].map(async (name, i) => ({ id: `media-${i + 1}`, name, path: at(name), ...(await probeMedia("ffprobe", at(name))) })),
+  );
 }
 
 export interface MediaSet {

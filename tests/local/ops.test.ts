@@ -320,9 +320,9 @@ describe("add_subtitles", () => {
   };
   const helpers: OpHelpers = { readTextFile: async (path) => files[path] ?? Promise.reject(new Error("missing")) };
 
-  it("turns cues into subtitle texts on their own track", async () => {
+  it("turns cues into subtitle texts on their own track; a file for the finished video stays at its times", async () => {
     const { timeline, draft, notes } = await apply(
-      [{ op: "add_clip", media: "talk.mp4" }, { op: "add_subtitles", file: "/subs/talk.srt" }],
+      [{ op: "add_clip", media: "talk.mp4" }, { op: "add_subtitles", file: "/subs/talk.srt", follows: "timeline" }],
       EMPTY,
       helpers,
     );
@@ -332,6 +332,50 @@ describe("add_subtitles", () => {
     ]);
     expect(draft.t[1]).toMatchObject({ tt: 7, n: "Subtitles" });
     expect(notes).toContain("Added 2 subtitles from /subs/talk.srt.");
+  });
+
+  it("with one recording on the track, the cues follow it by default: times are the recording's", async () => {
+    const { timeline, draft, notes } = await apply(
+      [
+        { op: "add_image", media: "photo.jpg", duration: 3 },
+        { op: "add_clip", media: "talk.mp4", in: 0.5 },
+        { op: "add_subtitles", file: "/subs/talk.srt" },
+      ],
+      EMPTY,
+      helpers,
+    );
+    // 1 s in the recording is 0.5 s into clip-1, which starts at 3 s.
+    expect(timeline.subtitles.map((s) => [s.id, s.startMs, s.durationMs, s.followsClip, s.sourceInMs, s.sourceDurationMs])).toEqual([
+      ["sub-1", 3500, 1500, "clip-1", 1000, 1500],
+      ["sub-2", 5500, 1000, "clip-1", 3000, 1000],
+    ]);
+    expect(draft.t[1]!.sg[0]).toMatchObject({ id: "sub-1", st: 3500, d: 1500, fl: "clip-1", src: "media-5", in: 1000, sd: 1500 });
+    expect(notes[notes.length - 1]).toBe(
+      'Added 2 subtitles from /subs/talk.srt; they follow clip-1 (their times are times in talk.mp4) and stay on its speech through trims, cut pauses, moves and fit_duration. For a file made for the finished video, send it with "follows": "timeline".',
+    );
+  });
+
+  it("a following subtitle's duration is a span of the recording; moved to a time, it stays there", async () => {
+    const built = await apply([{ op: "add_clip", media: "talk.mp4", in: 0.5 }, { op: "add_subtitles", file: "/subs/talk.srt" }], EMPTY, helpers);
+    const trimmed = await apply([{ op: "trim", segment: "sub-1", duration: 0.5 }, { op: "trim", segment: "clip-1", in: 0 }], built.draft, helpers);
+    expect(trimmed.timeline.subtitles[0]).toMatchObject({ startMs: 1000, durationMs: 500, sourceInMs: 1000, sourceDurationMs: 500 });
+    const moved = await apply([{ op: "move", segment: "sub-2", at: 7 }, { op: "trim", segment: "clip-1", in: 2 }], trimmed.draft, helpers);
+    expect(moved.notes).toContain("sub-2 now stays at 7s in the video and no longer follows clip-1's speech.");
+    expect(moved.timeline.subtitles[1]).toEqual({ id: "sub-2", startMs: 7000, durationMs: 1000, text: "Second line\nand more", position: "bottom", sizePx: 42, colour: "white", box: true });
+    // the in-point at 2 s cut sub-1's speech (1–1.5 s)
+    expect(moved.notes).toContain("1 subtitle (sub-1) fell in a part of clip-1 that was cut, so it is hidden (it comes back if that footage is put back).");
+  });
+
+  it("follows the clip asked for; with several recordings and none asked for, stays at fixed times and says how to follow one", async () => {
+    const two = [{ op: "add_clip", media: "beach.mp4", in: 2 }, { op: "add_clip", media: "talk.mp4" }];
+    const asked = await apply([...two, { op: "add_subtitles", file: "/subs/talk.srt", follows: "clip-2" }], EMPTY, helpers);
+    expect(asked.timeline.subtitles.map((s) => [s.startMs, s.followsClip])).toEqual([[9000, "clip-2"], [11_000, "clip-2"]]);
+    const fixed = await apply([...two, { op: "add_subtitles", file: "/subs/talk.srt" }], EMPTY, helpers);
+    expect(fixed.timeline.subtitles.map((s) => [s.startMs, s.followsClip])).toEqual([[1000, undefined], [3000, undefined]]);
+    expect(fixed.notes.at(-1)).toContain('send it with "follows": "clip-1" (or another clip)');
+    expect(await problemsOf([{ op: "add_image", media: "photo.jpg", duration: 2 }, { op: "add_subtitles", file: "/subs/talk.srt", follows: "image-1" }], EMPTY, helpers)).toContain(
+      'op 2 (add_subtitles): image-1 is a photo; subtitles follow a clip\'s recording (or give "follows": "timeline")',
+    );
   });
 
   it("reads WebVTT, with an offset, replacing earlier subtitles", async () => {

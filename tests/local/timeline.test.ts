@@ -35,6 +35,7 @@ const RICH: Draft = {
       sg: [
         { id: "sub-1", st: 500, d: 1500, tx: "Hello there", pos: "bottom", sz: 42, c: "white", box: true },
         { id: "sub-2", st: 3000, d: 1000, tx: "Bye", pos: "bottom", sz: 42, c: "yellow", box: true, speaker: 2 },
+        { id: "sub-3", st: 6000, d: 800, tx: "Following", pos: "bottom", sz: 42, c: "white", box: true, fl: "clip-2", src: "media-5", in: 500, sd: 800 },
       ],
     },
     {
@@ -56,7 +57,7 @@ const RICH: Draft = {
 const LONG_NAMES = new Set([
   "id", "name", "mediaId", "startMs", "durationMs", "sourceInMs", "fit", "kenBurns", "volume", "transition",
   "fadeInMs", "fadeOutMs", "loop", "duckUnderClips", "followsVideoEnd", "text", "position", "sizePx", "colour", "box",
-  "widthFraction", "opacity", "cutIn", "cutOut", "pieceOf", "unknownKeys",
+  "widthFraction", "opacity", "cutIn", "cutOut", "pieceOf", "followsClip", "sourceMediaId", "sourceInMs", "sourceDurationMs", "unknownKeys",
 ]);
 
 function segmentsOf(timeline: LocalTimeline): object[] {
@@ -92,7 +93,10 @@ describe("the timeline between disk and engine", () => {
     expect(Object.keys(timeline.video[1]!).filter((key) => key.startsWith("cut") || key === "pieceOf")).toEqual([]);
     expect(timeline.music[0]).toMatchObject({ volume: 0.35, fadeInMs: 1000, fadeOutMs: 2000, loop: true, duckUnderClips: true, followsVideoEnd: true });
     expect(timeline.titles[0]).toMatchObject({ text: "Summer\nSale", position: "lower_third", sizePx: 64, colour: "#ffcc00", box: true, unknownKeys: { anim: { in: "pop" } } });
-    expect(timeline.subtitles.map((s) => s.id)).toEqual(["sub-1", "sub-2"]);
+    expect(timeline.subtitles.map((s) => s.id)).toEqual(["sub-1", "sub-2", "sub-3"]);
+    // a subtitle that follows a clip; those from before subtitles could follow one have none of its keys
+    expect(timeline.subtitles[2]).toMatchObject({ startMs: 6000, durationMs: 800, followsClip: "clip-2", sourceMediaId: "media-5", sourceInMs: 500, sourceDurationMs: 800 });
+    expect(Object.keys(timeline.subtitles[0]!).filter((key) => key.startsWith("source") || key === "followsClip")).toEqual([]);
     expect(timeline.logos[1]).toMatchObject({ position: "center", widthFraction: 0.3, opacity: 1, followsVideoEnd: false, unknownKeys: { blend: "screen" } });
     expect(timeline.other).toEqual([RICH.t[5]]);
     expect(timeline.meta).toEqual(RICH.m);

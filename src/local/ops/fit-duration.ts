@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaById, ms } from "../ops-common.js";
+import { isFollowing } from "../subtitle-anchor.js";
 import { normalizeTimeline, seconds, videoEndMs } from "../timeline.js";
 
 export const fitDuration = defineOp({
@@ -91,7 +92,8 @@ export const fitDuration = defineOp({
         `Fitted the timeline from ${seconds(beforeMs)}s to ${seconds(reachedMs)}s: ${changed} of ${t.video.length} clips and photos made ${longer ? "longer" : "shorter"} in proportion` +
           `${full.length > 0 ? ` (${full.join(", ")} now ${full.length === 1 ? "uses all of its" : "use all of their"} footage)` : ""}` +
           `${kept.length > 0 ? `; ${list(kept)} still end${kept.length === 1 ? "s" : ""} where ${kept.length === 1 ? "it was" : "they were"} cut` : ""}` +
-          `${t.titles.length > 0 ? "; titles moved with them" : ""}.`,
+          `${t.titles.length > 0 ? "; titles moved with them" : ""}` +
+          `${t.subtitles.some(isFollowing) ? "; subtitles that follow a clip stay on its speech" : ""}.`,
       );
     }
     if (blocked) {

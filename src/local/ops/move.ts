@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { defineOp, fail, field, ms, placeOnVideoTrack, segmentOrFail } from "../ops-common.js";
-import { normalizeTimeline } from "../timeline.js";
+import { type FollowingSubtitle, isFollowing } from "../subtitle-anchor.js";
+import { type SubtitleSegment, normalizeTimeline } from "../timeline.js";
+
+/** A subtitle put at a time of the video's own no longer follows its clip's speech. */
+function detach(cue: FollowingSubtitle, atSeconds: number): string {
+  const fixed: SubtitleSegment = cue;
+  const clip = cue.followsClip;
+  delete fixed.followsClip;
+  delete fixed.sourceMediaId;
+  delete fixed.sourceInMs;
+  delete fixed.sourceDurationMs;
+  return `${cue.id} now stays at ${atSeconds}s in the video and no longer follows ${clip}'s speech.`;
+}
 
 export const move = defineOp({
   name: "move",
@@ -16,6 +28,7 @@ export const move = defineOp({
     if (found.track !== "video") {
       if (op.to !== undefined || op.at === undefined) fail(`${op.segment} is not a clip: move it with "at" (seconds)`);
       found.segment.startMs = ms(op.at);
+      if (found.track === "subtitles" && isFollowing(found.segment)) return [detach(found.segment, op.at)];
       return [];
     }
     const [segment] = t.video.splice(found.index, 1);

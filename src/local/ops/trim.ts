@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineOp, fail, field, mediaById, ms, segmentOrFail, sourceRange } from "../ops-common.js";
+import { isFollowing } from "../subtitle-anchor.js";
 import type { AudioSegment, VideoSegment } from "../timeline.js";
 
 export const trim = defineOp({
@@ -18,6 +19,8 @@ export const trim = defineOp({
     if (found.track === "titles" || found.track === "subtitles") {
       if (op.in !== undefined || op.out !== undefined || op.duration === undefined) fail(`${op.segment} is a text: change its length with "duration"`);
       found.segment.durationMs = ms(op.duration);
+      // A subtitle that follows a clip is a span of its recording: the span changes, where it shows follows.
+      if (found.track === "subtitles" && isFollowing(found.segment)) found.segment.sourceDurationMs = ms(op.duration);
       return [];
     }
     if (found.track === "logos") {
