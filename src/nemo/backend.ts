@@ -54,9 +54,10 @@ export interface NemoBackendOptions {
   guiNames?: GuiNames;
 }
 
-// Numbers or numeric strings only: coercion would read `true` as 1 credit and `[]` as 0.
+// Numbers or numeric strings only: coercion would read `true` as 1 credit and `[]` as 0. The
+// balance itself is required: an answer without it is unreadable, not "0 available".
 const CreditsSchema = z.looseObject({
-  available: looseNumber.nullish().transform((n) => n ?? 0),
+  available: looseNumber,
   frozen: looseNumber.nullish().transform((n) => n ?? 0),
   total: looseNumber.nullish(),
 });
@@ -188,7 +189,12 @@ export class NemoBackend implements Backend, AgentCapability {
       ...signalOf(context),
     });
     const parsed = CreditsSchema.safeParse(data);
-    if (!parsed.success) throw new VideoMakerError("bad_response", "NemoVideo's credit balance could not be read.");
+    if (!parsed.success) {
+      throw new VideoMakerError(
+        "bad_response",
+        "NemoVideo's credit balance could not be read: its answer did not say how many credits are available. Try again in a moment.",
+      );
+    }
     const { available, frozen } = parsed.data;
     return { available, frozen, total: parsed.data.total ?? available + frozen };
   }

@@ -2,9 +2,11 @@ import type { EditResult, OperationContext } from "../core/backend.js";
 import { diffDrafts } from "../core/diff.js";
 import type { Draft } from "../core/draft.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
+import { plainText } from "../core/plain-text.js";
 import { type GuiNames, translateGui } from "../core/gui.js";
 import { summarizeTimeline } from "../core/summary.js";
 import { type StreamLimits, runAgentStream } from "./edit-stream.js";
+import { clean } from "./envelope.js";
 import type { NemoHttp } from "./http.js";
 import { fetchDraft } from "./state.js";
 
@@ -44,12 +46,13 @@ export async function runEdit(
       }
     },
   });
-  // The agent may quote a secret (the bearer token): nothing it says is passed on as it came.
-  stream.reply = redactSecrets(stream.reply);
+  // The agent may quote a secret (the bearer token) or send escapes and bidi overrides: nothing
+  // it says is passed on as it came.
+  stream.reply = redactSecrets(plainText(stream.reply));
   if (stream.summary.errorMessage) {
     throw new VideoMakerError(
       "upstream",
-      `The NemoVideo agent stopped with an error: ${stream.summary.errorMessage}. The edit was not resent; check the timeline before trying again.`,
+      `The NemoVideo agent stopped with an error: ${clean(stream.summary.errorMessage)}. The edit was not resent; check the timeline before trying again.`,
     );
   }
   let after: Draft;

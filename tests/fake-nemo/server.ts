@@ -77,6 +77,7 @@ export function defaultFakeOptions(): FakeOptions {
     sseLineEnding: "\n",
     sseIdleHeartbeatMs: 0,
     latencyMs: 0,
+    frozenCredits: 0,
     maxTokensPerIp: 0,
     hostileTokens: [],
   };
@@ -887,7 +888,9 @@ class FakeNemoServer implements FakeNemo {
     const auth = this.authenticate(req, res);
     if (!auth) return;
     const credits = auth.entry.credits;
-    sendJson(res, 200, ok({ available: credits, frozen: 0, total: credits }));
+    // "frozen = reserved for in-progress ops": held back from what is available, still in the total.
+    const frozen = Math.min(credits, Math.max(0, this.options.frozenCredits));
+    sendJson(res, 200, ok({ available: credits - frozen, frozen, total: credits }));
   }
 
   private state(req: IncomingMessage, res: ServerResponse, sessionId: string): void {

@@ -105,6 +105,8 @@ export interface FakeOptions {
   sseIdleHeartbeatMs: number;
   /** Extra: delay before every answer, in ms (benchmarks). Default 0. */
   latencyMs: number;
+  /** Credits reserved by work in progress: the balance says them as `frozen`, out of `available`. Default 0. */
+  frozenCredits: number;
   /** Extra: anonymous tokens per IP per token lifetime; 0 = unlimited (default, everything is 127.0.0.1 here). */
   maxTokensPerIp: number;
   /**
