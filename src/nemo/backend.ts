@@ -20,7 +20,7 @@ import type {
   UploadedMedia,
 } from "../core/backend.js";
 import { stderrTrace } from "../core/debug.js";
-import { isDraftExportable, looseNumber } from "../core/draft.js";
+import { type Draft, isDraftExportable, looseNumber } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import type { GuiNames } from "../core/gui.js";
 import { checkInstruction } from "../core/instruction.js";
@@ -32,7 +32,7 @@ import { downloadRender } from "./download.js";
 import { afterEditNote, runEdit } from "./edit.js";
 import type { StreamLimits } from "./edit-stream.js";
 import { type HttpTimeouts, NemoHttp, type RetryPolicy } from "./http.js";
-import { type RenderTiming, newRenderId, pollRender, startRender } from "./render.js";
+import { type RenderTiming, newRenderId, pollRender, renderFailed, renderFailureReason, startRender } from "./render.js";
 import { type SessionRecord, SessionStore } from "./session.js";
 import { fetchDraft, fetchState, readDraft, readMediaList } from "./state.js";
 import { UNCONFIRMED_REASON, type UploadOutcome, checkMediaUrl, uploadFiles, uploadUrls } from "./upload.js";
@@ -233,21 +233,38 @@ export class NemoBackend implements Backend, AgentCapability {
           "The timeline is empty, so there is nothing to export yet. Upload media and describe the video first.",
         );
       }
-      const renderId = newRenderId();
-      context.onProgress?.({ stage: "render", message: "render: starting", fraction: 0 });
-      // The id is ours, so the checkpoint is written before the render starts: a server killed
-      // right after starting it still leaves a render a restarted one can find and download.
-      const checkpoint: ExportCheckpoint = {
-        backend: "nemo",
-        renderId,
-        sessionId: session.session_id,
-        outputPath: join(outputDir, fileName),
-        startedAt: new Date().toISOString(),
-      };
-      await context.onCheckpoint?.(checkpoint);
-      await startRender(this.http, renderId, session.session_id, draft, context.signal);
-      return this.finishRender(checkpoint, context);
+      const outputPath = join(outputDir, fileName);
+      try {
+        return await this.renderOnce(session.session_id, draft, outputPath, context);
+      } catch (error) {
+        // NemoVideo's own rule: a failed render is tried once more, with a fresh id, before failing.
+        if (!isFailedRender(error) || context.signal?.aborted) throw error;
+        context.onProgress?.({ stage: "render", message: "render failed on NemoVideo; trying once more", fraction: 0 });
+        try {
+          return await this.renderOnce(session.session_id, draft, outputPath, context);
+        } catch (second) {
+          throw isFailedRender(second) ? renderFailed(renderFailureReason(second), true) : second;
+        }
+      }
     });
+  }
+
+  /** One render under a fresh id, then its download. */
+  private async renderOnce(sessionId: string, draft: Draft, outputPath: string, context: ExportContext): Promise<ExportResult> {
+    const renderId = newRenderId();
+    context.onProgress?.({ stage: "render", message: "render: starting", fraction: 0 });
+    // The id is ours, so the checkpoint is written before the render starts: a server killed
+    // right after starting it still leaves a render a restarted one can find and download.
+    const checkpoint: ExportCheckpoint = {
+      backend: "nemo",
+      renderId,
+      sessionId,
+      outputPath,
+      startedAt: new Date().toISOString(),
+    };
+    await context.onCheckpoint?.(checkpoint);
+    await startRender(this.http, renderId, sessionId, draft, context.signal);
+    return this.finishRender(checkpoint, context);
   }
 
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
@@ -342,6 +359,16 @@ export class NemoBackend implements Backend, AgentCapability {
       { ...details, link },
     );
   }
+}
+
+/**
+ * A render that the service ran and reported `failed`, or whose start it answered with a server
+ * error (HTTP 5xx): worth one more try under a new id. Not a refusal (plan, credits, a lost
+ * session), a download problem or a timeout (that render may still finish).
+ */
+function isFailedRender(error: unknown): error is VideoMakerError {
+  if (!(error instanceof VideoMakerError)) return false;
+  return error.code === "render_failed" || (error.code === "upstream" && (error.httpStatus ?? 0) >= 500);
 }
 
 function signalOf(context: OperationContext): { signal?: AbortSignal } {

@@ -281,6 +281,8 @@ class FakeNemoServer implements FakeNemo {
   private generation = 0;
   /** Downloads cut so far, for `render.truncateDownload: <number>`. */
   private downloadsCut = 0;
+  /** Renders ended `failed` so far (for `render.failFirst`). */
+  private rendersFailed = 0;
   private readonly sseQueue: SseScript[] = [];
   private readonly issuedByIp = new Map<string, number[]>();
   private readonly sockets = new Set<Socket>();
@@ -356,6 +358,7 @@ class FakeNemoServer implements FakeNemo {
     this.uploads.length = 0;
     this.renders.clear();
     this.downloadsCut = 0;
+    this.rendersFailed = 0;
     this.failures.clear();
     this.sseQueue.length = 0;
     this.issuedByIp.clear();
@@ -998,9 +1001,10 @@ class FakeNemoServer implements FakeNemo {
     }
     const total = Math.max(1, opts.pollsToComplete);
     if (n >= total) {
-      if (opts.fail !== undefined) {
+      if (opts.fail !== undefined || this.rendersFailed < (opts.failFirst ?? 0)) {
+        this.rendersFailed++;
         render.status = "failed";
-        render.error = opts.fail;
+        render.error = opts.fail ?? "Lambda render failed";
       } else {
         render.status = "completed";
         render.progress = 100;
@@ -1014,7 +1018,8 @@ class FakeNemoServer implements FakeNemo {
       return;
     }
     render.status = "processing";
-    render.progress = Math.min(99, Math.max(render.progress + 1, Math.floor((n * 100) / total)));
+    const scripted = opts.progressScript?.[n - 1];
+    render.progress = scripted ?? Math.min(99, Math.max(render.progress + 1, Math.floor((n * 100) / total)));
   }
 
   private async download(req: IncomingMessage, res: ServerResponse, id: string, viaProxy: boolean): Promise<void> {

@@ -61,6 +61,10 @@ export interface RenderOptions {
   pollsToComplete: number;
   /** When set, the render ends `failed` with this `error` text instead of completing. */
   fail?: string;
+  /** The `progress` (percent) each `processing` poll reports, in order (poll 1 is the first); unset: it rises evenly. */
+  progressScript?: number[];
+  /** The first this many renders end `failed` (error `fail`, or "Lambda render failed"); later ones complete. */
+  failFirst?: number;
   /** Stays `processing` forever (progress creeps up but never reaches 100). */
   stuck?: boolean;
   /** The URL in the completed status answers 404 (the client must use the proxy download). */
