@@ -29,7 +29,7 @@ import { defaultExportName, prepareOutputDir, validateFileName } from "../core/o
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { TokenManager } from "./auth.js";
 import { downloadRender } from "./download.js";
-import { afterEditNote, runEdit } from "./edit.js";
+import { type DropRecovery, afterEditNote, runEdit } from "./edit.js";
 import type { StreamLimits } from "./edit-stream.js";
 import { type HttpTimeouts, NemoHttp, type RetryPolicy } from "./http.js";
 import { type RenderTiming, newRenderId, pollRender, renderFailed, renderFailureReason, startRender } from "./render.js";
@@ -47,6 +47,8 @@ export interface NemoBackendOptions {
   retry?: Partial<RetryPolicy>;
   timeouts?: Partial<HttpTimeouts>;
   streamLimits?: Partial<StreamLimits>;
+  /** How the state is watched after a lost edit stream (NemoVideo's ~30 s, then every ~60 s, 5 reads). */
+  dropRecovery?: Partial<DropRecovery>;
   renderTiming?: Partial<RenderTiming>;
   dispatcher?: Dispatcher;
   language?: string;
@@ -160,6 +162,7 @@ export class NemoBackend implements Backend, AgentCapability {
     const text = checkInstruction(instruction);
     const options = {
       ...(this.options.streamLimits ? { streamLimits: this.options.streamLimits } : {}),
+      ...(this.options.dropRecovery ? { dropRecovery: this.options.dropRecovery } : {}),
       ...(this.options.guiNames ? { guiNames: this.options.guiNames } : {}),
     };
     return this.withSession(context, (session) => runEdit(this.http, session.session_id, text, options, context));

@@ -48,6 +48,8 @@ export {
   noTextSseScript,
   planChunks,
   TITLE_SEGMENT,
+  TEMPORARY_ISSUE_TEXT,
+  trailingIssueSseScript,
 } from "./sse.js";
 export type { AdkEventOptions } from "./sse.js";
 export { boundaryFromContentType, MultipartError, MultipartScanner } from "./multipart.js";
@@ -682,6 +684,13 @@ class FakeNemoServer implements FakeNemo {
       else if ("drop" in step) {
         res.socket?.destroy();
         res.destroy();
+        const { thenMutateDraft } = step;
+        if (thenMutateDraft) {
+          const generation = this.generation;
+          setTimeout(() => {
+            if (generation === this.generation) thenMutateDraft(session.draft, session);
+          }, step.afterMs ?? 0).unref();
+        }
         return;
       } else if ("mutateDraft" in step) step.mutateDraft(session.draft, session);
     }

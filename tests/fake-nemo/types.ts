@@ -198,7 +198,11 @@ export type SseStep =
   | { comment: string }
   | { emptyData: true }
   | { delayMs: number }
-  | { drop: true }
+  /**
+   * The socket is destroyed (no clean end). Extra: with `thenMutateDraft`, the agent goes on working on
+   * the service after the client lost the stream, and changes the draft `afterMs` later.
+   */
+  | { drop: true; afterMs?: number; thenMutateDraft?: (draft: any, session: FakeSession) => void }
   /** Extra: that many filler bytes (`x`), written in 64 KiB pieces and never held whole (e.g. a `data:` line that does not end). */
   | { fillerBytes: number }
   | { mutateDraft: (draft: any, session: FakeSession) => void };

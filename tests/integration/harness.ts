@@ -21,6 +21,7 @@ export const FAST: NemoBackendOptions = {
   retry: { transientDelaysMs: [20, 40], rateLimitWaitMs: 50, rateLimitMaxWaitMs: 2000 },
   renderTiming: { pollScheduleMs: [10, 20, 40], deadlineMs: 5000 },
   streamLimits: { totalMs: 10_000, idleMs: 2000 },
+  dropRecovery: { firstWaitMs: 20, everyMs: 20, unchangedReads: 5 },
 };
 
 export async function startHarness(fakeOptions: FakeOptionsInput = {}): Promise<Harness> {
