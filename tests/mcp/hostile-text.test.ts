@@ -35,7 +35,7 @@ describe("service text reaches the person as plain text (issue 12)", () => {
     expect(textOf(result)).toContain(PLAIN);
   });
 
-  it("the agent's reply in edit_video and in jobs/edit_*.json", async () => {
+  it("the agent's reply in edit_video and in its job file (jobs/edit_…)", async () => {
     h.fake.enqueueSse({ steps: [{ event: adkText(`Done.\n${HOSTILE}`, { turnComplete: true }) }] });
     const edit = await h.call("edit_video", { instruction: "add a title" });
     expect(edit.isError, textOf(edit)).toBeFalsy();
@@ -73,7 +73,7 @@ describe("service text reaches the person as plain text (issue 12)", () => {
 });
 
 describe("odd answers are told as what they are (issue 12)", () => {
-  it("a credits answer with no balance fields is unreadable, not \"0 available\"", async () => {
+  it('a credits answer with no balance fields is unreadable, not "0 available"', async () => {
     h.fake.failNext("credits", { rawBody: JSON.stringify({ code: 0, message: "success", data: {} }) });
     const result = await h.call("get_credits");
     expect(result.isError).toBe(true);
