@@ -53,3 +53,11 @@ export async function startHarness(fakeOptions: FakeOptionsInput = {}): Promise<
 export function requestsTo(fake: FakeNemo, route: string): number {
   return fake.requests.filter((request) => request.route === route).length;
 }
+
+/** Gives the current session a non-empty draft, as an upload would, and returns the backend. */
+export async function withClip(harness: Harness): Promise<NemoBackend> {
+  const backend = harness.backend();
+  const state = await backend.getState();
+  harness.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city timelapse" }] });
+  return backend;
+}

@@ -4,7 +4,7 @@ import type { ExportCheckpoint, ProgressEvent } from "../../src/core/backend.js"
 import { DEFAULT_DROP_RECOVERY } from "../../src/nemo/edit.js";
 import { DEFAULT_FINAL_TEXT, TEMPORARY_ISSUE_TEXT, droppedSseScript, expectedRenderBytes, trailingIssueSseScript } from "../fake-nemo/server.js";
 import { failure } from "../support/failure.js";
-import { type Harness, requestsTo, startHarness } from "./harness.js";
+import { type Harness, requestsTo, startHarness, withClip } from "./harness.js";
 
 /**
  * NemoVideo's own recovery rules (nemovideo/nemovideo_skills SKILL.md, issue 12), each played
@@ -20,14 +20,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-/** Gives the current session a non-empty draft, as an upload would. */
-async function withClip(harness: Harness) {
-  const backend = harness.backend();
-  const state = await backend.getState();
-  harness.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city timelapse" }] });
-  return backend;
-}
 
 const startedIds = (harness: Harness) =>
   harness.fake.requests
