@@ -111,6 +111,9 @@ export function exitCodeFor(error: VideoMakerError): number {
       return EXIT.account;
     case "cancelled":
       return EXIT.cancelled;
+    // The render on this computer failed: not the service, not the network.
+    case "local":
+      return EXIT.local;
     default:
       return EXIT.upstream;
   }

@@ -26,7 +26,7 @@ export interface CommandOptions {
 }
 
 /** Exit codes scripts can rely on (also in README.md). */
-export const EXIT = { ok: 0, failure: 1, usage: 2, input: 3, account: 4, upstream: 5, cancelled: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, input: 3, account: 4, upstream: 5, local: 6, cancelled: 130 } as const;
 
 export interface Command<R extends Capability = never> {
   name: string;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "./plain-text.js";
 
 /**
  * The draft in NemoVideo's short-key format: `t` tracks, `tt` track type, `sg` segments,
@@ -77,8 +78,12 @@ function asNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+/** Names and texts as shown to a person: a draft may come from the service, so plain text only. */
 function asText(value: unknown): string | undefined {
-  if (typeof value === "string") return value.trim() === "" ? undefined : value;
+  if (typeof value === "string") {
+    const text = plainText(value);
+    return text.trim() === "" ? undefined : text;
+  }
   if (typeof value === "number") return String(value);
   return undefined;
 }

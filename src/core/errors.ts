@@ -29,11 +29,13 @@ export type ErrorCode =
   | "timeout"
   | "stream_dropped"
   | "render_failed"
+  // this computer (the local engine)
+  | "local_render_failed"
   | "download_failed"
   | "not_ready"
   | "cancelled";
 
-export type ErrorKind = "input" | "config" | "account" | "upstream" | "cancelled";
+export type ErrorKind = "input" | "config" | "account" | "upstream" | "local" | "cancelled";
 
 const KIND_OF: Record<ErrorCode, ErrorKind> = {
   invalid_input: "input",
@@ -59,6 +61,7 @@ const KIND_OF: Record<ErrorCode, ErrorKind> = {
   timeout: "upstream",
   stream_dropped: "upstream",
   render_failed: "upstream",
+  local_render_failed: "local",
   download_failed: "upstream",
   not_ready: "input",
   cancelled: "cancelled",

@@ -6,7 +6,10 @@ import {
   SNIFF_BYTES,
   acceptedExtensionsText,
   extensionMatchesContent,
+  type SniffedMedia,
   formatForExtension,
+  id3TagEnd,
+  sniffAudioFrames,
   sniffMediaType,
 } from "./media.js";
 import type { UploadedMedia } from "./backend.js";
@@ -61,6 +64,7 @@ export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYT
 
   let head: Buffer;
   let declaredEnd: number | undefined;
+  let afterTag: SniffedMedia | "none" | undefined;
   try {
     const handle = await open(path, "r");
     try {
@@ -68,13 +72,14 @@ export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYT
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
       head = buffer.subarray(0, bytesRead);
       if (ISO_FORMATS.has(sniffMediaType(head)?.format ?? "")) declaredEnd = await isoBoxPastEnd(handle, info.size);
+      afterTag = await framesAfterId3(handle, head);
     } finally {
       await handle.close();
     }
   } catch (error) {
     return { ok: false, reason: describeFsError(error, "read") };
   }
-  const sniffed = sniffMediaType(head);
+  const sniffed = afterTag === "none" ? undefined : (afterTag ?? sniffMediaType(head));
   if (!sniffed || !extensionMatchesContent(extension, sniffed)) {
     const what = sniffed ? `looks like a ${sniffed.format.toUpperCase()} file` : "is not a recognisable media file";
     return { ok: false, reason: `The name says .${extension} but the content ${what}. Check that it is the right file.` };
@@ -111,6 +116,19 @@ async function statInEitherForm(path: string): Promise<{ path: string; info: Sta
     }
     throw error;
   }
+}
+
+/**
+ * A file that starts with an ID3 tag is audio only if MP3 or ADTS frames follow the tag (the tag
+ * may be larger than the head, e.g. with cover art): "none" when they do not, undefined for a
+ * file without a tag.
+ */
+async function framesAfterId3(handle: FileHandle, head: Buffer): Promise<SniffedMedia | "none" | undefined> {
+  const end = id3TagEnd(head);
+  if (end === undefined) return undefined;
+  const buffer = Buffer.alloc(SNIFF_BYTES);
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, end);
+  return sniffAudioFrames(buffer.subarray(0, bytesRead)) ?? "none";
 }
 
 const ISO_FORMATS = new Set(["mp4", "mov", "m4a"]);

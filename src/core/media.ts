@@ -158,14 +158,28 @@ export function sniffMediaType(head: Uint8Array): SniffedMedia | undefined {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return found("png", "image");
   if (ascii(head, 0, 6) === "GIF87a" || ascii(head, 0, 6) === "GIF89a") return found("gif", "image");
 
-  if (ascii(head, 0, 3) === "ID3") {
-    // An ID3 tag can precede either MP3 or ADTS; look past it when the head reaches that far.
-    const b = (i: number): number => (head[i] ?? 0) & 0x7f;
-    const footer = ((head[5] ?? 0) & 0x10) !== 0 ? 10 : 0;
-    const end = 10 + ((b(6) << 21) | (b(7) << 14) | (b(8) << 7) | b(9)) + footer;
-    return (head.length >= end + 3 ? sniffFrameSync(head, end) : undefined) ?? found("mp3", "audio");
+  const tagEnd = id3TagEnd(head);
+  if (tagEnd !== undefined) {
+    // ID3 is only a tag: the audio frames after it (MP3 or ADTS) make the file. A head that ends
+    // inside the tag cannot tell; inspectLocalMedia then reads the frames where the tag ends.
+    return head.length >= tagEnd + 3 ? sniffAudioFrames(head.subarray(tagEnd)) : found("mp3", "audio");
   }
   return sniffFrameSync(head, 0);
+}
+
+/** Where an ID3v2 tag at the start ends (its size is four 7-bit bytes, plus a footer when flagged). */
+export function id3TagEnd(head: Uint8Array): number | undefined {
+  if (ascii(head, 0, 3) !== "ID3" || head.length < 10) return undefined;
+  const b = (i: number): number => (head[i] ?? 0) & 0x7f;
+  const footer = ((head[5] ?? 0) & 0x10) !== 0 ? 10 : 0;
+  return 10 + ((b(6) << 21) | (b(7) << 14) | (b(8) << 7) | b(9)) + footer;
+}
+
+/** MP3 or ADTS frames at the start of `bytes` (what follows an ID3 tag); zero padding before them is skipped. */
+export function sniffAudioFrames(bytes: Uint8Array): SniffedMedia | undefined {
+  let at = 0;
+  while (at < bytes.length && bytes[at] === 0) at++;
+  return sniffFrameSync(bytes, at);
 }
 
 /** Formats that share a container, where the extension is a matter of taste, not content. */

@@ -346,14 +346,14 @@ export class LocalBackend implements Backend, EditorCapability {
  * since the person can act on it (the file is damaged, or was replaced by another kind).
  */
 function explainRenderFailure(error: unknown, media: readonly MediaRecord[]): unknown {
-  if (!isVideoMakerError(error) || error.code !== "render_failed") return error;
+  if (!isVideoMakerError(error) || error.code !== "local_render_failed") return error;
   const unreadable = media.filter((m) =>
     error.message.split("\n").some((line) => line.includes(m.path) && /Invalid data|moov atom not found|could not find codec|End of file|Error opening/i.test(line)),
   );
   if (unreadable.length === 0) return error;
   const names = unreadable.map((m) => `"${m.name}"`).join(", ");
   return new VideoMakerError(
-    "render_failed",
+    "local_render_failed",
     `${names} could not be read while rendering: the file may be damaged or incomplete. Replace it and upload it again (or remove the clips that use it). ${error.message}`,
   );
 }

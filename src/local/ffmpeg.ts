@@ -292,18 +292,49 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
         reject(new VideoMakerError("cancelled", `The ${activity} was cancelled.`));
       } else if (stuck) {
         const details = tail.length > 0 ? ` Its last messages:\n${redactSecrets(tail.join("\n"))}` : "";
-        reject(new VideoMakerError("render_failed", `ffmpeg was stopped during the ${activity}: ${stuck}.${details}`));
+        reject(new VideoMakerError("local_render_failed", `ffmpeg was stopped during the ${activity}: ${stuck}.${details}`));
       } else if (code === 0) {
         // 100% is said once, when ffmpeg has finished and succeeded.
         if (progressEnded && options.onProgress && options.durationMs) options.onProgress(1, options.durationMs);
         resolve();
       } else {
-        const how = code !== null ? `exit code ${code}` : `signal ${signal ?? "unknown"}`;
-        const details = tail.length > 0 ? `\n${redactSecrets(tail.join("\n"))}` : "";
-        reject(new VideoMakerError("render_failed", `ffmpeg stopped during the ${activity} (${how}). Its last messages:${details}`));
+        reject(new VideoMakerError("local_render_failed", ffmpegEndedMessage(activity, code, signal, tail)));
       }
     });
   });
+}
+
+/** ffmpeg's exit code when a signal (SIGTERM, SIGINT) made it stop: it catches them and exits with 255. */
+const FFMPEG_SIGNALLED_EXIT = 255;
+
+const SIGNAL_WORDS: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: "killed at once, by another program or by the system when memory ran short",
+  SIGTERM: "asked to stop by another program or by the system",
+  SIGINT: "interrupted, as by Ctrl+C",
+  SIGHUP: "its terminal closed",
+  SIGSEGV: "ffmpeg crashed",
+  SIGBUS: "ffmpeg crashed",
+  SIGILL: "ffmpeg crashed",
+  SIGFPE: "ffmpeg crashed",
+  SIGABRT: "ffmpeg aborted",
+};
+
+/**
+ * How an ffmpeg run that failed on its own ended, for the person: a signal is named with what it
+ * usually means (a SIGKILL is most often the system out of memory), since ffmpeg then has nothing
+ * to say; the output was never published, so the work can simply be done again.
+ */
+function ffmpegEndedMessage(activity: string, code: number | null, signal: NodeJS.Signals | null, tail: readonly string[]): string {
+  const details = tail.length > 0 ? ` Its last messages:\n${redactSecrets(tail.join("\n"))}` : "";
+  const again = activity === "render" ? "Nothing was saved and the project is unchanged: it can be exported again." : `Nothing was saved: try the ${activity} again.`;
+  if (signal) {
+    const words = SIGNAL_WORDS[signal];
+    return `ffmpeg was ended by a signal during the ${activity}: ${signal}${words ? ` (${words})` : ""}. ${again}${details}`;
+  }
+  if (code === FFMPEG_SIGNALLED_EXIT && tail.length === 0) {
+    return `ffmpeg was stopped by a signal during the ${activity} (exit code 255: another program or the system asked it to stop). ${again}`;
+  }
+  return `ffmpeg stopped during the ${activity} (exit code ${code ?? "unknown"}).${details || ` It gave no reason. ${again}`}`;
 }
 
 /**

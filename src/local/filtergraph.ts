@@ -100,7 +100,7 @@ function checkLabels(statements: readonly Statement[], mapped: readonly string[]
 
 function graphBug(problem: string): never {
   throw new VideoMakerError(
-    "render_failed",
+    "local_render_failed",
     `video-maker wrote a broken ffmpeg filtergraph (${problem}). This is a bug in video-maker, not in your project: please report it.`,
   );
 }

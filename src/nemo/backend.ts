@@ -20,7 +20,7 @@ import type {
   UploadedMedia,
 } from "../core/backend.js";
 import { stderrTrace } from "../core/debug.js";
-import { isDraftExportable, looseNumber } from "../core/draft.js";
+import { type Draft, isDraftExportable, looseNumber } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import type { GuiNames } from "../core/gui.js";
 import type { SurfaceNames } from "../core/surface.js";
@@ -30,10 +30,10 @@ import { defaultExportName, prepareOutputDir, validateFileName } from "../core/o
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { TokenManager } from "./auth.js";
 import { downloadRender } from "./download.js";
-import { afterEditNote, runEdit } from "./edit.js";
+import { type DropRecovery, afterEditNote, runEdit } from "./edit.js";
 import type { StreamLimits } from "./edit-stream.js";
 import { type HttpTimeouts, NemoHttp, type RetryPolicy } from "./http.js";
-import { type RenderTiming, newRenderId, pollRender, startRender } from "./render.js";
+import { type RenderTiming, newRenderId, pollRender, renderFailed, renderFailureReason, startRender } from "./render.js";
 import { type SessionRecord, SessionStore } from "./session.js";
 import { fetchDraft, fetchState, readDraft, readMediaList } from "./state.js";
 import { UNCONFIRMED_REASON, type UploadOutcome, checkMediaUrl, uploadFiles, uploadUrls } from "./upload.js";
@@ -48,6 +48,8 @@ export interface NemoBackendOptions {
   retry?: Partial<RetryPolicy>;
   timeouts?: Partial<HttpTimeouts>;
   streamLimits?: Partial<StreamLimits>;
+  /** How the state is watched after a lost edit stream (NemoVideo's ~30 s, then every ~60 s, 5 reads). */
+  dropRecovery?: Partial<DropRecovery>;
   renderTiming?: Partial<RenderTiming>;
   dispatcher?: Dispatcher;
   language?: string;
@@ -57,9 +59,10 @@ export interface NemoBackendOptions {
   names?: SurfaceNames;
 }
 
-// Numbers or numeric strings only: coercion would read `true` as 1 credit and `[]` as 0.
+// Numbers or numeric strings only: coercion would read `true` as 1 credit and `[]` as 0. The
+// balance itself is required: an answer without it is unreadable, not "0 available".
 const CreditsSchema = z.looseObject({
-  available: looseNumber.nullish().transform((n) => n ?? 0),
+  available: looseNumber,
   frozen: looseNumber.nullish().transform((n) => n ?? 0),
   total: looseNumber.nullish(),
 });
@@ -162,6 +165,7 @@ export class NemoBackend implements Backend, AgentCapability {
     const text = checkInstruction(instruction);
     const options = {
       ...(this.options.streamLimits ? { streamLimits: this.options.streamLimits } : {}),
+      ...(this.options.dropRecovery ? { dropRecovery: this.options.dropRecovery } : {}),
       ...(this.options.guiNames ? { guiNames: this.options.guiNames } : {}),
     };
     return this.withSession(context, (session) => runEdit(this.http, session.session_id, text, options, context));
@@ -191,7 +195,12 @@ export class NemoBackend implements Backend, AgentCapability {
       ...signalOf(context),
     });
     const parsed = CreditsSchema.safeParse(data);
-    if (!parsed.success) throw new VideoMakerError("bad_response", "NemoVideo's credit balance could not be read.");
+    if (!parsed.success) {
+      throw new VideoMakerError(
+        "bad_response",
+        "NemoVideo's credit balance could not be read: its answer did not say how many credits are available. Try again in a moment.",
+      );
+    }
     const { available, frozen } = parsed.data;
     return { available, frozen, total: parsed.data.total ?? available + frozen };
   }
@@ -230,21 +239,38 @@ export class NemoBackend implements Backend, AgentCapability {
           "The timeline is empty, so there is nothing to export yet. Upload media and describe the video first.",
         );
       }
-      const renderId = newRenderId();
-      context.onProgress?.({ stage: "render", message: "render: starting", fraction: 0 });
-      // The id is ours, so the checkpoint is written before the render starts: a server killed
-      // right after starting it still leaves a render a restarted one can find and download.
-      const checkpoint: ExportCheckpoint = {
-        backend: "nemo",
-        renderId,
-        sessionId: session.session_id,
-        outputPath: join(outputDir, fileName),
-        startedAt: new Date().toISOString(),
-      };
-      await context.onCheckpoint?.(checkpoint);
-      await startRender(this.http, renderId, session.session_id, draft, context.signal);
-      return this.finishRender(checkpoint, context);
+      const outputPath = join(outputDir, fileName);
+      try {
+        return await this.renderOnce(session.session_id, draft, outputPath, context);
+      } catch (error) {
+        // NemoVideo's own rule: a failed render is tried once more, with a fresh id, before failing.
+        if (!isFailedRender(error) || context.signal?.aborted) throw error;
+        context.onProgress?.({ stage: "render", message: "render failed on NemoVideo; trying once more", fraction: 0 });
+        try {
+          return await this.renderOnce(session.session_id, draft, outputPath, context);
+        } catch (second) {
+          throw isFailedRender(second) ? renderFailed(renderFailureReason(second), true) : second;
+        }
+      }
     });
+  }
+
+  /** One render under a fresh id, then its download. */
+  private async renderOnce(sessionId: string, draft: Draft, outputPath: string, context: ExportContext): Promise<ExportResult> {
+    const renderId = newRenderId();
+    context.onProgress?.({ stage: "render", message: "render: starting", fraction: 0 });
+    // The id is ours, so the checkpoint is written before the render starts: a server killed
+    // right after starting it still leaves a render a restarted one can find and download.
+    const checkpoint: ExportCheckpoint = {
+      backend: "nemo",
+      renderId,
+      sessionId,
+      outputPath,
+      startedAt: new Date().toISOString(),
+    };
+    await context.onCheckpoint?.(checkpoint);
+    await startRender(this.http, renderId, sessionId, draft, context.signal);
+    return this.finishRender(checkpoint, context);
   }
 
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
@@ -353,6 +379,16 @@ export class NemoBackend implements Backend, AgentCapability {
       return register.toString();
     }
   }
+}
+
+/**
+ * A render that the service ran and reported `failed`, or whose start it answered with a server
+ * error (HTTP 5xx): worth one more try under a new id. Not a refusal (plan, credits, a lost
+ * session), a download problem or a timeout (that render may still finish).
+ */
+function isFailedRender(error: unknown): error is VideoMakerError {
+  if (!(error instanceof VideoMakerError)) return false;
+  return error.code === "render_failed" || (error.code === "upstream" && (error.httpStatus ?? 0) >= 500);
 }
 
 function signalOf(context: OperationContext): { signal?: AbortSignal } {

@@ -7,7 +7,7 @@ import { isAllowedServiceUrl } from "../config.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
 import { publishFile, temporaryPathFor } from "../core/output.js";
 import type { NemoHttp } from "./http.js";
-import { networkError } from "./errors.js";
+import { networkFailureWords } from "./errors.js";
 
 /**
  * Streams a finished render to a temporary name and publishes it. A connection that breaks
@@ -42,7 +42,8 @@ export async function downloadRender(
   attempts.push({ url: http.url(`/api/render/proxy/${encodeURIComponent(renderId)}/download`), auth: true });
 
   // Every attempt's reason is kept: the fallback's failure alone would hide why the link failed.
-  const reasons: string[] = url && !given ? ["the link the service gave is not https"] : [];
+  const reasons: string[] = url && !given ? [refusedLink(url, http.apiBase, "the link the service gave is not https")] : [];
+  let unreachable = false;
   for (const attempt of attempts) {
     const temp = temporaryPathFor(desiredPath, renderId);
     // A killed process's bytes of this same render (the temp name carries the render id, and a
@@ -57,14 +58,37 @@ export async function downloadRender(
     } catch (error) {
       await rm(temp, { force: true });
       if (options.signal?.aborted) throw new VideoMakerError("cancelled", "The download was cancelled.");
-      const reason = error instanceof VideoMakerError ? error.message : "the video could not be downloaded";
+      if (error instanceof Unreachable) unreachable = true;
+      const reason = error instanceof VideoMakerError || error instanceof Unreachable ? error.message : "the video could not be downloaded";
       if (!reasons.includes(reason)) reasons.push(reason);
     }
   }
+  // One sentence with every route's reason; the advice is said once, after them, never nested inside.
+  const advice = unreachable ? "Check the internet connection and try the export again." : "Try the export again.";
   throw new VideoMakerError(
     "download_failed",
-    `The render finished but the video could not be downloaded (${reasons.join("; ") || "unknown error"}). Try the export again.`,
+    `The render finished but the video could not be downloaded (${reasons.join("; ") || "unknown error"}). ${advice}`,
   );
+}
+
+/** A download server that could not be reached: its reason reads inside the download's sentence. */
+class Unreachable extends Error {}
+
+/**
+ * Why a link or redirect target was refused, in words: "…is not a web address (file:)" for
+ * other schemes (a URL's origin is then "null"), "…is not https (http://host)" otherwise.
+ */
+function refusedLink(raw: string, base: URL, notHttps: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return "the service sent a link that is not a valid address";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return `the service sent a link that is not a web address (${url.protocol.replace(/[^a-z0-9+.:-]/gi, "").slice(0, 20)})`;
+  }
+  return `${notHttps} (${url.origin})`;
 }
 
 /** How far into the file the `ftyp` box may start (after `free`/`skip`/`wide` boxes some muxers put first). */
@@ -116,15 +140,6 @@ export function allowedDownloadUrl(raw: string, from: URL): URL | undefined {
 function isApiUrl(http: NemoHttp, url: URL): boolean {
   const apiRoot = http.url("/api/");
   return url.origin === apiRoot.origin && url.pathname.startsWith(apiRoot.pathname);
-}
-
-/** Only the scheme and host of an address (a path or query may carry a signature). */
-function originOf(raw: string, base: URL): string {
-  try {
-    return new URL(raw, base).origin;
-  } catch {
-    return "an invalid address";
-  }
 }
 
 /** Where a broken download stopped: the bytes already on disk and the file they belong to. */
@@ -222,7 +237,8 @@ async function fetchToFile(
         bodyTimeout: http.timeouts.bodyMs,
       });
     } catch (error) {
-      throw networkError(error, options.signal);
+      if (options.signal?.aborted) throw new VideoMakerError("cancelled", "The download was cancelled.");
+      throw new Unreachable(`${url.host} could not be reached: ${networkFailureWords(error)}`);
     }
     const status = response.statusCode;
     if (status >= 300 && status < 400 && response.headers["location"]) {
@@ -234,7 +250,7 @@ async function fetchToFile(
       const location = String(response.headers["location"]);
       const next = allowedDownloadUrl(location, url);
       if (!next) {
-        throw new VideoMakerError("download_failed", `the download link redirected to an address that is not https (${originOf(location, url)})`);
+        throw new VideoMakerError("download_failed", refusedLink(location, url, "the download link redirected to an address that is not https"));
       }
       url = next;
       continue;

@@ -2,10 +2,12 @@ import type { EditResult, OperationContext } from "../core/backend.js";
 import { diffDrafts } from "../core/diff.js";
 import type { Draft } from "../core/draft.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
+import { plainText } from "../core/plain-text.js";
 import { type GuiNames, translateGui } from "../core/gui.js";
 import { summarizeTimeline } from "../core/summary.js";
 import { type StreamLimits, runAgentStream } from "./edit-stream.js";
-import type { NemoHttp } from "./http.js";
+import { clean } from "./envelope.js";
+import { type NemoHttp, sleep } from "./http.js";
 import { fetchDraft } from "./state.js";
 
 /**
@@ -16,8 +18,21 @@ import { fetchDraft } from "./state.js";
  * instruction, since a resent edit is charged twice.
  */
 
+/**
+ * NemoVideo's own rule after a lost stream (its skill, "SSE Disconnect Recovery"): never resend;
+ * wait ~30 s and read the state, then every ~60 s; after 5 reads with no change, say what is known.
+ */
+export interface DropRecovery {
+  firstWaitMs: number;
+  everyMs: number;
+  unchangedReads: number;
+}
+
+export const DEFAULT_DROP_RECOVERY: DropRecovery = { firstWaitMs: 30_000, everyMs: 60_000, unchangedReads: 5 };
+
 export interface EditOptions {
   streamLimits?: Partial<StreamLimits>;
+  dropRecovery?: Partial<DropRecovery>;
   /** What the agent's GUI language is rewritten to point at. */
   guiNames?: GuiNames;
 }
@@ -44,17 +59,20 @@ export async function runEdit(
       }
     },
   });
-  // The agent may quote a secret (the bearer token): nothing it says is passed on as it came.
-  stream.reply = redactSecrets(stream.reply);
+  // The agent may quote a secret (the bearer token) or send escapes and bidi overrides: nothing
+  // it says is passed on as it came.
+  stream.reply = redactSecrets(plainText(stream.reply));
   if (stream.summary.errorMessage) {
     throw new VideoMakerError(
       "upstream",
-      `The NemoVideo agent stopped with an error: ${stream.summary.errorMessage}. The edit was not resent; check the timeline before trying again.`,
+      `The NemoVideo agent stopped with an error: ${clean(stream.summary.errorMessage)}. The edit was not resent; check the timeline before trying again.`,
     );
   }
   let after: Draft;
+  let watched: { reads: number; waitedMs: number } | undefined;
   try {
-    after = await fetchDraft(http, sessionId, context.signal);
+    if (stream.ending === "closed") after = await fetchDraft(http, sessionId, context.signal);
+    else ({ after, ...watched } = await watchAfterDrop(http, sessionId, before, { ...DEFAULT_DROP_RECOVERY, ...options.dropRecovery }, context));
   } catch (error) {
     throw afterEditFailure(error, stream.reply, options.guiNames);
   }
@@ -68,10 +86,12 @@ export async function runEdit(
         : stream.ending === "idle"
           ? "The agent went silent for too long"
           : "The edit ran past the 15-minute limit";
-    if (changes.length === 0 && !stream.reply) {
+    const checked = watched ? ` in ${watched.reads} checks over ${minutesText(watched.waitedMs)}` : "";
+    if (changes.length === 0) {
+      const said = stream.reply ? ` The agent had said: "${translateGui(stream.reply, options.guiNames).text}"` : "";
       throw new VideoMakerError(
         stream.ending === "dropped" ? "stream_dropped" : "timeout",
-        `${why} and the timeline did not change. The edit was not resent automatically (that could charge twice); send it again if you want it.`,
+        `${why} and the timeline did not change${checked}. The edit was not resent automatically (that could charge twice); send it again if you want it.${said}`,
       );
     }
     const partial = stream.reply ? ` The agent had said: "${translateGui(stream.reply, options.guiNames).text}"` : "";
@@ -94,6 +114,39 @@ export async function runEdit(
       ? `Done. ${changes.join("; ")}.`
       : "The agent finished without a reply and the timeline did not change. Try a more specific instruction.";
   return { reply, replied: false, changes, timeline, suggestsExport: false };
+}
+
+/**
+ * Reads the state after a lost stream, as NemoVideo's skill says: after `firstWaitMs`, then every
+ * `everyMs`, until it differs from `before` or `unchangedReads` reads found no change. Never resends.
+ */
+async function watchAfterDrop(
+  http: NemoHttp,
+  sessionId: string,
+  before: Draft,
+  recovery: DropRecovery,
+  context: OperationContext,
+): Promise<{ after: Draft; reads: number; waitedMs: number }> {
+  let after = before;
+  let waitedMs = 0;
+  const reads = Math.max(1, recovery.unchangedReads);
+  for (let read = 1; read <= reads; read++) {
+    const wait = read === 1 ? recovery.firstWaitMs : recovery.everyMs;
+    context.onProgress?.({ stage: "agent", message: `connection to the agent lost; checking the timeline in ${secondsText(wait)} (${read} of ${reads})` });
+    await sleep(wait, context.signal);
+    waitedMs += wait;
+    after = await fetchDraft(http, sessionId, context.signal);
+    if (diffDrafts(before, after).length > 0) return { after, reads: read, waitedMs };
+  }
+  return { after, reads, waitedMs };
+}
+
+function secondsText(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
+function minutesText(ms: number): string {
+  return ms >= 90_000 ? `about ${Math.round(ms / 60_000)} minutes` : secondsText(ms);
 }
 
 /** What the agent did before the state read failed, kept for the message that replaces a lost session's. */

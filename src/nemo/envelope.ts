@@ -1,4 +1,5 @@
 import { redactSecrets } from "../core/errors.js";
+import { plainText } from "../core/plain-text.js";
 import type { ServiceFailure } from "./errors.js";
 
 /**
@@ -75,9 +76,9 @@ function messageOf(bag: Bag | undefined): { serviceMessage?: string } {
   return {};
 }
 
-/** Service text shown to a person: one line, bounded, never a token. */
+/** Service text shown to a person: plain (no escapes, controls or bidi overrides), one line, bounded, never a token. */
 export function clean(text: string, max = 200): string {
-  const single = redactSecrets(text).replace(/\s+/g, " ").trim();
+  const single = redactSecrets(plainText(text)).replace(/\s+/g, " ").trim();
   return single.length > max ? `${single.slice(0, max - 1)}…` : single;
 }
 

@@ -138,13 +138,19 @@ const NETWORK_CODES: Record<string, string> = {
 /** Said wherever the service is out of reach: the offline engine needs no network and no account. */
 export const OFFLINE_HINT = "Without a connection, the local backend (VIDEO_MAKER_BACKEND=local) edits and renders on this computer.";
 
+/** What went wrong with a connection, in words ("the connection was refused"), for callers with their own sentence. */
+export function networkFailureWords(error: unknown): string {
+  const code = findErrorCode(error);
+  return (code && NETWORK_CODES[code]) ?? "a network error occurred";
+}
+
 export function networkError(error: unknown, signal?: AbortSignal): VideoMakerError {
   if (error instanceof VideoMakerError) return error;
   if (signal?.aborted || isAbortError(error)) {
     return new VideoMakerError("cancelled", "The operation was cancelled.", { cause: error });
   }
   const code = findErrorCode(error);
-  const what = (code && NETWORK_CODES[code]) ?? "a network error occurred";
+  const what = networkFailureWords(error);
   const isTimeout = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
   return new VideoMakerError(
     isTimeout ? "timeout" : "network",

@@ -121,6 +121,24 @@ function stringOf(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
+/** The service's reason for a failed render (already plain text), kept for the message after a retry. */
+const failureReasons = new WeakMap<VideoMakerError, string>();
+
+export function renderFailed(reason: string | undefined, triedTwice = false): VideoMakerError {
+  const what = triedTwice ? "The cloud render failed twice (the second time as a new render)" : "The cloud render failed";
+  const error = new VideoMakerError(
+    "render_failed",
+    `${what}${reason ? `: ${reason}` : ""}. Nothing was charged for the export; try exporting again${triedTwice ? " later" : ""}.`,
+  );
+  if (reason) failureReasons.set(error, reason);
+  return error;
+}
+
+/** Why a render failed, as the service said it or as the failed start was explained. */
+export function renderFailureReason(error: VideoMakerError): string | undefined {
+  return error.code === "render_failed" ? failureReasons.get(error) : error.message.replace(/\.$/, "");
+}
+
 export interface PollOptions {
   timing?: Partial<RenderTiming>;
   signal?: AbortSignal;
@@ -136,12 +154,7 @@ export async function pollRender(http: NemoHttp, renderId: string, options: Poll
     const status = await getRenderStatus(http, renderId, options.signal);
     options.onStatus?.(status);
     if (status.status === "completed") return status;
-    if (status.status === "failed") {
-      throw new VideoMakerError(
-        "render_failed",
-        `The cloud render failed${status.error ? `: ${status.error}` : ""}. Nothing was charged for the export; try exporting again.`,
-      );
-    }
+    if (status.status === "failed") throw renderFailed(status.error);
     if (Date.now() > deadline) {
       throw new VideoMakerError(
         "timeout",

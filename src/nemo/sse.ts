@@ -49,6 +49,8 @@ export class AdkStreamReader {
   private finalsDropped = false;
   private partial = "";
   private errorMessage: string | undefined;
+  /** The error came after a complete reply (a trailing notice, not a failed edit, when it is the temporary-issue one). */
+  private errorAfterReply = false;
   private readonly toolCalls = new Set<string>();
   private events = 0;
   private heartbeats = 0;
@@ -96,10 +98,15 @@ export class AdkStreamReader {
   }
 
   summary(): AdkStreamSummary {
+    // NemoVideo's skill: a trailing "I encountered a temporary issue" after a complete reply is
+    // not an error (the edit went through); only as the sole answer does it mean one.
+    const finals = this.finals.length > 1 && isTemporaryIssue(this.finals.at(-1)!) ? this.finals.slice(0, -1) : this.finals;
+    const errorMessage =
+      this.errorMessage !== undefined && !(this.errorAfterReply && isTemporaryIssue(this.errorMessage)) ? this.errorMessage : undefined;
     return {
-      finalText: `${this.finals.length > 0 && this.finalsDropped ? "… " : ""}${this.finals.join("\n\n")}`.trim(),
+      finalText: `${finals.length > 0 && this.finalsDropped ? "… " : ""}${finals.join("\n\n")}`.trim(),
       pendingPartialText: this.partial.trim(),
-      ...(this.errorMessage !== undefined ? { errorMessage: this.errorMessage } : {}),
+      ...(errorMessage !== undefined ? { errorMessage } : {}),
       toolCalls: [...this.toolCalls],
       events: this.events,
       heartbeats: this.heartbeats,
@@ -124,6 +131,11 @@ export class AdkStreamReader {
     }
   }
 
+  private noteError(message: string): void {
+    this.errorMessage = message;
+    this.errorAfterReply = this.finals.length > 0;
+  }
+
   private heartbeat(): void {
     this.heartbeats++;
     this.onActivity({ kind: "heartbeat" });
@@ -143,13 +155,13 @@ export class AdkStreamReader {
 
     if (typeof event["error"] === "string" || isBag(event["error"])) {
       const error = event["error"];
-      this.errorMessage = typeof error === "string" ? error : String((error as Bag)["message"] ?? "unknown error");
+      this.noteError(typeof error === "string" ? error : String((error as Bag)["message"] ?? "unknown error"));
       return;
     }
     const errorMessage = pick(event, "errorMessage", "error_message");
     const errorCode = pick(event, "errorCode", "error_code");
     if (typeof errorMessage === "string" || typeof errorCode === "string") {
-      this.errorMessage = String(errorMessage ?? errorCode);
+      this.noteError(String(errorMessage ?? errorCode));
     }
 
     const content = pick(event, "content");
@@ -185,6 +197,12 @@ export class AdkStreamReader {
     }
     this.onActivity({ kind: "text", partial });
   }
+}
+
+const TEMPORARY_ISSUE = /^\s*I(?: have)? encountered a temporary issue\b/i;
+
+function isTemporaryIssue(text: string): boolean {
+  return TEMPORARY_ISSUE.test(text);
 }
 
 function isBag(value: unknown): value is Bag {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { MediaInfo } from "../core/backend.js";
 import { type Draft, DraftSchema, emptyDraft, parseDraft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
+import { plainText } from "../core/plain-text.js";
 import type { NemoHttp } from "./http.js";
 import { optionalId } from "./schemas.js";
 import { mediaType } from "./upload.js";
@@ -72,7 +73,7 @@ function readMediaInfo(value: unknown): MediaInfo | undefined {
     (v): v is string => typeof v === "string" && v.trim() !== "",
   );
   const url = [bag["cdn_url"], bag["url"]].find((v): v is string => typeof v === "string" && v !== "");
-  const label = name ?? (url ? decodeURIComponent(url.split("/").pop() ?? "media") : "media");
+  const label = plainText(name ?? (url ? decodeURIComponent(url.split("/").pop() ?? "media") : "media"));
   const info: MediaInfo = {
     name: label,
     type: mediaType(typeof bag["file_type"] === "string" ? bag["file_type"] : (bag["type"] as string | undefined), label),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RejectedInput, UploadedMedia } from "../core/backend.js";
 import { VideoMakerError } from "../core/errors.js";
+import { plainText } from "../core/plain-text.js";
 import type { LocalMediaFile } from "../core/media-files.js";
 import { formatForExtension } from "../core/media.js";
 import type { NemoHttp } from "./http.js";
@@ -170,7 +171,7 @@ function readUploaded(data: unknown, inputs: Array<{ input: string; name: string
   const unconfirmed = inputs.filter((_input, i) => !taken.has(i)).map((input) => input.input);
   const uploaded = entries.map((file, index) => {
     const fallback = matched[index] !== undefined ? inputs[matched[index]]!.name : undefined;
-    const name = file.filename ?? file.file_name ?? file.name ?? fallback ?? `file ${index + 1}`;
+    const name = plainText(file.filename ?? file.file_name ?? file.name ?? fallback ?? `file ${index + 1}`);
     const media: UploadedMedia = { name, type: mediaType(file.file_type ?? file.type ?? undefined, name) };
     const duration = positive(file.duration);
     const width = positive(file.width);

@@ -238,6 +238,8 @@ async function makeFixtures(dir: string): Promise<Fixtures> {
   await symlink("/dev/zero", at("zero-device.mp4"));
   await writeFile(at("empty.mp4"), "");
   await writeFile(at("notes.mp4"), "these are my notes, not a video\n");
+  // A 10-byte ID3 header and 15 bytes of text: a tag, no MP3 frames (issue 12).
+  await writeFile(at("tag-only.mp3"), Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), Buffer.from("just some text.")]));
   await copyFile(await makePng(dir, "real.png"), at("picture.mp4"));
   await writeFile(at("notes.txt"), "hello\n");
   // A valid MP4 head stretched to 600 MB without writing it: the size check must come first.
@@ -270,6 +272,7 @@ async function makeFixtures(dir: string): Promise<Fixtures> {
     device: at("zero-device.mp4"),
     empty: at("empty.mp4"),
     textAsMp4: at("notes.mp4"),
+    id3OnlyMp3: at("tag-only.mp3"),
     pngAsMp4: at("picture.mp4"),
     wrongExtension: at("notes.txt"),
     huge: at("huge.mp4"),

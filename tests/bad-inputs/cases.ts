@@ -19,6 +19,8 @@ export interface Fixtures {
   device: string;
   empty: string;
   textAsMp4: string;
+  /** 25 bytes: an ID3 header, then text (no audio frames). */
+  id3OnlyMp3: string;
   pngAsMp4: string;
   wrongExtension: string;
   huge: string;
@@ -122,6 +124,7 @@ export const BAD_INPUTS: BadInputCase[] = [
   rejectedPath("device", "a link to a device (/dev/zero) called clip.mp4", (f) => f.device, /not a regular file/),
   rejectedPath("zero-bytes", "an empty file (0 bytes)", (f) => f.empty, /The file is empty \(0 bytes\)/),
   rejectedPath("text-as-mp4", "a text file named .mp4", (f) => f.textAsMp4, /The name says \.mp4 but the content is not a recognisable media file/),
+  rejectedPath("id3-tag-only-mp3", "a 25-byte file named .mp3: an ID3 tag header, then text (no audio frames; issue 12)", (f) => f.id3OnlyMp3, /The name says \.mp3 but the content is not a recognisable media file/),
   rejectedPath("png-as-mp4", "a PNG named .mp4", (f) => f.pngAsMp4, /The name says \.mp4 but the content looks like a PNG file/),
   rejectedPath("unsupported-extension", "a .txt file", (f) => f.wrongExtension, /"\.txt" files are not accepted\. Accepted formats: video \(mp4/),
   rejectedPath("over-500-mb", "a 600 MB file (sparse, made with truncate)", (f) => f.huge, /The file is 600 MB, over the 500 MB limit/),

@@ -48,6 +48,8 @@ export {
   noTextSseScript,
   planChunks,
   TITLE_SEGMENT,
+  TEMPORARY_ISSUE_TEXT,
+  trailingIssueSseScript,
 } from "./sse.js";
 export type { AdkEventOptions } from "./sse.js";
 export { boundaryFromContentType, MultipartError, MultipartScanner } from "./multipart.js";
@@ -77,6 +79,7 @@ export function defaultFakeOptions(): FakeOptions {
     sseLineEnding: "\n",
     sseIdleHeartbeatMs: 0,
     latencyMs: 0,
+    frozenCredits: 0,
     maxTokensPerIp: 0,
     hostileTokens: [],
   };
@@ -280,6 +283,8 @@ class FakeNemoServer implements FakeNemo {
   private generation = 0;
   /** Downloads cut so far, for `render.truncateDownload: <number>`. */
   private downloadsCut = 0;
+  /** Renders ended `failed` so far (for `render.failFirst`). */
+  private rendersFailed = 0;
   private readonly sseQueue: SseScript[] = [];
   private readonly issuedByIp = new Map<string, number[]>();
   private readonly sockets = new Set<Socket>();
@@ -355,6 +360,7 @@ class FakeNemoServer implements FakeNemo {
     this.uploads.length = 0;
     this.renders.clear();
     this.downloadsCut = 0;
+    this.rendersFailed = 0;
     this.failures.clear();
     this.sseQueue.length = 0;
     this.issuedByIp.clear();
@@ -678,6 +684,13 @@ class FakeNemoServer implements FakeNemo {
       else if ("drop" in step) {
         res.socket?.destroy();
         res.destroy();
+        const { thenMutateDraft } = step;
+        if (thenMutateDraft) {
+          const generation = this.generation;
+          setTimeout(() => {
+            if (generation === this.generation) thenMutateDraft(session.draft, session);
+          }, step.afterMs ?? 0).unref();
+        }
         return;
       } else if ("mutateDraft" in step) step.mutateDraft(session.draft, session);
     }
@@ -887,7 +900,9 @@ class FakeNemoServer implements FakeNemo {
     const auth = this.authenticate(req, res);
     if (!auth) return;
     const credits = auth.entry.credits;
-    sendJson(res, 200, ok({ available: credits, frozen: 0, total: credits }));
+    // "frozen = reserved for in-progress ops": held back from what is available, still in the total.
+    const frozen = Math.min(credits, Math.max(0, this.options.frozenCredits));
+    sendJson(res, 200, ok({ available: credits - frozen, frozen, total: credits }));
   }
 
   private state(req: IncomingMessage, res: ServerResponse, sessionId: string): void {
@@ -995,9 +1010,10 @@ class FakeNemoServer implements FakeNemo {
     }
     const total = Math.max(1, opts.pollsToComplete);
     if (n >= total) {
-      if (opts.fail !== undefined) {
+      if (opts.fail !== undefined || this.rendersFailed < (opts.failFirst ?? 0)) {
+        this.rendersFailed++;
         render.status = "failed";
-        render.error = opts.fail;
+        render.error = opts.fail ?? "Lambda render failed";
       } else {
         render.status = "completed";
         render.progress = 100;
@@ -1011,7 +1027,8 @@ class FakeNemoServer implements FakeNemo {
       return;
     }
     render.status = "processing";
-    render.progress = Math.min(99, Math.max(render.progress + 1, Math.floor((n * 100) / total)));
+    const scripted = opts.progressScript?.[n - 1];
+    render.progress = scripted ?? Math.min(99, Math.max(render.progress + 1, Math.floor((n * 100) / total)));
   }
 
   private async download(req: IncomingMessage, res: ServerResponse, id: string, viaProxy: boolean): Promise<void> {

@@ -125,6 +125,19 @@ export function defaultSseScript(message: string): SseScript {
   };
 }
 
+/** What the agent sometimes adds after a complete reply (SKILL.md: ignore it if the replies before were normal). */
+export const TEMPORARY_ISSUE_TEXT = "I encountered a temporary issue. Please try again in a moment.";
+
+/**
+ * The default edit, complete, then a trailing "I encountered a temporary issue": as a last text
+ * event (`"text"`) or as an error frame (`"error"`).
+ */
+export function trailingIssueSseScript(message: string, as: "text" | "error"): SseScript {
+  const script = defaultSseScript(message);
+  script.steps.push({ event: as === "text" ? adkText(TEMPORARY_ISSUE_TEXT, { turnComplete: true }) : adkError(TEMPORARY_ISSUE_TEXT) });
+  return script;
+}
+
 /** An edit that changes the draft (adds BGM) and says nothing: ~30% of real edits. */
 export function noTextSseScript(): SseScript {
   const invocationId = `e-${randomUUID()}`;
@@ -160,14 +173,15 @@ export function heartbeatOnlySseScript(count: number, intervalMs: number): SseSc
 }
 
 /** A partial text chunk, then the connection drops (no clean end). */
-export function droppedSseScript(): SseScript {
+export function droppedSseScript(options: { agentAddsBgmAfterMs?: number } = {}): SseScript {
   const invocationId = `e-${randomUUID()}`;
+  const goesOn = options.agentAddsBgmAfterMs;
   return {
     steps: [
       { event: adkThought("Working out where the captions go.", { invocationId }) },
       { event: adkText("Adding captions to your ", { partial: true, invocationId }) },
       { delayMs: 20 },
-      { drop: true },
+      goesOn === undefined ? { drop: true } : { drop: true, afterMs: goesOn, thenMutateDraft: addBgmTrack },
     ],
   };
 }

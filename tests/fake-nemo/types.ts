@@ -61,6 +61,10 @@ export interface RenderOptions {
   pollsToComplete: number;
   /** When set, the render ends `failed` with this `error` text instead of completing. */
   fail?: string;
+  /** The `progress` (percent) each `processing` poll reports, in order (poll 1 is the first); unset: it rises evenly. */
+  progressScript?: number[];
+  /** The first this many renders end `failed` (error `fail`, or "Lambda render failed"); later ones complete. */
+  failFirst?: number;
   /** Stays `processing` forever (progress creeps up but never reaches 100). */
   stuck?: boolean;
   /** The URL in the completed status answers 404 (the client must use the proxy download). */
@@ -105,6 +109,8 @@ export interface FakeOptions {
   sseIdleHeartbeatMs: number;
   /** Extra: delay before every answer, in ms (benchmarks). Default 0. */
   latencyMs: number;
+  /** Credits reserved by work in progress: the balance says them as `frozen`, out of `available`. Default 0. */
+  frozenCredits: number;
   /** Extra: anonymous tokens per IP per token lifetime; 0 = unlimited (default, everything is 127.0.0.1 here). */
   maxTokensPerIp: number;
   /**
@@ -192,7 +198,11 @@ export type SseStep =
   | { comment: string }
   | { emptyData: true }
   | { delayMs: number }
-  | { drop: true }
+  /**
+   * The socket is destroyed (no clean end). Extra: with `thenMutateDraft`, the agent goes on working on
+   * the service after the client lost the stream, and changes the draft `afterMs` later.
+   */
+  | { drop: true; afterMs?: number; thenMutateDraft?: (draft: any, session: FakeSession) => void }
   /** Extra: that many filler bytes (`x`), written in 64 KiB pieces and never held whole (e.g. a `data:` line that does not end). */
   | { fillerBytes: number }
   | { mutateDraft: (draft: any, session: FakeSession) => void };

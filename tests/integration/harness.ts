@@ -21,6 +21,7 @@ export const FAST: NemoBackendOptions = {
   retry: { transientDelaysMs: [20, 40], rateLimitWaitMs: 50, rateLimitMaxWaitMs: 2000 },
   renderTiming: { pollScheduleMs: [10, 20, 40], deadlineMs: 5000 },
   streamLimits: { totalMs: 10_000, idleMs: 2000 },
+  dropRecovery: { firstWaitMs: 20, everyMs: 20, unchangedReads: 5 },
 };
 
 export async function startHarness(fakeOptions: FakeOptionsInput = {}): Promise<Harness> {
@@ -51,4 +52,12 @@ export async function startHarness(fakeOptions: FakeOptionsInput = {}): Promise<
 
 export function requestsTo(fake: FakeNemo, route: string): number {
   return fake.requests.filter((request) => request.route === route).length;
+}
+
+/** Gives the current session a non-empty draft, as an upload would, and returns the backend. */
+export async function withClip(harness: Harness, env: NodeJS.ProcessEnv = {}): Promise<NemoBackend> {
+  const backend = harness.backend(env);
+  const state = await backend.getState();
+  harness.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city timelapse" }] });
+  return backend;
 }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ExportCheckpoint, ProgressEvent } from "../../src/core/backend.js";
 import { VideoMakerError } from "../../src/core/errors.js";
 import { expectedRenderBytes } from "../fake-nemo/server.js";
-import { type Harness, requestsTo, startHarness } from "./harness.js";
+import { type Harness, requestsTo, startHarness, withClip } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -13,14 +13,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-/** Gives the current session a non-empty draft, as an upload would. */
-async function withClip(h: Harness, env: Record<string, string> = {}) {
-  const backend = h.backend(env);
-  const state = await backend.getState();
-  h.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city timelapse" }] });
-  return backend;
-}
 
 const listOut = async (h: Harness) => (await readdir(h.outDir)).sort();
 

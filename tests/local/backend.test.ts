@@ -300,7 +300,7 @@ describe("rendering", () => {
     await writeFile(broken, garbage);
     await utimes(broken, info.atime, info.mtime);
     const error = await failure(backend.exportVideo({ outputDir: out, fileName: "broken" }));
-    expect(error.code).toBe("render_failed");
+    expect(error.code).toBe("local_render_failed");
     expect(error.message).toMatch(/^"broken\.mp4" could not be read while rendering: the file may be damaged or incomplete\. .*ffmpeg stopped during the render \(exit code \d+\)\. Its last messages:\n.+/s);
     expect(error.message).toContain("Invalid data found when processing input");
     expect(error.message.split("\n").length).toBeLessThanOrEqual(16);

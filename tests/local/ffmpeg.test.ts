@@ -1,6 +1,8 @@
-import { chmod, writeFile } from "node:fs/promises";
+import { chmod, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { exitCodeFor } from "../../src/cli.js";
+import { EXIT } from "../../src/cli/context.js";
 import {
   parseFeatures,
   parseOutTime,
@@ -110,10 +112,46 @@ describe("the ffmpeg binary", () => {
     const error = await failure(
       runFfmpeg("ffmpeg", ["-hide_banner", "-nostdin", "-f", "lavfi", "-i", "testsrc=duration=1", "-filter_complex", "[0:v]nosuchfilter[out]", "-map", "[out]", "-f", "null", "-"]),
     );
-    expect(error.code).toBe("render_failed");
+    expect(error.code).toBe("local_render_failed");
     expect(error.message).toMatch(/^ffmpeg stopped during the render \(exit code \d+\)\. Its last messages:\n/);
     expect(error.message).toContain("No such filter: 'nosuchfilter'");
     expect(error.message.split("\n").length).toBeLessThanOrEqual(16);
+  });
+
+  describe("a render ended by a signal from outside (issue 12, item 10)", () => {
+    /** The pid of the ffmpeg whose command line holds `marker` (a grandchild: runFfmpeg's guard starts it). */
+    async function ffmpegPid(marker: string): Promise<number> {
+      for (let tries = 0; tries < 100; tries++) {
+        for (const entry of await readdir("/proc")) {
+          if (!/^\d+$/.test(entry)) continue;
+          const argv = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+          const [bin, ...args] = argv.split("\0");
+          if (bin?.endsWith("ffmpeg") && args.includes(marker)) return Number(entry);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error("the test's ffmpeg was not found");
+    }
+
+    const endlessRender = (marker: string) =>
+      runFfmpeg("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc", "-metadata", `comment=${marker}`, "-f", "null", "-"]);
+
+    it.each([
+      ["SIGKILL", /^ffmpeg was ended by a signal during the render: SIGKILL \(killed at once, by another program or by the system when memory ran short\)\. Nothing was saved and the project is unchanged: it can be exported again\.$/],
+      ["SIGTERM", /^ffmpeg was stopped by a signal during the render \(exit code 255: another program or the system asked it to stop\)\. Nothing was saved and the project is unchanged: it can be exported again\.$/],
+    ] as const)("%s: said as a signal, it can be exported again, and it is a local failure (CLI exit 6, not 5)", async (signal, message) => {
+      const marker = `comment=vm-kill-test-${signal}-${process.pid}-${Date.now()}`;
+      const running = endlessRender(marker.slice("comment=".length));
+      const pid = await ffmpegPid(marker);
+      // Once running, ffmpeg catches SIGTERM and exits 255 with nothing said at -loglevel error.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      process.kill(pid, signal);
+      const error = await failure(running);
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toMatch(/last messages:$/);
+      expect([error.code, error.kind, exitCodeFor(error)]).toEqual(["local_render_failed", "local", EXIT.local]);
+      expect(EXIT.local).toBe(6);
+    });
   });
 
   it("cancel stops ffmpeg at once", async () => {
@@ -133,7 +171,7 @@ describe("the ffmpeg binary", () => {
     await writeFile(spinning, `#!${process.execPath}\nsetInterval(() => process.stdout.write("out_time_us=1472000\\nprogress=continue\\n"), 50);\n`);
     await chmod(spinning, 0o755);
     const stalled = await failure(runFfmpeg(spinning, [], { stallTimeoutMs: 300 }));
-    expect(stalled.code).toBe("render_failed");
+    expect(stalled.code).toBe("local_render_failed");
     expect(stalled.message).toBe("ffmpeg was stopped during the render: it stopped making progress at 1.5 s for 0.3 s; one of the files may be unreadable.");
     const slow = await failure(runFfmpeg(spinning, [], { timeoutMs: 300, stallTimeoutMs: 60_000, activity: "preview" }));
     expect(slow.message).toBe("ffmpeg was stopped during the preview: it did not finish within 0.3 s.");

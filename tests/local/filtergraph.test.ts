@@ -107,7 +107,7 @@ describe("GraphBuilder checks its labels before ffmpeg sees them", () => {
         thrown = error;
       }
       expect(thrown).toBeInstanceOf(VideoMakerError);
-      expect(thrown).toMatchObject({ code: "render_failed", message: expect.stringMatching(c.error) });
+      expect(thrown).toMatchObject({ code: "local_render_failed", message: expect.stringMatching(c.error) });
       expect((thrown as Error).message).toMatch(/bug in video-maker/);
     });
   }

@@ -35,7 +35,7 @@ describe("faults through the tools", () => {
     ["a failed render", async () => {
       await seedClip();
       h.fake.options.render.fail = "Lambda timed out";
-    }, "export_video", {}, /render failed: Lambda timed out/],
+    }, "export_video", {}, /render failed twice \(the second time as a new render\): Lambda timed out/],
   ];
   for (const [name, arrange, tool, args, message] of cases) {
     it(`${name}: ${tool} answers isError in words (no JSON, HTML, stack or token)`, async () => {

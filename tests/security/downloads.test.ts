@@ -227,6 +227,28 @@ describe("downloading a render over real loopback servers", () => {
     expect(seen.filter((s) => s.path === "/loop")).toHaveLength(6);
   });
 
+  it("a redirect to file: is a link that is not a web address, never \"not https (null)\" (issue 12)", async () => {
+    const error = await failure(download(`${cdnBase}/to?u=${encodeURIComponent("file:///etc/passwd")}`, "render_gone"));
+    expect(error.code).toBe("download_failed");
+    expect(error.message).toContain("the service sent a link that is not a web address (file:)");
+    expect(error.message).not.toContain("null");
+    const given = await failure(download("file:///etc/passwd", "render_gone"));
+    expect(given.message).toContain("the service sent a link that is not a web address (file:)");
+  });
+
+  it("a download server that cannot be reached is said once, in one sentence: no network message nested inside (issue 12)", async () => {
+    const closed = createHttpServer();
+    const port = await listen(closed);
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await failure(download(`http://127.0.0.1:${port}/file`, "render_gone"));
+    expect(error.code).toBe("download_failed");
+    expect(error.message).toBe(
+      `The render finished but the video could not be downloaded (127.0.0.1:${port} could not be reached: the connection was refused; the server answered HTTP 404). Check the internet connection and try the export again.`,
+    );
+    expect(error.message.match(/internet connection/g)).toHaveLength(1);
+    expect(error.message).not.toMatch(/Could not reach NemoVideo|local backend/);
+  });
+
   it("leaves no partial file behind when every attempt fails", async () => {
     await failure(download(`${cdnBase}/loop`, "render_gone"));
     expect((await readdir(dir)).filter((name) => name.endsWith(".part"))).toEqual([]);

@@ -86,6 +86,9 @@ describe("sniffMediaType (hand-built headers)", () => {
       bytes("ID3", [4, 0, 0, 0, 0, 0, 0], [0xff, 0xf1, 0x50, 0x80]),
       { format: "aac", type: "audio" },
     ],
+    // issue 12: ID3 alone is not media; an MP3 needs frames after the tag.
+    ["an ID3 tag followed by text is not audio", bytes("ID3", [4, 0, 0, 0, 0, 0, 0], "just some text"), undefined],
+    ["mp3 after an ID3 tag and zero padding", bytes("ID3", [4, 0, 0, 0, 0, 0, 2], [0, 0], [0xff, 0xfb, 0x90, 0x64]), { format: "mp3", type: "audio" }],
     ["MPEG layer II is not mp3", bytes([0xff, 0xfd, 0x90, 0x64]), undefined],
     ["reserved MPEG version", bytes([0xff, 0xeb, 0x90, 0x64]), undefined],
     ["bad bitrate index", bytes([0xff, 0xfb, 0xf0, 0x64]), undefined],
@@ -195,5 +198,32 @@ describe("the size limit is the cloud's, and it is said exactly", () => {
     const local = await inspectLocalMedia(path, Number.POSITIVE_INFINITY);
     expect(local.ok ? "" : local.reason).not.toMatch(/limit/);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe("a file that starts with an ID3 tag is audio only if frames follow the tag (issue 12)", () => {
+  const id3 = (size: number) => Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
+  const frame = Buffer.from([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0]);
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "vm-id3-"));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ["a 25-byte ID3 header and text", false, Buffer.concat([id3(0), Buffer.from("not audio at all")])],
+    ["an ID3 tag whose size runs past the end of the file", false, Buffer.concat([id3(9000), Buffer.alloc(100)])],
+    ["an ID3 tag larger than the 4 KiB head (cover art), then MP3 frames", true, Buffer.concat([id3(6000), Buffer.alloc(6000, 0x41), frame])],
+    ["an ID3 tag, then text where frames should be", false, Buffer.concat([id3(6000), Buffer.alloc(6000, 0x41), Buffer.from("text")])],
+  ])("%s → accepted: %s", async (_name, accepted, content) => {
+    const { writeFile } = await import("node:fs/promises");
+    const { inspectLocalMedia } = await import("../../src/core/media-files.js");
+    const path = join(dir, `${Math.random().toString(16).slice(2)}.mp3`);
+    await writeFile(path, content);
+    const check = await inspectLocalMedia(path);
+    expect(check.ok).toBe(accepted);
+    if (!check.ok) expect(check.reason).toBe("The name says .mp3 but the content is not a recognisable media file. Check that it is the right file.");
   });
 });

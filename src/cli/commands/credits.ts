@@ -1,3 +1,4 @@
+import { creditsSentence } from "../../core/credits-text.js";
 import { EXIT, defineCommand, printJson } from "../context.js";
 
 export const creditsCommand = defineCommand({
@@ -10,7 +11,7 @@ export const creditsCommand = defineCommand({
   async run(context) {
     const credits = await context.backend.agent.getCredits({ signal: context.signal });
     if (context.json) printJson(context, credits);
-    else context.io.out(`Credits: ${credits.available} available, ${credits.frozen} reserved, ${credits.total} total`);
+    else context.io.out(creditsSentence(credits));
     return EXIT.ok;
   },
 });

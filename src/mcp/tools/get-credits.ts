@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { creditsSentence } from "../../core/credits-text.js";
 import { defineTool } from "../tool.js";
 
 export const getCreditsTool = defineTool({
@@ -18,7 +19,7 @@ export const getCreditsTool = defineTool({
     const credits = await backend.agent.getCredits({ signal: call.signal });
     return {
       structured: credits,
-      text: `Credits: ${credits.available} available, ${credits.frozen} reserved, ${credits.total} total.`,
+      text: `${creditsSentence(credits)}.`,
     };
   },
 });
