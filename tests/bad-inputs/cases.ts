@@ -6,6 +6,7 @@
  * - "rejected": the call succeeds, the input is listed in `rejected` with the reason (CLI: exit 3)
  * - "refused":  the call is an error with the message (MCP `isError`; CLI the exit code given)
  * - "accepted": an awkward but valid input that must simply work
+ * - "protocol": MCP answers with the JSON-RPC error -32602 (the spec's word for an unknown tool), in words
  */
 
 export interface Fixtures {
@@ -35,7 +36,7 @@ export interface Fixtures {
 }
 
 export type Backend = "nemo" | "local";
-export type Outcome = "rejected" | "refused" | "accepted";
+export type Outcome = "rejected" | "refused" | "accepted" | "protocol";
 
 export interface BadInputCase {
   id: string;
@@ -292,7 +293,7 @@ export const BAD_INPUTS: BadInputCase[] = [
     cli: { argv: () => ["delete_everything"] },
     message: /There is no tool named "delete_everything"/,
     cliMessage: /Unknown command "delete_everything"/,
-    outcome: "refused",
+    outcome: "protocol",
     exit: 2,
   },
   // --- local edit ops ---------------------------------------------------------------------
@@ -390,7 +391,7 @@ const ALSO_IN: Record<string, string> = {
   "wait-negative": TOOL_ARGUMENTS,
   "wait-huge": TOOL_ARGUMENTS,
   "job-unknown": `${TOOL_ARGUMENTS}; tests/e2e/cli-actions.test.ts › "an unknown job id is a clear input error"`,
-  "unknown-tool": 'tests/e2e/cli.test.ts › "answers mistakes with a clear message" (unknown command)',
+  "unknown-tool": 'tests/e2e/cli.test.ts › "answers mistakes with a clear message" (unknown command); tests/e2e/stdio-protocol.test.ts › "an unknown tool is -32602, not an isError result" (raw stdio)',
   "ops-unknown-op": OPS_ALL_OR_NOTHING,
   "ops-wrong-types": 'tests/local/ops.test.ts › "explains type and range mistakes"',
   "ops-out-of-range": 'tests/local/ops.test.ts › "explains type and range mistakes"',

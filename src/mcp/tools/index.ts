@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type BackendName, CAPABILITIES_BY_BACKEND } from "../../core/backend.js";
 import { type AnyTool, type Offer, type ToolContext, type ToolEntry, answerArgumentErrorsInWords, offerFor, offerOf, offers, registerTool } from "../tool.js";
+import { refuseBadToolCalls } from "../tool-calls.js";
 import { applyEditsTool } from "./apply-edits.js";
 import { cancelJobTool } from "./cancel-job.js";
 import { editVideoTool } from "./edit-video.js";
@@ -44,5 +45,7 @@ export function everyTool(): AnyTool[] {
 
 export function registerTools(server: McpServer, context: ToolContext): void {
   answerArgumentErrorsInWords(server);
-  for (const tool of toolsFor(offerOf(context.backend))) registerTool(server, tool, context);
+  const tools = toolsFor(offerOf(context.backend));
+  refuseBadToolCalls(server, new Set(tools.map((tool) => tool.name)));
+  for (const tool of tools) registerTool(server, tool, context);
 }
