@@ -266,6 +266,7 @@ async function makeFixtures(dir: string): Promise<Fixtures> {
   await copyFile(clip, at("my summer clip.mp4"));
   await copyFile(clip, at("cafe\u0301.mp4"));
   await copyFile(clip, at("line\nbreak.mp4"));
+  await copyFile(clip, at("holiday\u202Egnp.mp4"));
   await writeFile(at("not-a-folder"), "a file where a folder should be\n");
 
   let unwritableFolder: string;
@@ -293,6 +294,7 @@ async function makeFixtures(dir: string): Promise<Fixtures> {
     spaces: at("my summer clip.mp4"),
     nfcTyped: at("caf\u00e9.mp4"),
     newline: at("line\nbreak.mp4"),
+    bidiName: at("holiday\u202Egnp.mp4"),
     manyPaths: Array.from({ length: 1000 }, (_, i) => at(`missing-${i}.mp4`)),
     fileAsFolder: at("not-a-folder"),
     unwritableFolder,

@@ -28,6 +28,8 @@ export interface Fixtures {
   /** A file stored under its NFD name; `nfcTyped` is the same path typed NFC. */
   nfcTyped: string;
   newline: string;
+  /** A real clip named with a right-to-left override in it. */
+  bidiName: string;
   manyPaths: string[];
   fileAsFolder: string;
   unwritableFolder: string;
@@ -161,6 +163,12 @@ export const BAD_INPUTS: BadInputCase[] = [
     outcome: "accepted",
     name: () => "cafe\u0301.mp4",
   },
+  rejectedPath(
+    "name-with-bidi-override",
+    "a real clip whose name holds a right-to-left override (U+202E)",
+    (f) => f.bidiName,
+    /The file name contains invisible direction controls/,
+  ),
   {
     id: "name-with-newline",
     input: "a file name with a line break in it (valid on Linux)",
@@ -219,7 +227,36 @@ export const BAD_INPUTS: BadInputCase[] = [
   badFileName("file-name-empty", "an empty `file_name`", "", /file_name cannot be empty; leave it out for a dated name/, /The file name is empty/),
   badFileName("file-name-reserved", "`file_name` `CON` (a Windows device name)", "CON", /"CON" is a name Windows reserves for a device/),
   badFileName("file-name-dot", "`file_name` `..`", "..", /"\.\." is not a usable file name/),
+  badFileName(
+    "file-name-bidi",
+    "`file_name` `promo` + U+202E (right-to-left override) + `gnp.exe`, which reads as `promoexe.png`",
+    "promo\u202Egnp.exe",
+    /The file name contains invisible direction controls \(such as a right-to-left override\)/,
+  ),
+  badFileName("file-name-reserved-superscript", "`file_name` `COM¹` (Windows reserves COM¹ ² ³ and LPT¹ ² ³ too)", "COM\u00b9", /"COM¹" is a name Windows reserves for a device/),
+  badFileName("file-name-leading-dot", "`file_name` `.x.mp4.abc123.part` (hidden, and shaped like a temporary file)", ".x.mp4.abc123.part", /starts with a dot, which hides the file on macOS and Linux/),
   badFileName("file-name-long", "a 300-character `file_name`", "x".repeat(300), /file_name is too long \(at most 200 characters\)/, /The file name is too long/),
+  // --- new project ------------------------------------------------------------------------
+  {
+    id: "language-9000",
+    input: "a 9 000-character language tag for a new project",
+    backend: "nemo",
+    mcp: { tool: "new_session", args: () => ({ language: "en-" + "abcdefgh-".repeat(1000).slice(0, 8997) }) },
+    cli: { argv: () => ["new", "--language", "en-" + "abcdefgh-".repeat(1000).slice(0, 8997)] },
+    message: /language is too long: a language code has at most 35 characters/,
+    cliMessage: /is not a language code \(9000 characters; a language code has at most 35\)/,
+    outcome: "refused",
+  },
+  {
+    id: "language-not-a-tag",
+    input: "a language given as words (`English please`)",
+    backend: "local",
+    mcp: { tool: "new_session", args: () => ({ language: "English please" }) },
+    cli: { argv: () => ["new", "--language", "English please"] },
+    message: /language must be a code like "en", "zh" or "pt-BR"/,
+    cliMessage: /"English please" is not a language code; use one like "en", "zh" or "pt-BR"/,
+    outcome: "refused",
+  },
   // --- instructions -----------------------------------------------------------------------
   {
     id: "instruction-empty",
