@@ -20,6 +20,7 @@ const INTEGRATION = [
   "tests/security/downloads.test.ts",
   "tests/security/drawtext-injection.test.ts",
   "tests/security/http-transport.test.ts",
+  "tests/security/http-sessions.test.ts",
 ];
 
 export default defineConfig({

@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BackendName } from "./core/backend.js";
 import { VideoMakerError, registerSecret } from "./core/errors.js";
+import { registerStateFolder } from "./core/fs-errors.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "./package-info.js";
 import {
   type SkillName,
@@ -57,10 +58,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const userToken = env.NEMO_TOKEN?.trim() || undefined;
   registerSecret(userToken);
 
+  const home = resolveHome(env);
+  registerStateFolder(home);
+
   return {
     apiBase,
     webBase,
-    home: resolveHome(env),
+    home,
     backend: backendRaw,
     skill,
     skillVersion,

@@ -1,3 +1,5 @@
+import { fileSystemProblem } from "./fs-errors.js";
+
 /**
  * One error type for everything a person may see. `message` is written for the
  * person (what happened and what to do), never a stack, a token or raw JSON.
@@ -19,6 +21,7 @@ export type ErrorCode =
   | "missing_client_id"
   | "session_lost"
   | "state_damaged"
+  | "disk_full"
   | "out_of_credits"
   | "plan_blocked"
   | "rate_limited"
@@ -52,6 +55,7 @@ const KIND_OF: Record<ErrorCode, ErrorKind> = {
   missing_client_id: "config",
   session_lost: "account",
   state_damaged: "config",
+  disk_full: "config",
   out_of_credits: "account",
   plan_blocked: "account",
   rate_limited: "upstream",
@@ -106,6 +110,8 @@ export function isVideoMakerError(value: unknown): value is VideoMakerError {
 export function toVideoMakerError(value: unknown): VideoMakerError {
   if (value instanceof VideoMakerError) return value;
   if (isAbortError(value)) return new VideoMakerError("cancelled", "The operation was cancelled.");
+  const problem = fileSystemProblem(value);
+  if (problem) return new VideoMakerError(problem.code, problem.message, { cause: value });
   const message = value instanceof Error ? value.message : String(value);
   return new VideoMakerError("upstream", `Something went wrong: ${firstLine(message)}`, { cause: value });
 }

@@ -13,6 +13,7 @@ import {
   sniffMediaType,
 } from "./media.js";
 import type { UploadedMedia } from "./backend.js";
+import { bidiControlProblem } from "./names.js";
 
 /**
  * Checks a local file before a single byte is sent anywhere: it exists, is a regular
@@ -36,6 +37,8 @@ export type LocalMediaCheck = { ok: true; file: LocalMediaFile } | { ok: false; 
 export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYTES): Promise<LocalMediaCheck> {
   if (typeof input !== "string" || input.trim() === "") return { ok: false, reason: "The path is empty." };
   if (input.includes("\0")) return { ok: false, reason: "The path contains a NUL character." };
+  const bidi = bidiControlProblem(basename(input));
+  if (bidi) return { ok: false, reason: bidi };
   let path = resolve(input);
   let info;
   try {

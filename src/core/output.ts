@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { access, constants, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { VideoMakerError } from "./errors.js";
+import { bidiControlProblem } from "./names.js";
 
 /**
  * Where finished videos land. A file being written lives under a hidden temporary
@@ -13,6 +14,9 @@ import { VideoMakerError } from "./errors.js";
 export function validateFileName(raw: string): string {
   const name = raw.trim();
   if (!name) throw new VideoMakerError("invalid_input", "The file name is empty.");
+  // Before any message quotes the name: an override would turn the quote around.
+  const bidi = bidiControlProblem(name);
+  if (bidi) throw new VideoMakerError("invalid_input", bidi);
   if (name.includes("/") || name.includes("\\")) {
     throw new VideoMakerError("invalid_input", `The file name "${name}" must not contain folders; put the folder in output_dir.`);
   }
@@ -20,11 +24,15 @@ export function validateFileName(raw: string): string {
     throw new VideoMakerError("invalid_input", `"${name}" is not a usable file name.`);
   }
   // Control characters (newlines included) and NUL break shells, logs and some file systems.
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
     throw new VideoMakerError("invalid_input", "The file name contains control characters such as line breaks.");
   }
-  // Windows gives these names to devices, whatever the extension: the file could never be opened there.
-  if (/^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)/i.test(name)) {
+  // A hidden file the person would not see, and the shape of our own temporary files (".x.mp4.<tag>.part").
+  if (name.startsWith(".")) {
+    throw new VideoMakerError("invalid_input", `"${name}" starts with a dot, which hides the file on macOS and Linux; choose a name without the leading dot.`);
+  }
+  // Windows gives these names to devices, whatever the extension (COM¹ ² ³ and LPT¹ ² ³ too): the file could never be opened there.
+  if (/^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)\s*(\.|$)/i.test(name)) {
     throw new VideoMakerError("invalid_input", `"${name}" is a name Windows reserves for a device; choose another file name.`);
   }
   if (Buffer.byteLength(name, "utf8") > 240) {

@@ -3,6 +3,7 @@ import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat } from "n
 import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
 import { VideoMakerError, redactDeep, redactRegistered } from "./errors.js";
+import { withPath } from "./fs-errors.js";
 import { isRunning } from "./processes.js";
 
 /**
@@ -11,7 +12,16 @@ import { isRunning } from "./processes.js";
  */
 
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    // Node's recursive mkdir says ENOENT for a folder it may not make (a read-only disk): one
+    // plain mkdir learns the real reason, for the message.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await mkdir(dir, { mode: 0o700 }).catch((plain: NodeJS.ErrnoException) => {
+      throw plain.code === "ENOENT" ? error : plain;
+    });
+  }
   // mkdir leaves an existing folder's mode alone; a token lives here, so tighten it.
   await chmod(dir, 0o700);
 }
@@ -98,12 +108,13 @@ export async function writeJsonFileAtomic(path: string, value: unknown, options:
   await sweepLeftovers(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const stored = options.holdsSecret ? value : redactDeep(value, redactRegistered);
-  await writeSynced(temp, `${JSON.stringify(stored, null, 2)}\n`, "w");
   try {
+    await writeSynced(temp, `${JSON.stringify(stored, null, 2)}\n`, "w");
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    // A full disk fails the write after the temp file was made: no `<file>.<pid>.<hex>.tmp` is left.
+    await rm(temp, { force: true }).catch(() => {});
+    throw withPath(error, path);
   }
 }
 
@@ -160,7 +171,14 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, time
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     try {
       const handle = await open(lockPath, "wx", 0o600);
-      await handle.writeFile(mine);
+      try {
+        await handle.writeFile(mine);
+      } catch (error) {
+        // A full disk: the empty lock would hold everyone off until it is stale.
+        await handle.close().catch(() => {});
+        await rm(lockPath, { force: true }).catch(() => {});
+        throw withPath(error, lockPath);
+      }
       await handle.close();
       break;
     } catch (error) {

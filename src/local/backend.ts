@@ -1,3 +1,4 @@
+import { checkLanguage } from "../core/names.js";
 import { randomBytes } from "node:crypto";
 import { rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -188,7 +189,7 @@ export class LocalBackend implements Backend, EditorCapability {
   }
 
   async newSession(language?: string, _context?: OperationContext): Promise<SessionInfo> {
-    const record = await this.workspace.create(language ?? "en");
+    const record = await this.workspace.create(checkLanguage(language ?? "en"));
     return { sessionId: record.session_id, created: true };
   }
 

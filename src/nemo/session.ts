@@ -1,3 +1,4 @@
+import { checkLanguage } from "../core/names.js";
 import { join } from "node:path";
 import { z } from "zod";
 import { optionalId } from "./schemas.js";
@@ -25,8 +26,6 @@ const CreateSessionSchema = z.looseObject({
   task_id: optionalId,
   user_id: optionalId,
 });
-
-export const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 /** The person's language from the environment (LANG=zh_CN.UTF-8 → "zh"), else English. */
 export function defaultLanguage(env: NodeJS.ProcessEnv = process.env): string {
@@ -101,9 +100,7 @@ export class SessionStore {
 
   /** Starts a new project; the old session is left as it is on the service. */
   async create(language: string = this.language, signal?: AbortSignal): Promise<SessionRecord> {
-    if (!LANGUAGE_PATTERN.test(language)) {
-      throw new VideoMakerError("invalid_input", `"${language}" is not a language code; use one like "en" or "zh".`);
-    }
+    checkLanguage(language);
     return withFileLock(this.file, async () => {
       // Asked for on purpose, so it may replace a damaged pointer; its bytes are kept first.
       const old = await readJsonState(this.file, SessionRecordSchema);

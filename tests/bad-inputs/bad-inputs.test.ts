@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/mcp/logger.js";
@@ -108,6 +108,7 @@ describe("bad inputs: a clear message, the right outcome, nothing lost", () => {
 
 async function viaMcp(row: BadInputCase): Promise<string> {
   const { tool, args } = row.mcp!;
+  if (row.outcome === "protocol") return viaMcpProtocolError(row);
   const result =
     row.backend === "nemo"
       ? await nemoMcp.call(tool, args(f))
@@ -127,6 +128,21 @@ async function viaMcp(row: BadInputCase): Promise<string> {
       expect(structured.uploaded.map((m) => m.name)).toEqual([row.name!(f)]);
     }
   }
+  return text;
+}
+
+/** A call the protocol refuses: a JSON-RPC error -32602 whose message (without the client's "MCP error" prefix) is in words. */
+async function viaMcpProtocolError(row: BadInputCase): Promise<string> {
+  const { tool, args } = row.mcp!;
+  const client = row.backend === "nemo" ? nemoMcp.client : localMcp.client;
+  const error = await client.callTool({ name: tool, arguments: args(f) }).then(
+    () => undefined,
+    (thrown: McpError) => thrown,
+  );
+  expect(error).toBeInstanceOf(McpError);
+  expect(error!.code).toBe(-32602);
+  const text = error!.message.replace(/^MCP error -?\d+: /, "");
+  expect(text).toMatch(row.message);
   return text;
 }
 
@@ -252,6 +268,7 @@ async function makeFixtures(dir: string): Promise<Fixtures> {
   await copyFile(clip, at("my summer clip.mp4"));
   await copyFile(clip, at("cafe\u0301.mp4"));
   await copyFile(clip, at("line\nbreak.mp4"));
+  await copyFile(clip, at("holiday\u202Egnp.mp4"));
   await writeFile(at("not-a-folder"), "a file where a folder should be\n");
 
   let unwritableFolder: string;
@@ -280,6 +297,7 @@ async function makeFixtures(dir: string): Promise<Fixtures> {
     spaces: at("my summer clip.mp4"),
     nfcTyped: at("caf\u00e9.mp4"),
     newline: at("line\nbreak.mp4"),
+    bidiName: at("holiday\u202Egnp.mp4"),
     manyPaths: Array.from({ length: 1000 }, (_, i) => at(`missing-${i}.mp4`)),
     fileAsFolder: at("not-a-folder"),
     unwritableFolder,

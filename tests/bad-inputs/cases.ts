@@ -6,6 +6,7 @@
  * - "rejected": the call succeeds, the input is listed in `rejected` with the reason (CLI: exit 3)
  * - "refused":  the call is an error with the message (MCP `isError`; CLI the exit code given)
  * - "accepted": an awkward but valid input that must simply work
+ * - "protocol": MCP answers with the JSON-RPC error -32602 (the spec's word for an unknown tool), in words
  */
 
 export interface Fixtures {
@@ -29,6 +30,8 @@ export interface Fixtures {
   /** A file stored under its NFD name; `nfcTyped` is the same path typed NFC. */
   nfcTyped: string;
   newline: string;
+  /** A real clip named with a right-to-left override in it. */
+  bidiName: string;
   manyPaths: string[];
   fileAsFolder: string;
   unwritableFolder: string;
@@ -37,7 +40,7 @@ export interface Fixtures {
 }
 
 export type Backend = "nemo" | "local";
-export type Outcome = "rejected" | "refused" | "accepted";
+export type Outcome = "rejected" | "refused" | "accepted" | "protocol";
 
 export interface BadInputCase {
   id: string;
@@ -163,6 +166,12 @@ export const BAD_INPUTS: BadInputCase[] = [
     outcome: "accepted",
     name: () => "cafe\u0301.mp4",
   },
+  rejectedPath(
+    "name-with-bidi-override",
+    "a real clip whose name holds a right-to-left override (U+202E)",
+    (f) => f.bidiName,
+    /The file name contains invisible direction controls/,
+  ),
   {
     id: "name-with-newline",
     input: "a file name with a line break in it (valid on Linux)",
@@ -221,7 +230,36 @@ export const BAD_INPUTS: BadInputCase[] = [
   badFileName("file-name-empty", "an empty `file_name`", "", /file_name cannot be empty; leave it out for a dated name/, /The file name is empty/),
   badFileName("file-name-reserved", "`file_name` `CON` (a Windows device name)", "CON", /"CON" is a name Windows reserves for a device/),
   badFileName("file-name-dot", "`file_name` `..`", "..", /"\.\." is not a usable file name/),
+  badFileName(
+    "file-name-bidi",
+    "`file_name` `promo` + U+202E (right-to-left override) + `gnp.exe`, which reads as `promoexe.png`",
+    "promo\u202Egnp.exe",
+    /The file name contains invisible direction controls \(such as a right-to-left override\)/,
+  ),
+  badFileName("file-name-reserved-superscript", "`file_name` `COM¹` (Windows reserves COM¹ ² ³ and LPT¹ ² ³ too)", "COM\u00b9", /"COM¹" is a name Windows reserves for a device/),
+  badFileName("file-name-leading-dot", "`file_name` `.x.mp4.abc123.part` (hidden, and shaped like a temporary file)", ".x.mp4.abc123.part", /starts with a dot, which hides the file on macOS and Linux/),
   badFileName("file-name-long", "a 300-character `file_name`", "x".repeat(300), /file_name is too long \(at most 200 characters\)/, /The file name is too long/),
+  // --- new project ------------------------------------------------------------------------
+  {
+    id: "language-9000",
+    input: "a 9 000-character language tag for a new project",
+    backend: "nemo",
+    mcp: { tool: "new_session", args: () => ({ language: "en-" + "abcdefgh-".repeat(1000).slice(0, 8997) }) },
+    cli: { argv: () => ["new", "--language", "en-" + "abcdefgh-".repeat(1000).slice(0, 8997)] },
+    message: /language is too long: a language code has at most 35 characters/,
+    cliMessage: /is not a language code \(9000 characters; a language code has at most 35\)/,
+    outcome: "refused",
+  },
+  {
+    id: "language-not-a-tag",
+    input: "a language given as words (`English please`)",
+    backend: "local",
+    mcp: { tool: "new_session", args: () => ({ language: "English please" }) },
+    cli: { argv: () => ["new", "--language", "English please"] },
+    message: /language must be a code like "en", "zh" or "pt-BR"/,
+    cliMessage: /"English please" is not a language code; use one like "en", "zh" or "pt-BR"/,
+    outcome: "refused",
+  },
   // --- instructions -----------------------------------------------------------------------
   {
     id: "instruction-empty",
@@ -295,7 +333,7 @@ export const BAD_INPUTS: BadInputCase[] = [
     cli: { argv: () => ["delete_everything"] },
     message: /There is no tool named "delete_everything"/,
     cliMessage: /Unknown command "delete_everything"/,
-    outcome: "refused",
+    outcome: "protocol",
     exit: 2,
   },
   // --- local edit ops ---------------------------------------------------------------------
@@ -393,7 +431,7 @@ const ALSO_IN: Record<string, string> = {
   "wait-negative": TOOL_ARGUMENTS,
   "wait-huge": TOOL_ARGUMENTS,
   "job-unknown": `${TOOL_ARGUMENTS}; tests/e2e/cli-actions.test.ts › "an unknown job id is a clear input error"`,
-  "unknown-tool": 'tests/e2e/cli.test.ts › "answers mistakes with a clear message" (unknown command)',
+  "unknown-tool": 'tests/e2e/cli.test.ts › "answers mistakes with a clear message" (unknown command); tests/e2e/stdio-protocol.test.ts › "an unknown tool is -32602, not an isError result" (raw stdio)',
   "ops-unknown-op": OPS_ALL_OR_NOTHING,
   "ops-wrong-types": 'tests/local/ops.test.ts › "explains type and range mistakes"',
   "ops-out-of-range": 'tests/local/ops.test.ts › "explains type and range mistakes"',

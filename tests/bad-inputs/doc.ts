@@ -29,7 +29,7 @@ function cell(text: string): string {
 
 function mcpCell(row: BadInputCase): string {
   if (!row.mcp) return "—";
-  const how = row.outcome === "refused" ? "`isError`" : row.outcome === "rejected" ? "`rejected[]`" : "uploaded";
+  const how = row.outcome === "refused" ? "`isError`" : row.outcome === "rejected" ? "`rejected[]`" : row.outcome === "protocol" ? "error -32602" : "uploaded";
   return `\`${row.mcp.tool}\` → ${how}`;
 }
 

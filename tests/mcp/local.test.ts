@@ -66,9 +66,8 @@ describe("local backend through MCP", () => {
     expect(tools.map((t) => t.name)).toEqual([
       "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit",
     ]);
-    const edit = await call("edit_video", { instruction: "add a title" });
-    expect(edit.isError).toBe(true);
-    expect(textOf(edit)).toMatch(/no tool named "edit_video"/);
+    // An unknown tool is a protocol error (-32602), as the spec says, in words.
+    await expect(call("edit_video", { instruction: "add a title" })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/no tool named "edit_video"/) });
   });
 
   it("takes files to a checked MP4: upload → apply_edits → preview_frame → export", async () => {

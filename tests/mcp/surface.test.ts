@@ -75,10 +75,8 @@ describe("what a model reads names only listed tools", () => {
       await server.call("get_state");
       await server.call("get_job", { job_id: "export_000000000000" });
       await server.call("cancel_job", { job_id: "export_000000000000" });
-      const credits = await server.call("get_credits");
-      expect(credits.isError).toBe(true);
-      // The one place a missing tool's name may appear is the answer to a call of it by name.
-      server.read.pop();
+      // The one place a missing tool's name may appear is the answer to a call of it by name: a protocol error (-32602).
+      await expect(server.client.callTool({ name: "get_credits", arguments: {} })).rejects.toMatchObject({ code: -32602 });
       expect(unlistedNamesIn(server.read, server.listed)).toEqual([]);
       const all = server.read.join("\n");
       expect(all).toMatch(/Routing says: \*\*credits\*\* \(matched \\"余额\\"\) → there are no credits here/);

@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type BackendName, CAPABILITIES_BY_BACKEND } from "../../core/backend.js";
 import { type AnyTool, type Offer, type ToolContext, type ToolEntry, answerArgumentErrorsInWords, offerFor, offerOf, offers, registerTool } from "../tool.js";
 import { type TaskBook, registerJobTool } from "../job-tasks.js";
+import { refuseBadToolCalls } from "../tool-calls.js";
 import { applyEditsTool } from "./apply-edits.js";
 import { cancelJobTool } from "./cancel-job.js";
 import { editVideoTool } from "./edit-video.js";
@@ -46,7 +47,9 @@ export function everyTool(): AnyTool[] {
 /** `tasks`: the server serves MCP tasks from the jobs (createServer); job tools are then task-capable. */
 export function registerTools(server: McpServer, context: ToolContext, tasks?: TaskBook): void {
   answerArgumentErrorsInWords(server);
-  for (const tool of toolsFor(offerOf(context.backend))) {
+  const tools = toolsFor(offerOf(context.backend));
+  refuseBadToolCalls(server, new Set(tools.map((tool) => tool.name)));
+  for (const tool of tools) {
     if (tasks && registerJobTool(server, tool, context, tasks)) continue;
     registerTool(server, tool, context);
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LANGUAGE_TAG, MAX_LANGUAGE_LENGTH } from "../../core/names.js";
 import { defineTool } from "../tool.js";
 
 export const newSessionTool = defineTool({
@@ -9,7 +10,8 @@ export const newSessionTool = defineTool({
   inputSchema: {
     language: z
       .string({ error: "language must be text" })
-      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'language must be a code like "en" or "zh"' })
+      .max(MAX_LANGUAGE_LENGTH, { error: `language is too long: a language code has at most ${MAX_LANGUAGE_LENGTH} characters, like "en" or "pt-BR"` })
+      .regex(LANGUAGE_TAG, { error: 'language must be a code like "en", "zh" or "pt-BR"' })
       .optional()
       .describe('The language the agent should answer in, e.g. "en", "zh" (default: the system language)'),
   },

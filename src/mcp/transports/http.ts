@@ -1,35 +1,44 @@
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type ServerResponse, createServer as createHttpServer } from "node:http";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Config } from "../../config.js";
 import { createBackend } from "../../backends.js";
 import { JobManager } from "../../core/jobs.js";
 import { type Logger, createLogger } from "../logger.js";
 import { createServer } from "../server.js";
 import { MCP_SURFACE_NAMES } from "../surface-names.js";
+import { HttpSessions, type SessionLimits } from "./http-sessions.js";
 
 /**
  * MCP over Streamable HTTP at http://127.0.0.1:PORT/mcp, for hosts that prefer a URL.
  * It listens on loopback only and checks Host and Origin (DNS-rebinding protection), so a
  * web page cannot drive it. Each MCP session gets its own server; the backend and the
- * jobs are shared, so a job started in one session can be awaited from another.
+ * jobs are shared, so a job started in one session can be awaited from another. Sessions are
+ * capped and idle ones expire (http-sessions.ts).
  */
 
 export interface HttpHandle {
   url: string;
+  /** Open sessions, and MCP servers built since the start (each session builds one). */
+  stats: () => { sessions: number; serversBuilt: number };
   close: () => Promise<void>;
 }
 
-export async function serveHttp(config: Config, port: number, log: Logger = createLogger()): Promise<HttpHandle> {
+/** An initialize request is a few hundred bytes; a session-less POST is read up to this much before it is refused. */
+const MAX_INITIALIZE_BYTES = 1024 * 1024;
+
+export async function serveHttp(config: Config, port: number, log: Logger = createLogger(), limits: SessionLimits = {}): Promise<HttpHandle> {
   const backend = createBackend(config, { names: MCP_SURFACE_NAMES });
   const jobs = new JobManager(config.home, backend, MCP_SURFACE_NAMES);
   await jobs.resumeAll();
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; cleanup: () => Promise<void> }>();
+  const sessions = new HttpSessions(limits);
+  let serversBuilt = 0;
   let actualPort = port;
 
-  const reply = (res: ServerResponse, status: number, message: string) => {
-    res.writeHead(status, { "content-type": "application/json" });
-    res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
+  const reply = (res: ServerResponse, status: number, message: string, code = -32000, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
   };
 
   const allowedHosts = () => [`127.0.0.1:${actualPort}`, `localhost:${actualPort}`];
@@ -50,26 +59,40 @@ export async function serveHttp(config: Config, port: number, log: Logger = crea
     const header = req.headers["mcp-session-id"];
     const sessionId = Array.isArray(header) ? header[0] : header;
     const existing = sessionId ? sessions.get(sessionId) : undefined;
-    if (existing) return existing.transport.handleRequest(req, res);
+    if (existing) {
+      sessions.track(sessionId!, res);
+      return existing.handleRequest(req, res);
+    }
     if (sessionId) return reply(res, 404, "Unknown or expired MCP session; initialize again");
     if (req.method !== "POST") return reply(res, 400, "Start a session with an initialize request (POST)");
 
-    const hosts = allowedHosts();
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      enableDnsRebindingProtection: true,
-      allowedHosts: hosts,
-      allowedOrigins: hosts.map((host) => `http://${host}`),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, cleanup: created.cleanup });
-      },
-    });
-    const created = await createServer(config, { backend, jobs, logger: log, resumeJobs: false });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    await created.server.connect(transport);
-    await transport.handleRequest(req, res);
+    // Only an initialize request may start a session: anything else is refused before a server is built for it.
+    const body = await readJson(req, MAX_INITIALIZE_BYTES);
+    if (body === TOO_LARGE) return reply(res, 413, "The request is too large for an initialize request");
+    if (body === NOT_JSON) return reply(res, 400, "Parse error: the request body is not JSON", -32700);
+    if (!isInitializeRequest(body)) return reply(res, 400, "Start a session with an initialize request (this request has no Mcp-Session-Id)");
+    if (!(await sessions.admit())) {
+      return reply(res, 503, `Too many MCP sessions are busy (${sessions.max}); try again in a moment`, -32000, { "retry-after": "5" });
+    }
+    try {
+      const hosts = allowedHosts();
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        enableDnsRebindingProtection: true,
+        allowedHosts: hosts,
+        allowedOrigins: hosts.map((host) => `http://${host}`),
+        onsessioninitialized: (id): void => sessions.register(id, transport, created.cleanup),
+      });
+      const created = await createServer(config, { backend, jobs, logger: log, resumeJobs: false });
+      serversBuilt++;
+      transport.onclose = () => {
+        if (transport.sessionId) sessions.forget(transport.sessionId);
+      };
+      await created.server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      sessions.started();
+    }
   };
 
   const server = createHttpServer((req, res) => {
@@ -89,13 +112,32 @@ export async function serveHttp(config: Config, port: number, log: Logger = crea
 
   return {
     url,
+    stats: () => ({ sessions: sessions.size, serversBuilt }),
     close: async () => {
-      for (const session of sessions.values()) await session.cleanup();
-      sessions.clear();
+      await sessions.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await jobs.close();
       await backend.close();
     },
   };
+}
+
+const TOO_LARGE = Symbol("too large");
+const NOT_JSON = Symbol("not JSON");
+
+/** The request's body as JSON, read up to `limit` bytes. */
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return TOO_LARGE;
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return NOT_JSON;
+  }
 }

@@ -1,6 +1,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Config } from "../../config.js";
 import { createServer } from "../server.js";
+import { guardLines } from "./stdio-lines.js";
 
 /**
  * MCP over stdin/stdout, what `npx video-maker` runs for Claude Desktop, Cursor and
@@ -9,7 +10,11 @@ import { createServer } from "../server.js";
  */
 export async function serveStdio(config: Config): Promise<void> {
   const { server, cleanup, context } = await createServer(config);
-  const transport = new StdioServerTransport();
+  // Bad lines are answered (-32700/-32600) before the SDK's transport, which would drop them.
+  const transport: StdioServerTransport = new StdioServerTransport(
+    guardLines(process.stdin, (message) => void transport.send(message).catch(() => {})),
+    process.stdout,
+  );
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;
