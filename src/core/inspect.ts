@@ -55,8 +55,13 @@ function listed<T>(items: readonly T[], show: (item: T) => string): string {
   return items.length > LISTED ? `${head}, … (${items.length - LISTED} more)` : head;
 }
 
+export interface DescribeOptions {
+  /** The edit that cuts pauses where the reader has one ("remove_silence"); unnamed elsewhere. */
+  pauseCut?: string;
+}
+
 /** The answer in words: facts, scenes, pauses, loudness, and what each tile shows. */
-export function describeInspection(report: InspectReport): string {
+export function describeInspection(report: InspectReport, options: DescribeOptions = {}): string {
   const lines: string[] = [];
   const facts: string[] = [];
   if (report.durationSeconds !== undefined) facts.push(t(report.durationSeconds));
@@ -64,7 +69,7 @@ export function describeInspection(report: InspectReport): string {
   if (report.fps) facts.push(`${Math.round(report.fps * 100) / 100} fps`);
   if (report.rotation) facts.push(`turned ${report.rotation}°`);
   if (report.kind !== "timeline") facts.push(report.hasAudio ? "with sound" : "no sound");
-  lines.push(`${report.subject} (${report.kind}): ${facts.join(", ")}.`);
+  lines.push(report.kind === "timeline" ? `The timeline: ${facts.join(", ")}.` : `${report.subject} (${report.kind}): ${facts.join(", ")}.`);
   if (report.kind === "video") {
     lines.push(
       report.scenes.length === 0
@@ -75,8 +80,8 @@ export function describeInspection(report: InspectReport): string {
   if (report.hasAudio && report.kind !== "timeline") {
     lines.push(
       report.pauses.length === 0
-        ? "Pauses: none (remove_silence would cut nothing)."
-        : `Pauses (${report.pauses.length}, what remove_silence would cut): ${listed(report.pauses, span)}.`,
+        ? `Pauses: none${options.pauseCut ? ` (${options.pauseCut} would cut nothing)` : ""}.`
+        : `Pauses (${report.pauses.length}${options.pauseCut ? `, what ${options.pauseCut} would cut` : ", silences of 0.5 s or more"}): ${listed(report.pauses, span)}.`,
     );
     if (report.speech.length > 0) lines.push(`Sound between them: ${listed(report.speech, span)}.`);
   }
