@@ -53,7 +53,8 @@ function drawtextValue(text: string): string {
 }
 
 export function tileArgs(tile: Tile, outputPath: string, fontFile: string | undefined): string[] {
-  const fit = `scale=${TILE_WIDTH}:${TILE_HEIGHT}:force_original_aspect_ratio=decrease,pad=${TILE_WIDTH}:${TILE_HEIGHT}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1`;
+  // One pixel format for every tile: a change between two frames would restart the tile filter (a photo with alpha among video frames).
+  const fit = `scale=${TILE_WIDTH}:${TILE_HEIGHT}:force_original_aspect_ratio=decrease,pad=${TILE_WIDTH}:${TILE_HEIGHT}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=rgb24`;
   const label = fontFile
     ? `,drawtext=fontfile=${drawtextValue(fontFile)}:text=${drawtextValue(tile.label)}:fontsize=18:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=4:x=6:y=h-th-10`
     : "";
