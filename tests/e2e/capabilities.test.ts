@@ -48,8 +48,8 @@ function backendFor(name: BackendName) {
 
 describe("the tool registry follows the backend's capabilities", () => {
   const cases: Array<[BackendName, string[]]> = [
-    ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session"]],
-    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit"]],
+    ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session", "inspect_media"]],
+    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media"]],
   ];
   it.each(cases)("%s offers exactly its tools", async (name, expected) => {
     const backend = backendFor(name);
@@ -105,7 +105,7 @@ describe("the CLI lists and runs only what the backend serves", () => {
     for (const absent of ["edit", "credits", "claim"]) expect(commandsOf(local.stdout)).not.toContain(absent);
     for (const present of ["apply", "preview", "upload", "export"]) expect(commandsOf(local.stdout)).toContain(present);
     for (const absent of ["apply", "preview"]) expect(commandsOf(nemo.stdout)).not.toContain(absent);
-    for (const present of ["edit", "credits", "claim"]) expect(commandsOf(nemo.stdout)).toContain(present);
+    for (const present of ["edit", "credits", "claim", "inspect"]) expect(commandsOf(nemo.stdout)).toContain(present);
   });
 
   it.each([
