@@ -1,11 +1,10 @@
-import { rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { loadConfig } from "../../config.js";
-import { VideoMakerError, isVideoMakerError } from "../../core/errors.js";
 import { DEFAULT_MAX_TILES, type InspectTarget, MAX_TILES, describeInspection } from "../../core/inspect.js";
-import { prepareOutputDir, publishFile, temporaryPathFor } from "../../core/output.js";
 import { inspectionToWire } from "../../core/wire.js";
 import { EXIT, defineCommand, printJson } from "../context.js";
+import { saveBesideExports } from "../save-file.js";
 
 const SHARED =
   "Prints the duration, size, frame rate, rotation and sound; the scene cuts with their times; the pauses and the sound between them; " +
@@ -50,7 +49,9 @@ export const inspectCommand = defineCommand({
       target = isFile || !local ? { file: asPath } : { media: subject };
     }
     const report = await context.backend.inspect(target, { signal: context.signal, ...(tiles !== undefined ? { maxTiles: tiles } : {}) });
-    const sheetFile = report.sheet ? await saveSheet(context.options.out, context.config.outputDir, report.subject, report.kind === "timeline", report.sheet.png) : undefined;
+    const sheetFile = report.sheet
+      ? await saveBesideExports({ out: context.options.out, outputDir: context.config.outputDir, name: sheetName(report.subject, report.kind === "timeline"), bytes: report.sheet.png, what: "contact sheet" })
+      : undefined;
     if (context.json) printJson(context, { ...inspectionToWire(report), ...(sheetFile ? { sheet: sheetFile } : {}) });
     else {
       context.io.out(describeInspection(report, local ? { pauseCut: "remove_silence" } : {}));
@@ -60,19 +61,7 @@ export const inspectCommand = defineCommand({
   },
 });
 
-/** Beside the exports by default; written whole or not at all, never over an existing file. */
-async function saveSheet(out: string | undefined, outputDir: string, subject: string, timeline: boolean, png: Buffer): Promise<string> {
-  const name = timeline ? "storyboard.png" : `${subject.replace(/\.[^.]+$/, "").replace(/[^\p{L}\p{N}._-]+/gu, "-")}-sheet.png`;
-  const wanted = resolve(out ?? join(outputDir, name));
-  const inFolder = await stat(wanted).then((info) => info.isDirectory(), () => false);
-  const target = inFolder ? join(wanted, name) : wanted;
-  await prepareOutputDir(dirname(target));
-  const temp = temporaryPathFor(target);
-  try {
-    await writeFile(temp, png, { flag: "wx" });
-    return await publishFile(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw isVideoMakerError(error) ? error : new VideoMakerError("invalid_input", `Cannot save the contact sheet as ${target}; choose another --out.`);
-  }
+/** "talk.mp4" → "talk-sheet.png"; the timeline's is "storyboard.png". */
+function sheetName(subject: string, timeline: boolean): string {
+  return timeline ? "storyboard.png" : `${subject.replace(/\.[^.]+$/, "").replace(/[^\p{L}\p{N}._-]+/gu, "-")}-sheet.png`;
 }
