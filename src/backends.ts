@@ -17,6 +17,7 @@ import {
   type UploadResult,
 } from "./core/backend.js";
 import { VideoMakerError } from "./core/errors.js";
+import type { InspectOptions, InspectReport, InspectTarget } from "./core/inspect.js";
 import { type SurfaceNames, UNNAMED } from "./core/surface.js";
 
 export type ClosableBackend = Backend & { close: () => Promise<void> };
@@ -83,6 +84,9 @@ class LazyBackend implements ClosableBackend {
   }
   async newSession(language?: string, context?: OperationContext): Promise<SessionInfo> {
     return (await this.real).newSession(language, context);
+  }
+  async inspect(target: InspectTarget, options?: InspectOptions): Promise<InspectReport> {
+    return (await this.real).inspect(target, options);
   }
   async close(): Promise<void> {
     if (this.instance) await (await this.instance).close();

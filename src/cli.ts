@@ -33,6 +33,7 @@ const COMMAND_LOADERS: ReadonlyArray<() => Promise<AnyCommand>> = [
   async () => (await import("./cli/commands/apply.js")).applyCommand,
   async () => (await import("./cli/commands/preview.js")).previewCommand,
   async () => (await import("./cli/commands/undo.js")).undoCommand,
+  async () => (await import("./cli/commands/inspect.js")).inspectCommand,
 ];
 
 /** The commands the configured backend serves: the others are not listed, so nothing offers them. */
@@ -136,6 +137,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         wait: { type: "boolean" },
         http: { type: "string" },
         size: { type: "string" },
+        tiles: { type: "string" },
+        timeline: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -202,6 +205,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         ...(values.language ? { language: values.language } : {}),
         ...(values.wait ? { wait: true } : {}),
         ...(values.size !== undefined ? { size: values.size } : {}),
+        ...(values.tiles !== undefined ? { tiles: values.tiles } : {}),
+        ...(values.timeline ? { timeline: true } : {}),
       },
       signal: controller.signal,
     };

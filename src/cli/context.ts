@@ -23,6 +23,8 @@ export interface CommandOptions {
   language?: string;
   wait?: boolean;
   size?: string;
+  tiles?: string;
+  timeline?: boolean;
 }
 
 /** Exit codes scripts can rely on (also in README.md). */

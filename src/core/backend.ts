@@ -1,4 +1,5 @@
 import type { Draft } from "./draft.js";
+import type { InspectOptions, InspectReport, InspectTarget } from "./inspect.js";
 
 /**
  * What both backends (the NemoVideo cloud agent and the embedded ffmpeg engine) do.
@@ -12,7 +13,7 @@ import type { Draft } from "./draft.js";
 export type BackendName = "nemo" | "local";
 
 /** "queued": the work waits for its turn (a local render behind others); the job says status "queued" meanwhile. */
-export type ProgressStage = "setup" | "upload" | "agent" | "queued" | "render" | "download" | "waiting";
+export type ProgressStage = "setup" | "upload" | "agent" | "queued" | "render" | "download" | "waiting" | "inspect";
 
 export interface ProgressEvent {
   stage: ProgressStage;
@@ -160,6 +161,11 @@ export interface Backend {
   exportVideo(request: ExportRequest, context?: ExportContext): Promise<ExportResult>;
   resumeExport(checkpoint: ExportCheckpoint, context?: ExportContext): Promise<ExportResult>;
   newSession(language?: string, context?: OperationContext): Promise<SessionInfo>;
+  /**
+   * Looks at footage with ffmpeg on this computer: facts, scene cuts, pauses, loudness and a
+   * contact sheet. Every backend looks at files; one with an editor also at its media and timeline.
+   */
+  inspect(target: InspectTarget, options?: InspectOptions): Promise<InspectReport>;
 }
 
 export interface AgentCapability {

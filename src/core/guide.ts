@@ -8,7 +8,7 @@ import { type RouteAction, routingTableMarkdown } from "./routing.js";
  */
 
 /** How each routed action is invoked; `credits` is absent where there are none (the local editor). */
-export type ActionNames = Record<Exclude<RouteAction, "credits">, string> & { credits?: string; job: string; newSession: string };
+export type ActionNames = Record<Exclude<RouteAction, "credits">, string> & { credits?: string; job: string; newSession: string; inspect: string };
 
 export interface ErrorGuideEntry {
   when: string;
@@ -79,6 +79,7 @@ export function workflowsMarkdown(names: ActionNames): string {
     `- **Photos to video**: ${names.upload} 5–10 photos and a music file → ${names.edit} "turn these photos into a 30-second promo with background music" → ${names.export}.`,
     `- **Batch**: upload several files in one session and process them one by one with different instructions; each gets its own export.`,
     `- **Iterative**: start with a rough cut, look at the timeline (${names.state}), refine with more instructions, export when it is right. The session keeps the timeline between calls; ${names.newSession} starts over.`,
+    `- **Long footage**: before asking for "the best 60 seconds" of a long recording, look at it with ${names.inspect}: its scene cuts, pauses, loudness and one contact sheet show what there is to keep; name those moments in the instruction.`,
     `- **Long work**: an edit can take minutes (generation up to 15) and an export 30–90 s. When a call comes back with status "running", call ${names.job} with its job_id to keep waiting; tell the person it is still working.`,
   ].join("\n");
 }
@@ -99,6 +100,7 @@ export function editorWorkflowsMarkdown(names: ActionNames & { preview: string; 
     `- **Quick edit**: ${names.upload} the files → ${names.edit} with the ops for "combine these clips into a 60-second promo video with text overlays and transitions" → ${names.preview} to look → ${names.export} → hand over the MP4 path.`,
     `- **Photos to video**: ${names.upload} 5–10 photos and a music file → ${names.edit} (add_image with ken_burns, add_audio, fit_duration 30) → ${names.export}.`,
     `- **Iterative**: look at the timeline (${names.state}) and its segment ids, refine with more ops, export when it is right. ${names.undo} goes back one accepted batch (the last 20 are kept); ${names.newSession} starts over.`,
+    `- **Long footage**: look at a recording with ${names.inspect} before cutting it (scene cuts, pauses, loudness, a contact sheet of labelled moments) and choose the in and out points from what it shows; ${names.inspect} on the timeline draws a storyboard, a tile per segment id.`,
     `- **Long work**: an export can take a while, and renders on this computer take turns: one that comes back "queued" waits for the others and starts by itself. When it comes back "queued" or "running", call ${names.job} with its job_id to keep waiting; tell the person its place in line.`,
   ].join("\n");
 }

@@ -1,4 +1,5 @@
 import type { MediaInfo, RejectedInput, StateResult, TrackInfo, UploadedMedia, UploadResult } from "./backend.js";
+import type { InspectReport } from "./inspect.js";
 
 /**
  * The snake_case shapes a reader outside the code sees: the MCP tools' structuredContent
@@ -87,5 +88,30 @@ export function stateToWire(state: StateResult): StateWire {
     timeline: state.timeline,
     tracks: state.tracks.map(trackInfoToWire),
     media: state.media.map(mediaInfoToWire),
+  };
+}
+
+/** -inf (pure silence) has no JSON spelling: it is null in the structured answer. */
+const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
+
+/** inspect_media's structured answer and `inspect --json`. */
+export function inspectionToWire(report: InspectReport) {
+  return {
+    subject: report.subject,
+    kind: report.kind,
+    ...(report.durationSeconds !== undefined ? { duration_s: report.durationSeconds } : {}),
+    ...(report.width !== undefined ? { width: report.width } : {}),
+    ...(report.height !== undefined ? { height: report.height } : {}),
+    ...(report.fps !== undefined ? { fps: report.fps } : {}),
+    ...(report.rotation !== undefined ? { rotation: report.rotation } : {}),
+    has_video: report.hasVideo,
+    has_audio: report.hasAudio,
+    scenes: report.scenes.map((s) => ({ at_s: s.atSeconds, score: s.score })),
+    pauses: report.pauses.map((s) => ({ start_s: s.startSeconds, end_s: s.endSeconds })),
+    speech: report.speech.map((s) => ({ start_s: s.startSeconds, end_s: s.endSeconds })),
+    ...(report.loudness
+      ? { loudness: { integrated_lufs: finiteOrNull(report.loudness.integratedLufs), true_peak_dbtp: finiteOrNull(report.loudness.truePeakDbtp), range_lu: report.loudness.rangeLu } }
+      : {}),
+    tiles: report.tiles.map((t) => ({ at_s: t.atSeconds, label: t.label, ...(t.segment ? { segment: t.segment } : {}) })),
   };
 }

@@ -37,11 +37,14 @@ import { describeTracks } from "../core/summary.js";
 import { compileRender, renderThreads } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
-import type { MediaRecord } from "./media.js";
+import { type MediaRecord, findMedia } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { summarizeAsShown } from "./shown-timeline.js";
 import { followingText } from "./subtitle-anchor.js";
 import { previewFrame } from "./preview.js";
+import { storyboard } from "./storyboard.js";
+import { inspectFile } from "../inspect/inspect-file.js";
+import type { InspectOptions, InspectReport, InspectTarget } from "../core/inspect.js";
 import { readMediaFiles } from "./read-media.js";
 import { takeRenderSlot, waitingMessage } from "./render-slots.js";
 import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
@@ -213,6 +216,25 @@ export class LocalBackend implements Backend, EditorCapability {
         ...(context.maxSide !== undefined ? { maxSide: context.maxSide } : {}),
       }),
     );
+  }
+
+  /** A file, a media item of the project (by name) or the timeline as a storyboard. */
+  async inspect(target: InspectTarget, options: InspectOptions = {}): Promise<InspectReport> {
+    const tools = { ffmpegPath: this.config.ffmpegPath, ffprobePath: this.config.ffprobePath, ...this.traced };
+    if ("file" in target) return this.track(options.signal, (signal) => inspectFile(tools, target.file, { ...options, signal }));
+    const session = await this.workspace.current();
+    const media = await this.workspace.readMedia(session.session_id);
+    if ("media" in target) {
+      const found = findMedia(target.media, media);
+      if (!found.ok) throw new VideoMakerError("invalid_input", `Nothing to look at: ${found.reason}.`);
+      const report = await this.track(options.signal, (signal) => inspectFile(tools, found.media.path, { ...options, signal }));
+      return { ...report, subject: found.media.name };
+    }
+    const timeline = readTimeline(await this.workspace.readDraft(session.session_id));
+    if (timeline.video.length === 0) {
+      throw new VideoMakerError("not_ready", `The timeline has no pictures yet: add clips or photos${via(this.names.apply)} first.`);
+    }
+    return this.track(options.signal, (signal) => storyboard({ ffmpegPath: this.config.ffmpegPath, timeline, media, ...this.traced }, { ...options, signal }));
   }
 
   async exportVideo(request: ExportRequest, context: ExportContext = {}): Promise<ExportResult> {

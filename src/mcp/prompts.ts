@@ -13,6 +13,7 @@ export const MCP_ACTION_NAMES: ActionNames = {
   edit: "edit_video",
   job: "get_job",
   newSession: "new_session",
+  inspect: "inspect_media",
 };
 
 /** With the local editor: the host writes the edits, and there are no credits. */
@@ -25,6 +26,7 @@ export const MCP_EDITOR_ACTION_NAMES: ActionNames & { preview: string; undo: str
   newSession: "new_session",
   preview: "preview_frame",
   undo: "undo_edit",
+  inspect: "inspect_media",
 };
 
 /** The local backend's edit guide, loaded only when the prompt is asked for in local mode. */

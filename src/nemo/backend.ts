@@ -24,6 +24,7 @@ import { type Draft, isDraftExportable, looseNumber } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import type { GuiNames } from "../core/gui.js";
 import type { SurfaceNames } from "../core/surface.js";
+import type { InspectOptions, InspectReport, InspectTarget } from "../core/inspect.js";
 import { checkInstruction } from "../core/instruction.js";
 import { type LocalMediaFile, formatBytes, inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, validateFileName } from "../core/output.js";
@@ -224,6 +225,15 @@ export class NemoBackend implements Backend, AgentCapability {
   async newSession(language?: string, context: OperationContext = {}): Promise<SessionInfo> {
     const record = await this.sessions.create(language, context.signal);
     return { sessionId: record.session_id, created: true };
+  }
+
+  /** Files on this computer only: uploaded media live on NemoVideo (the tool offers no other target here). */
+  async inspect(target: InspectTarget, options: InspectOptions = {}): Promise<InspectReport> {
+    if (!("file" in target)) {
+      throw new VideoMakerError("invalid_input", "In cloud mode, inspect looks at files on this computer: give the file's path.");
+    }
+    const { inspectFile } = await import("../inspect/inspect-file.js");
+    return inspectFile({ ffmpegPath: this.config.ffmpegPath, ffprobePath: this.config.ffprobePath, ...(this.config.debug ? { trace: stderrTrace() } : {}) }, target.file, options);
   }
 
   // --- export ---------------------------------------------------------------

@@ -18,6 +18,7 @@ export const CLI_ACTION_NAMES: ActionNames = {
   edit: '`video-maker edit "<their words>"`',
   job: "`video-maker job <id> --wait`",
   newSession: "`video-maker new`",
+  inspect: "`video-maker inspect <file>`",
 };
 
 export const GENERATED_SECTIONS: Record<string, () => string> = {
@@ -46,6 +47,7 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
       "| `video-maker export [--out DIR] [--name FILE]` | renders and downloads the MP4; never overwrites a file |",
       "| `video-maker job <id> [--wait]` / `video-maker cancel <id>` | look at, wait for, or stop an edit or export |",
       "| `video-maker new [--language xx]` | starts a fresh project |",
+      "| `video-maker inspect <file> [--tiles N]` | looks at footage before cutting: scene cuts, pauses, loudness, and one contact sheet PNG of labelled moments (any file, uploaded or not) |",
       "| `video-maker claim` | a link that keeps this free project in a NemoVideo account |",
       "| `video-maker doctor` | checks Node, ffmpeg, the token (never printed), the service and the state folder |",
       "",

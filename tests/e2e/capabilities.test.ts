@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm, truncate } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,8 +48,8 @@ function backendFor(name: BackendName) {
 
 describe("the tool registry follows the backend's capabilities", () => {
   const cases: Array<[BackendName, string[]]> = [
-    ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session"]],
-    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit"]],
+    ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session", "inspect_media"]],
+    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media"]],
   ];
   it.each(cases)("%s offers exactly its tools", async (name, expected) => {
     const backend = backendFor(name);
@@ -105,7 +105,7 @@ describe("the CLI lists and runs only what the backend serves", () => {
     for (const absent of ["edit", "credits", "claim"]) expect(commandsOf(local.stdout)).not.toContain(absent);
     for (const present of ["apply", "preview", "upload", "export"]) expect(commandsOf(local.stdout)).toContain(present);
     for (const absent of ["apply", "preview"]) expect(commandsOf(nemo.stdout)).not.toContain(absent);
-    for (const present of ["edit", "credits", "claim"]) expect(commandsOf(nemo.stdout)).toContain(present);
+    for (const present of ["edit", "credits", "claim", "inspect"]) expect(commandsOf(nemo.stdout)).toContain(present);
   });
 
   it.each([
@@ -199,6 +199,26 @@ describe("undo from the command line", () => {
 });
 
 describe("the CLI takes paths the way a person types them", () => {
+  it("inspect looks at a file in either mode, saves the contact sheet beside the exports, and refuses --timeline in cloud mode", async () => {
+    await makeVideo(root, "look.mp4", 2);
+    for (const backend of ["nemo", "local"] as const) {
+      const run = await cli(["inspect", "look.mp4", "--tiles", "2", "--json"], backend);
+      expect(run.code, run.stderr).toBe(0);
+      const answer = JSON.parse(run.stdout);
+      expect(answer).toMatchObject({ subject: "look.mp4", kind: "video", has_audio: true, sheet: expect.stringMatching(/\/out\/look-sheet( \(2\))?\.png$/) });
+      expect((await readFile(answer.sheet)).subarray(1, 4).toString()).toBe("PNG");
+    }
+    const cloudTimeline = await cli(["inspect", "--timeline"], "nemo");
+    expect(cloudTimeline.code).toBe(2);
+    expect(cloudTimeline.stderr).toBe("Usage: video-maker inspect <file>\n");
+    const badTiles = await cli(["inspect", "look.mp4", "--tiles", "99"], "local");
+    expect(badTiles.code).toBe(2);
+    expect(badTiles.stderr).toMatch(/--tiles .* from 1 to 24/);
+    const notMedia = await cli(["inspect", "nothing-called-this"], "nemo");
+    expect(notMedia.code).toBe(3);
+    expect(notMedia.stderr).toMatch(/Cannot look at .*nothing-called-this: No file exists at this path/);
+  }, 90_000);
+
   it("upload resolves relative paths against the working folder; a partly refused upload exits 3", async () => {
     await makeVideo(root, "relative-clip.mp4", 1);
     const run = await cli(["upload", "relative-clip.mp4", "missing.mp4"], "local");

@@ -64,7 +64,7 @@ describe("local backend through MCP", () => {
   it("offers no agent tools: edit_video and get_credits are not listed and not callable", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit",
+      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media",
     ]);
     // An unknown tool is a protocol error (-32602), as the spec says, in words.
     await expect(call("edit_video", { instruction: "add a title" })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/no tool named "edit_video"/) });
@@ -191,4 +191,30 @@ describe("local backend through MCP", () => {
     }
     await expect(stat(join(root, "out", "waits.mp4"))).rejects.toThrow();
   }, 60_000);
+
+  it("inspect_media looks at a file, a project media and the timeline, and answers with one contact sheet image", async () => {
+    await call("new_session");
+    await call("upload_media", { paths: [media.clipA, media.clipB] });
+    await call("apply_edits", { ops: [{ op: "add_clip", media: "beach.mp4" }, { op: "add_clip", media: "city.mp4" }] });
+    const file = await call("inspect_media", { file: media.clipA, max_tiles: 2 });
+    expect(file.isError).toBeFalsy();
+    expect(file.structuredContent).toMatchObject({ subject: "beach.mp4", kind: "video", has_audio: true });
+    expect(textOf(file)).toMatch(/what remove_silence would cut|remove_silence would cut nothing/);
+    const images = file.content.filter((block) => block.type === "image");
+    expect(images).toHaveLength(1);
+    expect(Buffer.from((images[0] as { data: string }).data, "base64").subarray(1, 4).toString()).toBe("PNG");
+    expect((file.structuredContent as { tiles: unknown[] }).tiles).toHaveLength(2);
+
+    const byName = await call("inspect_media", { media: "city" });
+    expect(byName.structuredContent).toMatchObject({ subject: "city.mp4" });
+    const board = await call("inspect_media", { timeline: true });
+    expect((board.structuredContent as { tiles: { segment: string }[] }).tiles.map((t) => t.segment)).toEqual(["clip-1", "clip-2"]);
+    expect(textOf(board)).toMatch(/Storyboard \(2 tiles/);
+
+    const both = await call("inspect_media", { file: media.clipA, timeline: true });
+    expect(both.isError).toBe(true);
+    expect(textOf(both)).toBe("Give exactly one of file, media or timeline: true.");
+    const relative = await call("inspect_media", { file: "beach.mp4" });
+    expect(textOf(relative)).toMatch(/is not an absolute path/);
+  }, 90_000);
 });

@@ -38,6 +38,7 @@ const EXPECTED_TOOLS = [
   "get_job",
   "cancel_job",
   "new_session",
+  "inspect_media",
 ];
 
 describe("tool surface", () => {
@@ -68,6 +69,19 @@ describe("tool surface", () => {
     expect(instructions).toMatch(/get_job/);
     expect(instructions.length).toBeLessThan(600);
   });
+});
+
+describe("inspect_media in cloud mode", () => {
+  it("looks at a file on this computer without asking the service, and names no local edit", async () => {
+    const result = await h.call("inspect_media", { file: clip, max_tiles: 1 });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ subject: "city timelapse.mp4", kind: "video", tiles: [{ label: expect.any(String) }] });
+    expect(result.content.filter((block) => block.type === "image")).toHaveLength(1);
+    expect(textOf(result)).not.toMatch(/remove_silence|apply_edits|timeline/);
+    expect(h.fake.requests).toHaveLength(0);
+    const { tools } = await h.client.listTools();
+    expect(Object.keys(tools.find((t) => t.name === "inspect_media")!.inputSchema.properties!)).toEqual(["file", "max_tiles"]);
+  }, 60_000);
 });
 
 describe("from files to an MP4", () => {

@@ -1,8 +1,5 @@
-import { rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { VideoMakerError, isVideoMakerError } from "../../core/errors.js";
-import { prepareOutputDir, publishFile, temporaryPathFor } from "../../core/output.js";
 import { EXIT, defineCommand, printJson } from "../context.js";
+import { saveBesideExports } from "../save-file.js";
 
 export const previewCommand = defineCommand({
   name: "preview",
@@ -22,22 +19,8 @@ export const previewCommand = defineCommand({
       context.io.err("--size is the frame's long side in pixels, a whole number from 160 to 3840 (e.g. --size 1920).");
       return EXIT.usage;
     }
-    // Beside the exports by default, like every other file video-maker writes for a person.
-    const wanted = resolve(context.options.out ?? join(context.config.outputDir, `preview-${at}s.png`));
-    // The folder is checked before the frame is rendered; the PNG is written whole or not at all.
-    const inFolder = await stat(wanted).then((info) => info.isDirectory(), () => false);
-    const target = inFolder ? join(wanted, `preview-${at}s.png`) : wanted;
-    await prepareOutputDir(dirname(target));
     const frame = await context.backend.editor.previewFrame(at, { signal: context.signal, ...(size !== undefined ? { maxSide: size } : {}) });
-    const temp = temporaryPathFor(target);
-    let file: string;
-    try {
-      await writeFile(temp, frame.png, { flag: "wx" });
-      file = await publishFile(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw isVideoMakerError(error) ? error : new VideoMakerError("invalid_input", `Cannot save the preview as ${target}; choose another --out.`);
-    }
+    const file = await saveBesideExports({ out: context.options.out, outputDir: context.config.outputDir, name: `preview-${at}s.png`, bytes: frame.png, what: "preview" });
     if (context.json) printJson(context, { file, width: frame.width, height: frame.height, at_seconds: frame.atSeconds });
     else context.io.out(file);
     return EXIT.ok;

@@ -10,6 +10,7 @@ import { exportVideoTool } from "./export-video.js";
 import { getCreditsTool } from "./get-credits.js";
 import { getJobTool } from "./get-job.js";
 import { getStateTool } from "./get-state.js";
+import { inspectMediaTool } from "./inspect-media.js";
 import { newSessionTool } from "./new-session.js";
 import { previewFrameTool } from "./preview-frame.js";
 import { undoEditTool } from "./undo-edit.js";
@@ -28,6 +29,7 @@ export const TOOLS: readonly ToolEntry[] = [
   applyEditsTool,
   previewFrameTool,
   undoEditTool,
+  inspectMediaTool,
 ];
 
 /** The tools the running backend can serve: the others are not listed, so nothing offers them. */
