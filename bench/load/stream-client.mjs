@@ -15,7 +15,10 @@ const job = JSON.parse(process.argv[2] ?? "{}");
 
 const config = loadConfig({ NEMO_API_BASE: job.apiBase, NEMO_WEB_BASE: "https://nemovideo.example", VIDEO_MAKER_HOME: job.home, VIDEO_MAKER_OUTPUT_DIR: `${job.home}/out` });
 // The client's clock, compressed: the 15-minute and 5-minute limits scaled down together.
-const backend = new NemoBackend(config, { streamLimits: { totalMs: job.totalMs, idleMs: job.idleMs }, language: "en" });
+// NemoVideo's own recovery waits (30 s, then every 60 s) on the same compressed clock.
+const scale = job.totalMs / (15 * 60_000);
+const dropRecovery = { firstWaitMs: Math.round(30_000 * scale), everyMs: Math.round(60_000 * scale) };
+const backend = new NemoBackend(config, { streamLimits: { totalMs: job.totalMs, idleMs: job.idleMs }, dropRecovery, language: "en" });
 const created = await createServer(config, { backend, logger: createLogger({ stderr: false }) });
 const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
 const client = new Client({ name: "bench-load", version: "1.0.0" });

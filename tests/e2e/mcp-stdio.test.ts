@@ -44,7 +44,7 @@ describe("stdio, spawned by the SDK client", () => {
     const { client } = await connectStdio();
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(8);
+      expect(tools).toHaveLength(9);
 
       const upload = (await client.callTool({ name: "upload_media", arguments: { paths: [clip] } })) as CallToolResult;
       expect(upload.structuredContent).toMatchObject({ uploaded: [{ name: "beach.mp4", type: "video" }] });
