@@ -9,6 +9,7 @@ import type {
   EditorCapability,
   PreviewFrame,
   PreviewOptions,
+  PreviewVideo,
   ExportCheckpoint,
   ExportContext,
   ExportRequest,
@@ -38,6 +39,7 @@ import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
+import { previewVideoPath, renderPreviewVideo } from "./preview-video.js";
 import { readMediaFiles } from "./read-media.js";
 import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
 import { pathsToRead, recordsFor } from "./referenced-files.js";
@@ -201,6 +203,30 @@ export class LocalBackend implements Backend, EditorCapability {
         ...(context.maxSide !== undefined ? { maxSide: context.maxSide } : {}),
       }),
     );
+  }
+
+  async renderPreview(context: OperationContext = {}): Promise<PreviewVideo> {
+    const session = await this.workspace.current();
+    const { draft, media } = await this.renderInputs(session.session_id);
+    const features = await probeFfmpeg(this.config.ffmpegPath);
+    const fonts = await this.fontsFor(draft);
+    const video = await this.track(context.signal, (signal) =>
+      renderPreviewVideo({
+        ffmpegPath: this.config.ffmpegPath, dir: this.previewDir(), sessionId: session.session_id, draft, media, features, ...fonts, signal, ...this.traced,
+        onProgress: (fraction) => context.onProgress?.({ stage: "render", message: `preview ${Math.floor(fraction * 100)}%`, fraction }),
+      }),
+    );
+    return { sessionId: session.session_id, ...video };
+  }
+
+  async previewFile(sessionId: string): Promise<string | undefined> {
+    if (!/^[A-Za-z0-9_-]{1,100}$/.test(sessionId)) return undefined;
+    const file = previewVideoPath(this.previewDir(), sessionId);
+    return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
+  }
+
+  private previewDir(): string {
+    return join(this.config.home, "local", "previews");
   }
 
   async exportVideo(request: ExportRequest, context: ExportContext = {}): Promise<ExportResult> {

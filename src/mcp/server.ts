@@ -6,7 +6,9 @@ import { JobManager } from "../core/jobs.js";
 import { createBackend } from "../backends.js";
 import { type Logger, createLogger } from "./logger.js";
 import { registerPrompts } from "./prompts.js";
-import { registerResources } from "./resources.js";
+import { registerResources, subscribableTimeline } from "./resources.js";
+import { registerStudio } from "./studio.js";
+import { registerVideoResources } from "./video-resources.js";
 import { MCP_SURFACE_NAMES } from "./surface-names.js";
 import { type Offer, type ToolContext, offerOf } from "./tool.js";
 import { registerTools } from "./tools/index.js";
@@ -52,13 +54,15 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const jobs = options.jobs ?? new JobManager(config.home, backend, MCP_SURFACE_NAMES);
   const server = new McpServer(
     { name: "video-maker", title: "Video Maker", version: PACKAGE_VERSION },
-    { capabilities: { logging: {}, tools: {}, prompts: {}, resources: {} }, instructions: serverInstructions(offerOf(backend)) },
+    { capabilities: { logging: {}, tools: {}, prompts: {}, resources: { subscribe: true } }, instructions: serverInstructions(offerOf(backend)) },
   );
   log.attach(server);
-  const context: ToolContext = { config, backend, jobs, log };
+  const context: ToolContext = { config, backend, jobs, log, timelineChanged: subscribableTimeline(server) };
   registerTools(server, context);
   registerPrompts(server, offerOf(backend));
   registerResources(server, backend);
+  registerStudio(server, backend);
+  registerVideoResources(server, backend, jobs);
 
   if (options.resumeJobs !== false && options.jobs === undefined) {
     const { resumed, interrupted } = await jobs.resumeAll();

@@ -14,6 +14,7 @@ import { redactDeep, redactSecrets, toVideoMakerError } from "../core/errors.js"
 import type { JobManager } from "../core/jobs.js";
 import type { Logger } from "./logger.js";
 import { progressReporter } from "./progress.js";
+import { studioToolMeta } from "./studio.js";
 
 /**
  * How a tool is declared (one file per tool under tools/) and the one wrapper that runs
@@ -27,6 +28,8 @@ export interface ToolContext<R extends Capability = never> {
   backend: BackendWith<R>;
   jobs: JobManager;
   log: Logger;
+  /** Tells subscribers of the timeline resources that it changed (after an accepted edit, an undo, a new project). */
+  timelineChanged?: () => void;
 }
 
 export interface CallContext {
@@ -52,6 +55,13 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;
+  /**
+   * MCP Apps: "view" shows its result in the studio View where the host renders Apps; "app"
+   * also hides it from the model (a button of the View, e.g. render_preview).
+   */
+  app?: "view" | "app";
+  /** A successful call changes the timeline: subscribers of the timeline resources are told. */
+  changesTimeline?: boolean;
   // A method, not a property: methods compare bivariantly, so every tool fits the registry's list.
   run(args: z.infer<z.ZodObject<I>>, context: ToolContext<R>, call: CallContext): Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
 }
@@ -113,6 +123,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R
     const progress = progressReporter(extra);
     try {
       const output = await definition.run(args, narrowed, { signal: extra.signal, progress: progress.send });
+      if (definition.changesTimeline) context.timelineChanged?.();
       // Whatever the service said (a reply, a name, a message) may quote a token: redacted on the way out.
       return redactDeep({
         content: [{ type: "text", text: output.text }, ...(output.content ?? [])],
@@ -135,6 +146,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R
       inputSchema: definition.inputSchema,
       outputSchema: definition.outputSchema,
       annotations: { title: definition.title, ...definition.annotations },
+      ...(definition.app ? { _meta: studioToolMeta(definition.app) } : {}),
     },
     handler as never,
   );

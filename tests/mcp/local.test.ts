@@ -63,7 +63,7 @@ describe("local backend through MCP", () => {
   it("offers no agent tools: edit_video and get_credits are not listed and not callable", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit",
+      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "render_preview",
     ]);
     const edit = await call("edit_video", { instruction: "add a title" });
     expect(edit.isError).toBe(true);

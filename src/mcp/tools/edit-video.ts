@@ -23,6 +23,7 @@ export const editVideoTool = defineTool({
   },
   outputSchema: editOutputShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  changesTimeline: true,
   async run(args, { backend, jobs }, call) {
     const job = jobs.startEdit(args.instruction, backend.agent);
     const record = await jobs.wait(job.id, waitMs(args.wait_seconds), { signal: call.signal, onProgress: call.progress });

@@ -25,6 +25,7 @@ export const exportVideoTool = defineTool({
   },
   outputSchema: exportOutputShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  app: "view",
   async run(args, { jobs, config }, call) {
     const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
     if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);

@@ -10,6 +10,7 @@ import { getJobTool } from "./get-job.js";
 import { getStateTool } from "./get-state.js";
 import { newSessionTool } from "./new-session.js";
 import { previewFrameTool } from "./preview-frame.js";
+import { renderPreviewTool } from "./render-preview.js";
 import { undoEditTool } from "./undo-edit.js";
 import { uploadMediaTool } from "./upload-media.js";
 
@@ -26,6 +27,7 @@ export const TOOLS: readonly ToolEntry[] = [
   applyEditsTool,
   previewFrameTool,
   undoEditTool,
+  renderPreviewTool,
 ];
 
 /** The tools the running backend can serve: the others are not listed, so nothing offers them. */
