@@ -228,9 +228,12 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") void refreshTimeline();
 });
 
+// Opened outside a host nothing answers (the SDK would wait a minute): say so after a few seconds.
+const noHost = setTimeout(() => say("No MCP Apps host answered: this page only works inside a host that renders MCP Apps.", true), 5000);
 app
   .connect()
   .then(async () => {
+    clearTimeout(noHost);
     document.body.classList.add("connected");
     applyContext(app.getHostContext());
     await refreshTimeline();
