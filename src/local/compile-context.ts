@@ -35,6 +35,8 @@ export interface Mp4Encoding {
   preset: "ultrafast" | "superfast" | "veryfast" | "faster" | "fast" | "medium";
   crf: number;
   audioBitrate: string;
+  /** A ceiling on the video's bitrate (x264 VBV, with a buffer of twice it): bounds the file's size whatever the pictures. */
+  maxVideoKbps?: number;
 }
 
 /** The export's encoding: H.264 High at CRF 20, AAC 192k. */

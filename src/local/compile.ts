@@ -122,6 +122,7 @@ function mp4OutputArgs(video: string, audio: string, rate: FrameRate, seconds: s
     "-map", `[${video}]`,
     "-map", `[${audio}]`,
     "-c:v", "libx264", "-profile:v", "high", "-preset", encoding.preset, "-crf", String(encoding.crf), "-pix_fmt", "yuv420p",
+    ...(encoding.maxVideoKbps ? ["-maxrate", `${encoding.maxVideoKbps}k`, "-bufsize", `${encoding.maxVideoKbps * 2}k`] : []),
     "-r", frameRateText(rate),
     "-c:a", "aac", "-b:a", encoding.audioBitrate, "-ar", String(SAMPLE_RATE), "-ac", "2",
     "-t", seconds,

@@ -12,7 +12,7 @@ import { type PreviewRequest, engineOptions, previewSize, runOptions } from "./p
 
 /**
  * The preview rendition: the whole timeline as a small, fast MP4 (540p for 16:9, ultrafast
- * x264 at a high CRF) that a host's player receives through resources/read. It is compiled
+ * x264 at a high CRF, its bitrate capped) that a host's player receives through resources/read. It is compiled
  * from the same graph as the export, only smaller, so what plays is what will be exported.
  * One per session, kept beside a fingerprint of the draft and the media it was made from:
  * asking again for an unchanged timeline returns the same file at once.
@@ -20,7 +20,11 @@ import { type PreviewRequest, engineOptions, previewSize, runOptions } from "./p
 
 /** 960 px on the long side: 960×540 for 16:9, 540×960 for 9:16. */
 export const PREVIEW_VIDEO_MAX_SIDE = 960;
-export const PREVIEW_ENCODING: Mp4Encoding = { preset: "ultrafast", crf: 30, audioBitrate: "96k" };
+/**
+ * 850 kb/s of video at most: a 60 s preview stays under 8 MB with its sound (bench/README.md:
+ * uncapped, CRF 30 alone made 11.4 MB of the promo), so a host passes it to the player whole.
+ */
+export const PREVIEW_ENCODING: Mp4Encoding = { preset: "ultrafast", crf: 30, audioBitrate: "96k", maxVideoKbps: 850 };
 
 /** What a frame preview is given (the engine, the draft, the fonts), for the whole timeline. */
 export interface PreviewVideoRequest extends Omit<PreviewRequest, "atSeconds" | "maxSide" | "media"> {
