@@ -10,7 +10,7 @@ import { type CallToolResult, ResourceUpdatedNotificationSchema, type Tool } fro
 import { build } from "esbuild";
 import { type Browser, type Frame, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeVideo } from "../integration/media-fixtures.js";
+import { makeStudioMedia, STUDIO_OPS } from "../support/studio-project.js";
 import { binEnv } from "../support/env.js";
 
 /**
@@ -57,7 +57,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "vm-studio-"));
   const media = join(root, "media");
   await mkdir(media);
-  const clips = [await makeVideo(media, "beach.mp4", 2), await makeVideo(media, "city.mp4", 2), await makeAudio(media, "music.mp3", 4)];
+  const clips = await makeStudioMedia(media);
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN],
@@ -67,15 +67,7 @@ beforeAll(async () => {
   client = new Client({ name: "studio-test", version: "1.0.0" });
   await client.connect(transport);
   await call("upload_media", { paths: clips });
-  await call("apply_edits", {
-    ops: [
-      { op: "set_format", aspect: "16:9", resolution: 360, fps: 25 },
-      { op: "add_clip", media: "beach.mp4" },
-      { op: "add_clip", media: "city.mp4" },
-      { op: "add_text", text: "Summer", at: 0, duration: 2 },
-      { op: "add_audio", media: "music.mp3", volume: 0.4 },
-    ],
-  });
+  await call("apply_edits", { ops: STUDIO_OPS });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

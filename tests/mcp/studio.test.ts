@@ -13,7 +13,7 @@ import { createLogger } from "../../src/mcp/logger.js";
 import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { APP_MIME_TYPE } from "../../src/mcp/studio.js";
 import { MAX_PLAYER_BYTES } from "../../src/mcp/video-resources.js";
-import { makeAudio, makeVideo } from "../integration/media-fixtures.js";
+import { makeStudioMedia, STUDIO_OPS } from "../support/studio-project.js";
 import { textOf } from "./harness.js";
 
 const run = promisify(execFile);
@@ -72,21 +72,13 @@ describe("the studio View's server side (local backend)", () => {
     await expect(client.subscribeResource({ uri: "video-maker://exports/x" })).rejects.toThrow(/Only the timeline resources/);
     await client.subscribeResource({ uri: "video-maker://studio/timeline" });
     await client.subscribeResource({ uri: "video-maker://timeline" });
-    const clips = [await makeVideo(root, "beach.mp4", 2), await makeVideo(root, "city.mp4", 2), await makeAudio(root, "music.mp3", 4)];
+    const clips = await makeStudioMedia(root);
     await call("upload_media", { paths: clips });
     await settle();
     expect(updated.sort()).toEqual(["video-maker://studio/timeline", "video-maker://timeline"]);
 
     updated.length = 0;
-    const edit = await call("apply_edits", {
-      ops: [
-        { op: "set_format", aspect: "16:9", resolution: 360, fps: 25 },
-        { op: "add_clip", media: "beach.mp4" },
-        { op: "add_clip", media: "city.mp4" },
-        { op: "add_text", text: "Summer", at: 0, duration: 2 },
-        { op: "add_audio", media: "music.mp3", volume: 0.4 },
-      ],
-    });
+    const edit = await call("apply_edits", { ops: STUDIO_OPS });
     expect(edit.isError, textOf(edit)).toBeFalsy();
     await settle();
     expect(updated).toContain("video-maker://studio/timeline");
