@@ -4,5 +4,6 @@
 // undici stays external: it is imported on the first network request only.
 import { build } from "esbuild";
 import { binBuildOptions } from "./esbuild-options.mjs";
+import { buildStudioHtml } from "./studio-html.mjs";
 
-await build(binBuildOptions("dist", ["undici"]));
+await build(binBuildOptions("dist", ["undici"], await buildStudioHtml()));

@@ -1,2 +1,2 @@
 import type { BuildOptions } from "esbuild";
-export function binBuildOptions(outdir: string, external?: string[]): BuildOptions;
+export function binBuildOptions(outdir: string, external?: string[], studioHtml?: string): BuildOptions;

@@ -1,9 +1,13 @@
 // The one esbuild configuration for the `video-maker` bin, shared by the npm package
 // build (scripts/bundle.mjs) and the MCP Bundle (scripts/mcpb.ts).
 
-/** @param {string} outdir @param {string[]} external */
-export function binBuildOptions(outdir, external = []) {
+/**
+ * @param {string} outdir @param {string[]} external
+ * @param {string} studioHtml the studio View (scripts/studio-html.mjs), built into the bin so no file can go missing
+ */
+export function binBuildOptions(outdir, external = [], studioHtml) {
   return {
+    define: { __VIDEO_MAKER_STUDIO_HTML__: JSON.stringify(studioHtml) },
     entryPoints: { cli: "src/cli.ts" },
     outdir,
     bundle: true,

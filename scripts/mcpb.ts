@@ -6,6 +6,7 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { binBuildOptions } from "./esbuild-options.mjs";
+import { buildStudioHtml } from "./studio-html.mjs";
 import { buildManifest } from "./mcpb-manifest.js";
 
 const stage = join("build", "mcpb");
@@ -13,7 +14,7 @@ await rm(stage, { recursive: true, force: true });
 await mkdir(stage, { recursive: true });
 
 // Everything bundled, undici included: the .mcpb ships no node_modules.
-await build(binBuildOptions(join(stage, "server")));
+await build(binBuildOptions(join(stage, "server"), [], await buildStudioHtml()));
 
 const pkg = JSON.parse(await readFile("package.json", "utf8")) as { name: string; version: string; description: string; license: string };
 // The server finds its skill versions through the nearest package.json named video-maker.

@@ -61,6 +61,8 @@ class LazyBackend implements ClosableBackend {
         applyEdits: async (ops, context) => (await editor()).applyEdits(ops, context),
         previewFrame: async (atSeconds, context) => (await editor()).previewFrame(atSeconds, context),
         undo: async (context) => (await editor()).undo(context),
+        renderPreview: async (context) => (await editor()).renderPreview(context),
+        previewFile: async (sessionId) => (await editor()).previewFile(sessionId),
       };
     }
   }

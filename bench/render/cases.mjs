@@ -152,7 +152,7 @@ export function cases(P, smoke) {
   if (smoke) {
     return [
       { name: "cuts-8", seconds: 10, ops: cuts(P, 8, 10), media: CLIP_NAMES, base: true },
-      { name: "promo-10", seconds: 10, ops: promo(P, 10), media: all },
+      { name: "promo-10", seconds: 10, ops: promo(P, 10), media: all, preview: true },
       { name: "pause-cut", seconds: null, ops: pauseCut(P), media: ["recording.mp4"], memoryGate: true },
     ];
   }
@@ -161,7 +161,8 @@ export function cases(P, smoke) {
     { name: "cuts-50", seconds: 60, ops: cuts(P, 50, 60), media: CLIP_NAMES },
     { name: "cuts-200", seconds: 60, ops: cuts(P, 200, 60), media: CLIP_NAMES },
     { name: "promo-15", seconds: 15, ops: promo(P, 15), media: all },
-    { name: "promo-60", seconds: 60, ops: promo(P, 60), media: all },
+    // The studio's preview rendition of the same timeline, right after its export (issue 13).
+    { name: "promo-60", seconds: 60, ops: promo(P, 60), media: all, preview: true },
     { name: "promo-300", seconds: 300, ops: promo(P, 300), media: all },
     { name: "pause-cut", seconds: null, ops: pauseCut(P), media: ["recording.mp4"] },
   ];

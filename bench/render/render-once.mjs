@@ -2,7 +2,8 @@
 // of its own so its peak RSS is Node's alone. upload → applyEdits → exportVideo; prints one JSON
 // line: timings, the compiled encoder arguments (for the floor), and this process's peak RSS.
 //   node bench/render/render-once.mjs <job.json>
-// job.json: { home, outDir, media: [paths], ops: [...] }
+// job.json: { home, outDir, media: [paths], ops: [...], preview?: true }
+// With `preview`, the studio's preview rendition (renderPreview) follows the export, timed alone.
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 
@@ -46,6 +47,12 @@ try {
   const result = await backend.exportVideo({ outputDir: job.outDir, fileName: "promo.mp4" });
   const t4 = performance.now();
   const after = await memory();
+  let preview;
+  if (job.preview) {
+    const t5 = performance.now();
+    const video = await backend.renderPreview();
+    preview = { ms: performance.now() - t5, file: video.file, bytes: video.bytes, width: video.width, height: video.height, duration_s: video.durationSeconds };
+  }
 
   process.stdout.write(
     `${JSON.stringify({
@@ -69,6 +76,7 @@ try {
       },
       node_rss_before_export: beforeExport.rss,
       node_peak_rss: after.hwm,
+      ...(preview ? { preview } : {}),
     })}\n`,
   );
 } finally {

@@ -30,6 +30,8 @@ const TARGETS = {
   ffmpeg_peak_mb_below: 1536,
   cost_vs_base_at_most: 1.25,
   promo_300_vs_60_at_most: 1.25,
+  preview_vs_real_time_at_most: 0.15,
+  preview_mb_at_most: 8,
   pause_cut_floor_ratio_at_most: 1.1,
   node_peak_rss_mb_below: 200,
 };
@@ -48,7 +50,7 @@ async function renderOnce(kase) {
   const n = renders++;
   const jobPath = join(work, `job-${n}.json`);
   const outDir = join(work, `out-${n}`);
-  await writeFile(jobPath, JSON.stringify({ home: join(work, `home-${n}`), outDir, media: kase.media.map((m) => join(mediaDir, m)), ops: kase.ops }));
+  await writeFile(jobPath, JSON.stringify({ home: join(work, `home-${n}`), outDir, media: kase.media.map((m) => join(mediaDir, m)), ops: kase.ops, preview: Boolean(kase.preview) }));
   const busyBefore = await machineBusyS();
   const started = performance.now();
   const child = spawn(process.execPath, [join(root, "bench/render/render-once.mjs"), jobPath], { cwd: root, env: baseEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -63,10 +65,15 @@ async function renderOnce(kase) {
   const wallS = (performance.now() - started) / 1000;
   const busyS = (await machineBusyS()) - busyBefore;
   const result = JSON.parse(stdout.trim().split("\n").pop());
-  const renderFfmpeg = tree.filter((f) => f.comm === "ffmpeg" && f.args.some((a) => a.startsWith("-filter_complex")));
+  const graphs = tree.filter((f) => f.comm === "ffmpeg" && f.args.some((a) => a.startsWith("-filter_complex")));
+  // The preview rendition writes into the state folder's previews/; the export does not.
+  const isPreview = (f) => f.args.some((a) => a.includes("/local/previews/"));
+  const renderFfmpeg = graphs.filter((f) => !isPreview(f));
   if (renderFfmpeg.length !== 1) throw new Error(`expected one render ffmpeg, saw ${renderFfmpeg.length}`);
+  const previewFfmpeg = graphs.filter(isPreview);
   return {
     ...result,
+    ...(result.preview ? { preview: { ...result.preview, ffmpeg_cpu_s: previewFfmpeg[0]?.cpuS, ffmpeg_peak_rss: previewFfmpeg[0]?.hwm } } : {}),
     ffmpeg_peak_rss: renderFfmpeg[0].hwm,
     ffmpeg_cpu_s: renderFfmpeg[0].cpuS,
     other_load_cores: otherLoad(busyS, tree.reduce((sum, f) => sum + f.cpuS, 0), wallS),
@@ -86,9 +93,11 @@ async function measure(kase) {
   const renderRuns = [];
   const floorRuns = [];
   let probe;
+  let previewProbe;
   for (let i = 0; i < RUNS; i++) {
     const r = await renderOnce(kase);
     if (i === 0) probe = await probeOutput(FFPROBE, r.file);
+    if (i === 0 && r.preview) previewProbe = await probeOutput(FFPROBE, r.preview.file);
     await rm(r.file, { force: true });
     renderRuns.push(r);
     const f = await floorOnce(FFMPEG, FFPROBE, r.compiled, join(work, `floor-${renders}.mp4`));
@@ -96,7 +105,8 @@ async function measure(kase) {
     console.error(
       `${kase.name} ${i + 1}/${RUNS}: ${r.segments} segments, ${(r.compiled.duration_ms / 1000).toFixed(1)} s out; render ${(r.export_ms / 1000).toFixed(1)} s ` +
         `(ffmpeg ${mb(r.ffmpeg_peak_rss)} MB, ${r.ffmpeg_cpu_s.toFixed(1)} CPU s, ${r.compiled.inputs} inputs, ${r.compiled.filters} filters), ` +
-        `floor ${(f.ms / 1000).toFixed(1)} s (${f.ffmpeg_cpu_s.toFixed(1)} CPU s); other load ${r.other_load_cores.toFixed(2)} / ${f.other_load_cores.toFixed(2)} cores`,
+        `floor ${(f.ms / 1000).toFixed(1)} s (${f.ffmpeg_cpu_s.toFixed(1)} CPU s); other load ${r.other_load_cores.toFixed(2)} / ${f.other_load_cores.toFixed(2)} cores` +
+        (r.preview ? `; preview ${(r.preview.ms / 1000).toFixed(1)} s, ${mb(r.preview.bytes)} MB, ${r.preview.width}x${r.preview.height}` : ""),
     );
   }
   const first = renderRuns[0];
@@ -111,6 +121,13 @@ async function measure(kase) {
   if (kase.seconds !== null && Math.abs(outS - kase.seconds) > frameS + 1e-6) problems.push(`timeline is ${outS} s, not ${kase.seconds} s`);
   if (probe.audio?.codec !== "aac" || Math.abs(probe.audio.duration_s - outS) > 0.05) problems.push(`audio is ${JSON.stringify(probe.audio)}`);
   if (floorRuns[0].probe.video?.frames !== v?.frames) problems.push(`the floor has ${floorRuns[0].probe.video?.frames} frames`);
+  if (previewProbe) {
+    const pv = previewProbe.video;
+    if (pv?.codec !== "h264" || Math.abs(pv.duration_s - outS) > frameS + 1e-6) problems.push(`preview video is ${JSON.stringify(pv)}`);
+    if (pv?.size !== `${first.preview.width}x${first.preview.height}`) problems.push(`preview size ${pv?.size}`);
+    if (previewProbe.audio?.codec !== "aac" || Math.abs(previewProbe.audio.duration_s - outS) > 0.05) problems.push(`preview audio is ${JSON.stringify(previewProbe.audio)}`);
+  }
+  const previewS = first.preview ? median(renderRuns.map((r) => r.preview.ms)) / 1000 : undefined;
   const renderS = median(renderRuns.map((r) => r.export_ms)) / 1000;
   const floorS = median(floorRuns.map((f) => f.ms)) / 1000;
   return {
@@ -135,6 +152,19 @@ async function measure(kase) {
     output_ok: problems.length === 0,
     ...(problems.length ? { output_problems: problems } : {}),
     memory_gate: Boolean(kase.memoryGate),
+    ...(previewS !== undefined
+      ? {
+          preview: {
+            size: `${first.preview.width}x${first.preview.height}`,
+            s: r2(previewS),
+            runs_s: renderRuns.map((r) => r2(r.preview.ms / 1000)),
+            vs_real_time: r2(previewS / outS),
+            mb: mb(Math.max(...renderRuns.map((r) => r.preview.bytes))),
+            ffmpeg_cpu_s: r2(median(renderRuns.map((r) => r.preview.ffmpeg_cpu_s ?? 0))),
+            vs_export: r2(previewS / renderS),
+          },
+        }
+      : {}),
   };
 }
 
@@ -167,6 +197,11 @@ if (byName["promo-300"] && byName["promo-60"]) {
   byName["promo-300"].floor_ratio_vs_promo_60 = r2(ratio);
 }
 if (byName["pause-cut"] && !SMOKE) pass.pause_cut_floor = byName["pause-cut"].floor_ratio <= TARGETS.pause_cut_floor_ratio_at_most;
+if (byName["promo-60"]?.preview && !SMOKE) {
+  const preview = byName["promo-60"].preview;
+  pass.preview_speed = preview.vs_real_time <= TARGETS.preview_vs_real_time_at_most;
+  pass.preview_size = preview.mb <= TARGETS.preview_mb_at_most;
+}
 const gated = results.find((r) => r.memory_gate);
 if (SMOKE && gated) pass.smoke_memory_budget = gated.ffmpeg_peak_mb <= SMOKE_MEMORY_BUDGET_MB;
 

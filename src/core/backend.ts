@@ -142,6 +142,18 @@ export interface PreviewOptions extends OperationContext {
   maxSide?: number;
 }
 
+/** A small, fast MP4 of the whole timeline for a player (local: 540p). */
+export interface PreviewVideo {
+  sessionId: string;
+  file: string;
+  bytes: number;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  /** An unchanged timeline's rendition was returned without rendering again. */
+  reused: boolean;
+}
+
 export interface PreviewFrame {
   png: Buffer;
   width: number;
@@ -182,6 +194,10 @@ export interface EditorCapability {
   previewFrame(atSeconds: number, context?: PreviewOptions): Promise<PreviewFrame>;
   /** Back to the timeline as it was before the last accepted edit (or the last good one, when damaged). */
   undo(context?: OperationContext): Promise<UndoOutcome>;
+  /** The whole timeline as a small MP4 for a player (kept per session; reused while the timeline is unchanged). */
+  renderPreview(context?: OperationContext): Promise<PreviewVideo>;
+  /** The session's last preview rendition on disk, if one was made. */
+  previewFile(sessionId: string): Promise<string | undefined>;
 }
 
 export interface UndoOutcome {

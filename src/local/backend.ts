@@ -11,6 +11,7 @@ import type {
   EditorCapability,
   PreviewFrame,
   PreviewOptions,
+  PreviewVideo,
   ExportCheckpoint,
   ExportContext,
   ExportRequest,
@@ -45,6 +46,7 @@ import { previewFrame } from "./preview.js";
 import { storyboard } from "./storyboard.js";
 import { inspectFile } from "../inspect/inspect-file.js";
 import type { InspectOptions, InspectReport, InspectTarget } from "../core/inspect.js";
+import { previewVideoPath, renderPreviewVideo } from "./preview-video.js";
 import { readMediaFiles } from "./read-media.js";
 import { takeRenderSlot, waitingMessage } from "./render-slots.js";
 import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
@@ -235,6 +237,30 @@ export class LocalBackend implements Backend, EditorCapability {
       throw new VideoMakerError("not_ready", `The timeline has no pictures yet: add clips or photos${via(this.names.apply)} first.`);
     }
     return this.track(options.signal, (signal) => storyboard({ ffmpegPath: this.config.ffmpegPath, timeline, media, ...this.traced }, { ...options, signal }));
+  }
+
+  async renderPreview(context: OperationContext = {}): Promise<PreviewVideo> {
+    const session = await this.workspace.current();
+    const { draft, media } = await this.renderInputs(session.session_id);
+    const features = await probeFfmpeg(this.config.ffmpegPath);
+    const fonts = await this.fontsFor(draft);
+    const video = await this.track(context.signal, (signal) =>
+      renderPreviewVideo({
+        ffmpegPath: this.config.ffmpegPath, dir: this.previewDir(), sessionId: session.session_id, draft, media, features, ...fonts, signal, ...this.traced,
+        onProgress: (fraction) => context.onProgress?.({ stage: "render", message: `preview ${Math.floor(fraction * 100)}%`, fraction }),
+      }),
+    );
+    return { sessionId: session.session_id, ...video };
+  }
+
+  async previewFile(sessionId: string): Promise<string | undefined> {
+    if (!/^[A-Za-z0-9_-]{1,100}$/.test(sessionId)) return undefined;
+    const file = previewVideoPath(this.previewDir(), sessionId);
+    return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
+  }
+
+  private previewDir(): string {
+    return join(this.config.home, "local", "previews");
   }
 
   async exportVideo(request: ExportRequest, context: ExportContext = {}): Promise<ExportResult> {

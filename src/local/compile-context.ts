@@ -29,7 +29,20 @@ export interface CompileOptions {
   previewAtMs?: number;
   /** The most threads a video decoder, the filters and the encoder each get (see `renderThreads`); ffmpeg's own choice when left out. */
   threads?: number;
+  /** The x264 preset, quality and audio rate of the MP4 (default: the export's); a preview rendition trades quality for speed. */
+  encoding?: Mp4Encoding;
 }
+
+export interface Mp4Encoding {
+  preset: "ultrafast" | "superfast" | "veryfast" | "faster" | "fast" | "medium";
+  crf: number;
+  audioBitrate: string;
+  /** A ceiling on the video's bitrate (x264 VBV, with a buffer of twice it): bounds the file's size whatever the pictures. */
+  maxVideoKbps?: number;
+}
+
+/** The export's encoding: H.264 High at CRF 20, AAC 192k. */
+export const EXPORT_ENCODING: Mp4Encoding = { preset: "veryfast", crf: 20, audioBitrate: "192k" };
 
 /** Above this the graph goes into a file (`-filter_complex_script`): one argv entry is capped at 128 KiB on Linux. */
 export const INLINE_GRAPH_LIMIT = 60_000;

@@ -7,7 +7,7 @@ import { type FrameRate, type OutputFormat, frameRateOf, frameRateText, framesTo
 import type { MediaFacts } from "./media.js";
 import { cloneTimeline, normalizeTimeline, readTimeline, timelineLengthMs } from "./timeline.js";
 import { xfadeTransition } from "./transitions.js";
-import { Compilation, type CompileOptions, INLINE_GRAPH_LIMIT, type PlannedSegment, SAMPLE_RATE } from "./compile-context.js";
+import { Compilation, type CompileOptions, EXPORT_ENCODING, INLINE_GRAPH_LIMIT, type Mp4Encoding, type PlannedSegment, SAMPLE_RATE } from "./compile-context.js";
 import { mixMusic } from "./compile-audio.js";
 import { overlayLogos } from "./compile-logo.js";
 import { drawTexts } from "./compile-text.js";
@@ -115,7 +115,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
   if (options.threads !== undefined) head.push("-filter_complex_threads", String(options.threads));
   const outputArgs = preview
     ? ["-map", `[${video}]`, "-an", "-frames:v", "1", "-c:v", "png", "-f", "image2", options.outputPath]
-    : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options);
+    : mp4OutputArgs(video, audio!, rate, c.seconds(totalFrames), options, options.encoding ?? EXPORT_ENCODING);
 
   return {
     args: [...head, ...c.inputArgs(), ...graphArguments(c, filtergraph), ...outputArgs],
@@ -132,14 +132,15 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
 }
 
 /** H.264 High + AAC in an MP4 that starts playing before it is fully downloaded; progress on stdout. */
-function mp4OutputArgs(video: string, audio: string, rate: FrameRate, seconds: string, options: CompileOptions): string[] {
+function mp4OutputArgs(video: string, audio: string, rate: FrameRate, seconds: string, options: CompileOptions, encoding: Mp4Encoding): string[] {
   return [
     "-map", `[${video}]`,
     "-map", `[${audio}]`,
-    "-c:v", "libx264", "-profile:v", "high", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+    "-c:v", "libx264", "-profile:v", "high", "-preset", encoding.preset, "-crf", String(encoding.crf), "-pix_fmt", "yuv420p",
+    ...(encoding.maxVideoKbps ? ["-maxrate", `${encoding.maxVideoKbps}k`, "-bufsize", `${encoding.maxVideoKbps * 2}k`] : []),
     ...(options.threads !== undefined ? ["-threads", String(options.threads)] : []),
     "-r", frameRateText(rate),
-    "-c:a", "aac", "-b:a", "192k", "-ar", String(SAMPLE_RATE), "-ac", "2",
+    "-c:a", "aac", "-b:a", encoding.audioBitrate, "-ar", String(SAMPLE_RATE), "-ac", "2",
     "-t", seconds,
     "-movflags", "+faststart",
     "-f", "mp4",

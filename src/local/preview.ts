@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Trace } from "../core/debug.js";
 import type { Draft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
-import { compileRender } from "./compile.js";
+import { type CompileOptions, compileRender } from "./compile.js";
 import { type FfmpegFeatures, runFfmpeg } from "./ffmpeg.js";
 import type { Charset } from "./font-coverage.js";
 import { readFormat } from "./format.js";
@@ -71,21 +71,28 @@ export async function previewFrame(request: PreviewRequest): Promise<PreviewFram
       workDir,
       ...size,
       previewAtMs: request.atSeconds * 1000,
-      ...(request.features ? { features: request.features } : {}),
-      ...(request.fontFile ? { fontFile: request.fontFile } : {}),
-      ...(request.cjkFontFile ? { cjkFontFile: request.cjkFontFile } : {}),
-      ...(request.fontCoverage ? { fontCoverage: request.fontCoverage } : {}),
+      ...engineOptions(request),
     });
     for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
-    await runFfmpeg(request.ffmpegPath, compiled.args, {
-      activity: "preview",
-      timeoutMs: PREVIEW_TIMEOUT_MS,
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.trace ? { trace: request.trace } : {}),
-    });
+    await runFfmpeg(request.ffmpegPath, compiled.args, { activity: "preview", timeoutMs: PREVIEW_TIMEOUT_MS, ...runOptions(request) });
     const png = await readFile(outputPath);
     return { png, ...size, atSeconds: Math.round(compiled.shownAtMs ?? 0) / 1000 };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** What the engine was given (ffmpeg's features, the fonts), passed on to the compiler as is. */
+export function engineOptions(request: Pick<PreviewRequest, "features" | "fontFile" | "cjkFontFile" | "fontCoverage">): Partial<CompileOptions> {
+  return {
+    ...(request.features ? { features: request.features } : {}),
+    ...(request.fontFile ? { fontFile: request.fontFile } : {}),
+    ...(request.cjkFontFile ? { cjkFontFile: request.cjkFontFile } : {}),
+    ...(request.fontCoverage ? { fontCoverage: request.fontCoverage } : {}),
+  };
+}
+
+/** The caller's signal and trace, for runFfmpeg. */
+export function runOptions(request: { signal?: AbortSignal; trace?: Trace }): { signal?: AbortSignal; trace?: Trace } {
+  return { ...(request.signal ? { signal: request.signal } : {}), ...(request.trace ? { trace: request.trace } : {}) };
 }

@@ -1,6 +1,33 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Backend } from "../core/backend.js";
 import { toVideoMakerError } from "../core/errors.js";
+import { STUDIO_TIMELINE_URI } from "./studio.js";
+
+/** The resources that change with the timeline: a client subscribed to one hears of each edit. */
+export const TIMELINE_RESOURCE_URIS = ["video-maker://timeline", "video-maker://draft", STUDIO_TIMELINE_URI] as const;
+
+/**
+ * resources/subscribe for the timeline resources. Returns what a tool calls after it changed
+ * the timeline: each subscribed uri gets notifications/resources/updated (this connection's
+ * subscribers; another connection to the same project hears of its own edits).
+ */
+export function subscribableTimeline(server: McpServer): () => void {
+  const subscribed = new Set<string>();
+  const known = new Set<string>(TIMELINE_RESOURCE_URIS);
+  server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    if (!known.has(request.params.uri)) throw new Error(`Only the timeline resources can be subscribed to: ${TIMELINE_RESOURCE_URIS.join(", ")}.`);
+    subscribed.add(request.params.uri);
+    return {};
+  });
+  server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+    subscribed.delete(request.params.uri);
+    return {};
+  });
+  return () => {
+    for (const uri of subscribed) void server.server.sendResourceUpdated({ uri }).catch(() => {});
+  };
+}
 
 /** The current project as resources: the timeline summary (text) and the draft (JSON). */
 export function registerResources(server: McpServer, backend: Backend): void {

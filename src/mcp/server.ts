@@ -7,7 +7,9 @@ import { createBackend } from "../backends.js";
 import { type Logger, createLogger } from "./logger.js";
 import { JobTaskStore, TASKS_CAPABILITY, taskBook } from "./job-tasks.js";
 import { registerPrompts } from "./prompts.js";
-import { registerResources } from "./resources.js";
+import { registerResources, subscribableTimeline } from "./resources.js";
+import { registerStudio } from "./studio.js";
+import { registerVideoResources } from "./video-resources.js";
 import { MCP_SURFACE_NAMES } from "./surface-names.js";
 import { type Offer, type ToolContext, offerOf } from "./tool.js";
 import { registerTools } from "./tools/index.js";
@@ -56,16 +58,18 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const server = new McpServer(
     { name: "video-maker", title: "Video Maker", version: PACKAGE_VERSION },
     {
-      capabilities: { logging: {}, tools: {}, prompts: {}, resources: {}, tasks: TASKS_CAPABILITY },
+      capabilities: { logging: {}, tools: {}, prompts: {}, resources: { subscribe: true }, tasks: TASKS_CAPABILITY },
       taskStore: new JobTaskStore(tasks),
       instructions: serverInstructions(offerOf(backend)),
     },
   );
   log.attach(server);
-  const context: ToolContext = { config, backend, jobs, log };
+  const context: ToolContext = { config, backend, jobs, log, timelineChanged: subscribableTimeline(server) };
   registerTools(server, context, tasks);
   registerPrompts(server, offerOf(backend));
   registerResources(server, backend);
+  registerStudio(server, backend);
+  registerVideoResources(server, backend, jobs);
 
   if (options.resumeJobs !== false && options.jobs === undefined) {
     const { resumed, interrupted } = await jobs.resumeAll();

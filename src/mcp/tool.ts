@@ -15,6 +15,7 @@ import type { JobKind, JobManager, JobRecord } from "../core/jobs.js";
 import { type LinkOutcome, failureText, offerLink } from "./link-elicitation.js";
 import type { Logger } from "./logger.js";
 import { progressReporter } from "./progress.js";
+import { studioToolMeta } from "./studio.js";
 
 /**
  * How a tool is declared (one file per tool under tools/) and the one wrapper that runs
@@ -28,6 +29,8 @@ export interface ToolContext<R extends Capability = never> {
   backend: BackendWith<R>;
   jobs: JobManager;
   log: Logger;
+  /** Tells subscribers of the timeline resources that it changed (after an accepted edit, an undo, a new project). */
+  timelineChanged?: () => void;
 }
 
 export interface CallContext {
@@ -53,6 +56,13 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;
+  /**
+   * MCP Apps: "view" shows its result in the studio View where the host renders Apps; "app"
+   * also hides it from the model (a button of the View, e.g. render_preview).
+   */
+  app?: "view" | "app";
+  /** A successful call changes the timeline: subscribers of the timeline resources are told. */
+  changesTimeline?: boolean;
   // A method, not a property: methods compare bivariantly, so every tool fits the registry's list.
   run(args: z.infer<z.ZodObject<I>>, context: ToolContext<R>, call: CallContext): Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
   /** Set by defineJobTool: the tool can also be called as an MCP task. */
@@ -142,7 +152,9 @@ export function toolHandler<I extends z.ZodRawShape, O extends z.ZodRawShape, R 
   return async (args, extra) => {
     const progress = progressReporter(extra);
     try {
-      return toolResult(await definition.run(args, context, { signal: extra.signal, progress: progress.send }));
+      const output = await definition.run(args, context, { signal: extra.signal, progress: progress.send });
+      if (definition.changesTimeline) context.timelineChanged?.();
+      return toolResult(output);
     } catch (error) {
       return await failureResult(server, definition.name, error, context.log, { relatedRequestId: extra.requestId });
     } finally {
@@ -159,6 +171,7 @@ export function toolConfig(definition: AnyTool) {
     inputSchema: definition.inputSchema,
     outputSchema: definition.outputSchema,
     annotations: { title: definition.title, ...definition.annotations },
+    ...(definition.app ? { _meta: studioToolMeta(definition.app) } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { type CompileOptions, type CompiledRender, compileRender, renderThreads 
 import { type FfmpegFeatures, probeFfmpeg, runFfmpeg } from "../../src/local/ffmpeg.js";
 import { GraphBuilder } from "../../src/local/filtergraph.js";
 import { probeMedia } from "../../src/local/ffprobe.js";
+import { PREVIEW_ENCODING } from "../../src/local/preview-video.js";
 import { locateFont } from "../../src/local/fonts.js";
 import type { MediaFacts } from "../../src/local/media.js";
 import { type MediaSet, fakeMedia, grayFrame, makeMediaSet, meanAbsDiff, probe, regionStats, tempDir, videoStream } from "./fixtures.js";
@@ -320,6 +321,20 @@ describe("compileRender (pure)", () => {
   for (const c of CASES) {
     it(c.name, () => c.check(compileRender(c.draft, ALL, { ...OPTIONS, ...c.options })));
   }
+
+  it("encodes the preview rendition with its own preset, quality and bitrate ceiling, the export with the export's", () => {
+    const draft = draftOf({ video: [clip("clip-1", media.landscape.id, 2000)] });
+    const preview = compileRender(draft, ALL, { ...OPTIONS, width: 960, height: 540, encoding: PREVIEW_ENCODING });
+    expect(argAfter(preview, "-preset")).toBe("ultrafast");
+    expect(argAfter(preview, "-crf")).toBe("30");
+    expect(argAfter(preview, "-maxrate")).toBe("850k");
+    expect(argAfter(preview, "-bufsize")).toBe("1700k");
+    expect(argAfter(preview, "-b:a")).toBe("96k");
+    const exported = compileRender(draft, ALL, OPTIONS);
+    expect(argAfter(exported, "-preset")).toBe("veryfast");
+    expect(argAfter(exported, "-crf")).toBe("20");
+    expect(exported.args).not.toContain("-maxrate");
+  });
 
   it("refuses an empty timeline", () => {
     expect(() => compileRender({ t: [] }, ALL, OPTIONS)).toThrow(/empty/);

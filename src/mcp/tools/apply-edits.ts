@@ -31,6 +31,7 @@ export const applyEditsTool = defineTool({
     outline: z.array(z.string()).describe("Every segment with its id and timing, one per line: use these ids in later ops"),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  changesTimeline: true,
   async run(args, { backend }, call) {
     const result = await backend.editor.applyEdits(args.ops, { signal: call.signal, onProgress: call.progress });
     const outline = result.outline ?? [];

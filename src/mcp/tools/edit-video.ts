@@ -28,4 +28,5 @@ export const editVideoTool = defineJobTool({
     start: async (args, { backend, jobs }) => jobs.startEdit(args.instruction, backend.agent),
     view: editView,
   },
+  changesTimeline: true,
 });

@@ -30,6 +30,7 @@ export const exportVideoTool = (offer: Offer) =>
     },
     outputSchema: exportOutputShape,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    app: "view",
     job: {
       kind: "export",
       async start(args, { jobs, config }) {

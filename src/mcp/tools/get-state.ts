@@ -36,6 +36,7 @@ export const getStateTool = (offer: Offer) =>
       ),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    app: "view",
     async run(_args, { backend }, call) {
       const state = await backend.getState({ signal: call.signal });
       const media = state.media.length > 0 ? `\nMedia: ${state.media.map((m) => `${m.name} (${m.type})`).join(", ")}` : "";

@@ -13,6 +13,7 @@ import { getStateTool } from "./get-state.js";
 import { inspectMediaTool } from "./inspect-media.js";
 import { newSessionTool } from "./new-session.js";
 import { previewFrameTool } from "./preview-frame.js";
+import { renderPreviewTool } from "./render-preview.js";
 import { undoEditTool } from "./undo-edit.js";
 import { uploadMediaTool } from "./upload-media.js";
 
@@ -30,6 +31,7 @@ export const TOOLS: readonly ToolEntry[] = [
   previewFrameTool,
   undoEditTool,
   inspectMediaTool,
+  renderPreviewTool,
 ];
 
 /** The tools the running backend can serve: the others are not listed, so nothing offers them. */

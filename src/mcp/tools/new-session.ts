@@ -17,6 +17,7 @@ export const newSessionTool = defineTool({
   },
   outputSchema: { session_id: z.string().describe("The new project") },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  changesTimeline: true,
   async run(args, { backend }, call) {
     const session = await backend.newSession(args.language, { signal: call.signal });
     return { structured: { session_id: session.sessionId }, text: `Started a new project (${session.sessionId}). Upload media to begin.` };

@@ -27,6 +27,7 @@ export const previewFrameTool = defineTool({
     height: z.number(),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  app: "view",
   async run(args, { backend }, call) {
     const frame = await backend.editor.previewFrame(args.at_seconds, { signal: call.signal, ...(args.size !== undefined ? { maxSide: args.size } : {}) });
     return {

@@ -15,6 +15,7 @@ export const undoEditTool = defineTool({
     timeline: z.string().describe("One-line timeline summary now"),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  changesTimeline: true,
   async run(_args, { backend }, call) {
     const result = await backend.editor.undo({ signal: call.signal });
     return { structured: result, text: `${result.message}\n${result.timeline}` };

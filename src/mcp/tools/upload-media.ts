@@ -42,6 +42,7 @@ export const uploadMediaTool = (offer: Offer) =>
       rejected: z.array(z.object({ input: z.string(), reason: z.string() })).describe("Inputs that were not uploaded, and why"),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    changesTimeline: true,
     async run(args, { backend }, call) {
       const checked = (args.paths ?? []).map((input) => ({ input, ...hostPath(input) }));
       const paths = checked.flatMap((c) => (c.ok ? [c.path] : []));
