@@ -117,7 +117,14 @@ function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegmen
     c.use("fade", "overlay");
     const fadingIn = c.graph.label("xh");
     c.graph.add([head.video], ["format=yuva420p", filter("fade", { t: "in", st: 0, d: seconds, alpha: 1 })], [fadingIn]);
-    c.graph.add([tail.video, fadingIn], [filter("overlay", { format: "yuv420" }), "format=yuv420p"], [video]);
+    // overlay asks for its other input as soon as one has a frame, wanted or not, and a piece
+    // can get its first frame early (a lane reads one frame past the piece before it): a fade
+    // far ahead then pulled whole lanes into memory (13 GB, 300 s promo). A fifo hands a frame
+    // on only when asked.
+    const [main, top] = [c.graph.label("xm"), c.graph.label("xt")];
+    c.graph.add([tail.video], "fifo", [main]);
+    c.graph.add([fadingIn], "fifo", [top]);
+    c.graph.add([main, top], [filter("overlay", { format: "yuv420" }), "format=yuv420p"], [video]);
   } else {
     c.use("xfade");
     c.graph.add([tail.video, head.video], filter("xfade", { transition: into.segment.transition!.type, duration: seconds, offset: 0 }), [video]);
