@@ -71,8 +71,8 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
     for (const p of planned) p.placeholder = !(previewFrame >= p.startFrame && previewFrame < p.startFrame + p.frames);
   }
 
-  // Lanes need segment/asegment (ffmpeg 4.4+); an older ffmpeg gets an input per clip.
-  const lanesAllowed = !options.features || (["segment", "asegment", "select", "aselect"] as const).every((f) => options.features!.available.has(f));
+  // Lanes need asegment (ffmpeg 4.4+); an older ffmpeg gets an input per clip.
+  const lanesAllowed = !options.features || (["asegment", "select", "aselect"] as const).every((f) => options.features!.available.has(f));
   const base = planned.length > 0 ? composeVideoTrack(c, planned, lanesAllowed) : blackBackground(c, totalFrames);
   const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.startMs - b.startMs);
   let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames);
