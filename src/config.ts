@@ -11,6 +11,7 @@ import {
   detectPlatformFromPath,
   frontmatterField,
   isSkillName,
+  skillVersionFrom,
 } from "./core/skills.js";
 
 /** Everything the environment decides, read once. Names are the contract in DESIGN.md. */
@@ -151,7 +152,7 @@ function locateSkillDir(skill: SkillName, cwd: string): string {
 function readSkillVersion(skillDir: string): string | undefined {
   const file = join(skillDir, "SKILL.md");
   if (!existsSync(file)) return undefined;
-  return frontmatterField(readFileSync(file, "utf8"), "version");
+  return skillVersionFrom(readFileSync(file, "utf8"));
 }
 
 function resolvePlatform(raw: string | undefined, skillDir: string): SkillPlatform {

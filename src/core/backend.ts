@@ -3,6 +3,10 @@ import type { Draft } from "./draft.js";
 /**
  * What both backends (the NemoVideo cloud agent and the embedded ffmpeg engine) do.
  * The MCP tools and the CLI speak only to this interface.
+ *
+ * Everything here is camelCase. What leaves the process is snake_case, spelled in one
+ * place per shape: core/wire.ts (MCP structuredContent and CLI --json), mcp/job-view.ts
+ * and cli/commands/jobs-shared.ts (jobs), core/jobs/store.ts (job files on disk).
  */
 
 export type BackendName = "nemo" | "local";
@@ -30,7 +34,7 @@ export interface UploadRequest {
 export interface UploadedMedia {
   name: string;
   type: "video" | "image" | "audio" | "other";
-  duration_s?: number;
+  durationSeconds?: number;
   width?: number;
   height?: number;
 }
@@ -61,7 +65,7 @@ export interface MediaInfo {
   id?: string;
   name: string;
   type: UploadedMedia["type"];
-  duration_s?: number;
+  durationSeconds?: number;
   width?: number;
   height?: number;
   url?: string;
@@ -71,13 +75,13 @@ export interface TrackInfo {
   index: number;
   type: string;
   segments: number;
-  start_s: number;
-  end_s: number;
+  startSeconds: number;
+  endSeconds: number;
   label: string;
 }
 
 export interface StateResult {
-  session_id: string;
+  sessionId: string;
   timeline: string;
   tracks: TrackInfo[];
   media: MediaInfo[];
@@ -100,12 +104,12 @@ export interface ExportRequest {
 /** What a caller persists so an export can be resumed by a restarted process. */
 export interface ExportCheckpoint {
   backend: BackendName;
-  render_id: string;
-  session_id: string;
-  output_path: string;
-  started_at: string;
+  renderId: string;
+  sessionId: string;
+  outputPath: string;
+  startedAt: string;
   /** Set once the service has given the download URL. */
-  download_url?: string;
+  downloadUrl?: string;
 }
 
 export interface ExportContext extends OperationContext {
@@ -113,13 +117,13 @@ export interface ExportContext extends OperationContext {
 }
 
 export interface ExportResult {
-  render_id: string;
+  renderId: string;
   file: string;
   bytes: number;
 }
 
 export interface SessionInfo {
-  session_id: string;
+  sessionId: string;
   created: boolean;
 }
 
@@ -140,7 +144,7 @@ export interface PreviewFrame {
   png: Buffer;
   width: number;
   height: number;
-  at_seconds: number;
+  atSeconds: number;
 }
 
 /** What every backend serves: media, state, export, jobs' resume, sessions. */

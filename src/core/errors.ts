@@ -121,24 +121,53 @@ function firstLine(text: string): string {
 
 // --- secret redaction -------------------------------------------------------
 
-const registeredSecrets = new Set<string>();
+/** Each registered secret, and the pattern that finds its copies (any case, whitespace inserted). */
+const registeredSecrets = new Map<string, RegExp | undefined>();
 
-/** Remember a secret (a token) so that no message or log line can ever show it. */
+/** Longer secrets are matched exactly only (a pattern per character would be huge); no usable token is this long. */
+const FUZZY_SECRET_MAX = 8192;
+/** What a copy of a secret may have between two of its characters: whitespace and invisible joiners. */
+const GAP = "[\\s\\u200b-\\u200d\\u2060\\ufeff]*";
+
+/** Remember a secret (a token) so that no message, log line or state file can ever show it. */
 export function registerSecret(secret: string | undefined): void {
-  if (secret && secret.length >= 6) registeredSecrets.add(secret);
+  if (!secret || secret.length < 6 || registeredSecrets.has(secret)) return;
+  const fuzzy =
+    secret.length <= FUZZY_SECRET_MAX
+      ? new RegExp(Array.from(secret.replace(/\s+/g, ""), (char) => char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(GAP), "giu")
+      : undefined;
+  registeredSecrets.set(secret, fuzzy);
 }
 
 const SECRET_PATTERNS: RegExp[] = [
-  /nmv_usr_[A-Za-z0-9._~+/=-]+/g,
+  /nmv_usr_[A-Za-z0-9._~+/=-]+/gi,
   /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi,
   /([?&](?:token|access_token|api_key)=)[^&\s]+/gi,
 ];
 
-export function redactSecrets(text: string): string {
+/** Every registered secret, in any case and with whitespace inserted, and anything shaped like a NemoVideo token. */
+export function redactRegistered(text: string): string {
   let out = text;
-  for (const secret of registeredSecrets) out = out.split(secret).join("[redacted]");
-  out = out.replace(SECRET_PATTERNS[0]!, "[redacted]");
+  for (const [secret, fuzzy] of registeredSecrets) {
+    out = out.split(secret).join("[redacted]");
+    if (fuzzy) out = out.replace(fuzzy, "[redacted]");
+  }
+  return out.replace(SECRET_PATTERNS[0]!, "[redacted]");
+}
+
+export function redactSecrets(text: string): string {
+  let out = redactRegistered(text);
   out = out.replace(SECRET_PATTERNS[1]!, "$1[redacted]");
   out = out.replace(SECRET_PATTERNS[2]!, "$1[redacted]");
   return out;
+}
+
+/** A copy of `value` (JSON-like) with every string passed through `redact`. */
+export function redactDeep<T>(value: T, redact: (text: string) => string = redactSecrets): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactDeep(inner, redact)])) as T;
+  }
+  return value;
 }

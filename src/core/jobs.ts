@@ -5,14 +5,17 @@
 export { JobManager, type WaitOptions, ownerAlive } from "./jobs/runner.js";
 export {
   EditResultSchema,
-  ExportCheckpointSchema,
-  ExportResultSchema,
+  ExportResultFileSchema,
+  type JobFile,
+  JobFileSchema,
   type JobKind,
   JobKindSchema,
+  type JobProgress,
   type JobRecord,
-  JobRecordSchema,
   type JobStatus,
   JobStatusSchema,
   JobStore,
+  jobFromFile,
+  jobToFile,
 } from "./jobs/store.js";
 export { type JobMessages, jobMessages } from "./jobs/messages.js";

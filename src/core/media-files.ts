@@ -29,6 +29,7 @@ export interface LocalMediaFile {
 export type LocalMediaCheck = { ok: true; file: LocalMediaFile } | { ok: false; reason: string };
 
 
+/** `maxBytes`: the cloud service's upload limit by default; the local engine passes Infinity (the files are the person's own). */
 export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYTES): Promise<LocalMediaCheck> {
   if (typeof input !== "string" || input.trim() === "") return { ok: false, reason: "The path is empty." };
   if (input.includes("\0")) return { ok: false, reason: "The path contains a NUL character." };
@@ -52,10 +53,10 @@ export async function inspectLocalMedia(input: string, maxBytes = MAX_UPLOAD_BYT
   }
   if (info.size === 0) return { ok: false, reason: "The file is empty (0 bytes)." };
   if (info.size > maxBytes) {
-    return {
-      ok: false,
-      reason: `The file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit. Compress it or trim it shorter.`,
-    };
+    // Just over the limit rounds to the limit itself: then the exact byte counts say it.
+    const [size, limit] = [formatBytes(info.size), formatBytes(maxBytes)];
+    const said = size === limit ? `${info.size.toLocaleString("en")} bytes, over the ${limit} (${maxBytes.toLocaleString("en")} bytes)` : `${size}, over the ${limit}`;
+    return { ok: false, reason: `The file is ${said} limit. Compress it or trim it shorter.` };
   }
 
   let head: Buffer;

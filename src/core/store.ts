@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
-import { VideoMakerError } from "./errors.js";
+import { VideoMakerError, redactDeep, redactRegistered } from "./errors.js";
 import { isRunning } from "./processes.js";
 
 /**
@@ -88,11 +88,17 @@ async function writeSynced(path: string, data: string | Buffer, flag: "w" | "wx"
   }
 }
 
-export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+/**
+ * Every state file but the token store passes its strings through `redactRegistered`: a token
+ * quoted by the service (in the agent's reply, an error) never lands on disk. The token store
+ * says `{ holdsSecret: true }`.
+ */
+export async function writeJsonFileAtomic(path: string, value: unknown, options: { holdsSecret?: boolean } = {}): Promise<void> {
   await ensurePrivateDir(dirname(path));
   await sweepLeftovers(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeSynced(temp, `${JSON.stringify(value, null, 2)}\n`, "w");
+  const stored = options.holdsSecret ? value : redactDeep(value, redactRegistered);
+  await writeSynced(temp, `${JSON.stringify(stored, null, 2)}\n`, "w");
   try {
     await rename(temp, path);
   } catch (error) {

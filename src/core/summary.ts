@@ -153,8 +153,8 @@ export function describeTracks(draft: Draft): TrackInfo[] {
       index: i + 1,
       type: trackKind(track),
       segments: timed.length,
-      start_s: toSeconds(start),
-      end_s: toSeconds(end),
+      startSeconds: toSeconds(start),
+      endSeconds: toSeconds(end),
       label: trackSummary(track),
     };
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Config } from "../config.js";
 import type {
@@ -27,7 +27,6 @@ import type {
 import { diffDrafts } from "../core/diff.js";
 import { type Draft, isDraftExportable } from "../core/draft.js";
 import { VideoMakerError, isVideoMakerError } from "../core/errors.js";
-import { inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
 import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
@@ -35,15 +34,16 @@ import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { compileRender } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
-import { checkFirstFrame, probeMedia } from "./ffprobe.js";
-import { INSTALL_CJK_FONT_HINT, locateCjkFont, locateFont } from "./fonts.js";
+import { fontsForRender, textFontsFor } from "./fonts.js";
 import type { MediaRecord } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { previewFrame } from "./preview.js";
+import { readMediaFiles } from "./read-media.js";
+import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
+import { pathsToRead, recordsFor } from "./referenced-files.js";
 import { detectSilence } from "./silence.js";
-import { needsCjkFont } from "./text-layout.js";
 import { mediaUsedBy, readTimeline } from "./timeline.js";
-import { type NewMedia, LocalWorkspace, hashFile, verifySources } from "./workspace.js";
+import { LocalWorkspace, verifySources } from "./workspace.js";
 
 /**
  * The embedded, offline backend: media stay where they are on disk, the host LLM edits with
@@ -104,45 +104,11 @@ export class LocalBackend implements Backend, EditorCapability {
       reason: "Local mode works with files on this computer: download the file first and pass its path.",
     }));
     const session = await this.workspace.current();
-    const { records, rejected: refused } = await this.registerPaths(session.session_id, paths, context);
-    return { uploaded: records.map(uploadedOf), rejected: [...refused, ...rejected] };
-  }
-
-  /** Checks, probes and hashes files, then adds them to the session's registry. */
-  private async registerPaths(
-    sessionId: string,
-    paths: readonly string[],
-    context: OperationContext,
-  ): Promise<{ records: MediaRecord[]; rejected: RejectedInput[] }> {
-    const rejected: RejectedInput[] = [];
-    const ready: NewMedia[] = [];
-    const seen = new Set<string>();
-    for (const [index, input] of paths.entries()) {
-      const check = await inspectLocalMedia(input);
-      if (!check.ok) {
-        rejected.push({ input, reason: check.reason });
-        continue;
-      }
-      const { file } = check;
-      if (seen.has(file.path)) {
-        rejected.push({ input, reason: "The same file is listed twice." });
-        continue;
-      }
-      seen.add(file.path);
-      context.onProgress?.({ stage: "upload", message: `reading ${index + 1}/${paths.length}: ${file.name}`, fraction: index / paths.length });
-      try {
-        const facts = await probeMedia(this.config.ffprobePath, file.path, context.signal);
-        if (facts.has_video) await checkFirstFrame(this.config.ffmpegPath, file.path, context.signal);
-        const info = await stat(file.path);
-        const sha256 = await hashFile(file.path, context.signal);
-        ready.push({ ...facts, path: file.path, name: file.name, size: info.size, mtime_ms: info.mtimeMs, sha256 });
-      } catch (error) {
-        if (isVideoMakerError(error) && error.code === "unsupported_file") rejected.push({ input, reason: error.message });
-        else throw error;
-      }
-    }
-    const records = ready.length > 0 ? await this.workspace.registerMedia(sessionId, ready) : [];
-    return { records, rejected };
+    // Subtitle files are checked, not registered: add_subtitles reads them by path when it runs.
+    const subtitles = await checkSubtitleFiles(paths.filter(isSubtitlePath));
+    const { ready, rejected: refused } = await readMediaFiles(this.config, paths.filter((path) => !isSubtitlePath(path)), context);
+    const records = ready.length > 0 ? await this.workspace.registerMedia(session.session_id, ready) : [];
+    return { uploaded: [...records.map(uploadedOf), ...subtitles.uploaded], rejected: [...refused, ...subtitles.rejected, ...rejected] };
   }
 
   // --- editing -------------------------------------------------------------------------
@@ -150,7 +116,9 @@ export class LocalBackend implements Backend, EditorCapability {
   /** Validates and applies ops all or nothing; every problem is reported at once. */
   async applyEdits(ops: unknown[], context: OperationContext = {}): Promise<ApplyEditsResult> {
     const session = await this.workspace.current();
-    await this.registerReferencedPaths(session.session_id, ops, context);
+    // Files the ops name by path are read now and registered only with an accepted batch.
+    const known = new Set((await this.workspace.readMedia(session.session_id)).map((m) => m.path));
+    const named = await readMediaFiles(this.config, Array.isArray(ops) ? pathsToRead(ops, known) : [], context);
     const silences = new Map<string, Promise<SilenceRange[]>>();
     const helpers: OpHelpers = {
       // Remembered across attempts: finding pauses is the slow part of an edit.
@@ -164,12 +132,15 @@ export class LocalBackend implements Backend, EditorCapability {
         return found;
       },
       readTextFile: (path) => readSubtitleFile(path),
+      unusableFiles: new Map(named.rejected.map((r) => [r.input, r.reason])),
+      textFonts: (texts) => textFontsFor(texts, this.options.fontFile),
     };
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await this.workspace.readDraft(session.session_id);
-      const media = await this.workspace.readMedia(session.session_id);
-      const { draft, notes } = await applyOps(before, ops, media, helpers);
-      if (!(await this.workspace.replaceDraft(session.session_id, before, draft))) continue;
+      const registered = await this.workspace.readMedia(session.session_id);
+      const added = recordsFor(named.ready, registered);
+      const { draft, notes } = await applyOps(before, ops, [...registered, ...added], helpers);
+      if (!(await this.workspace.replaceDraft(session.session_id, before, draft, added))) continue;
       const changes = [...diffDrafts(before, draft), ...notes];
       return {
         changes: changes.length > 0 ? changes : ["Nothing changed."],
@@ -184,28 +155,6 @@ export class LocalBackend implements Backend, EditorCapability {
     );
   }
 
-  /**
-   * An op may name a file by absolute path without uploading it first; such files are
-   * registered now, and one that cannot be used stops the batch with its reason.
-   */
-  private async registerReferencedPaths(sessionId: string, ops: unknown[], context: OperationContext): Promise<void> {
-    if (!Array.isArray(ops)) return;
-    const known = new Set((await this.workspace.readMedia(sessionId)).map((m) => m.path));
-    const wanted = new Map<string, number>();
-    ops.forEach((op, index) => {
-      const media = typeof op === "object" && op !== null ? (op as Record<string, unknown>)["media"] : undefined;
-      if (typeof media === "string" && isAbsolute(media) && !known.has(resolve(media)) && !wanted.has(resolve(media))) {
-        wanted.set(resolve(media), index);
-      }
-    });
-    if (wanted.size === 0) return;
-    const { rejected } = await this.registerPaths(sessionId, [...wanted.keys()], context);
-    if (rejected.length > 0) {
-      const lines = rejected.map((r) => `- op ${(wanted.get(resolve(r.input)) ?? 0) + 1}: ${r.input}: ${r.reason}`);
-      throw new VideoMakerError("invalid_input", `Some files named in the edits cannot be used, so nothing was changed:\n${lines.join("\n")}`);
-    }
-  }
-
   // --- state -----------------------------------------------------------------------------
 
   async getState(_context: OperationContext = {}): Promise<StateResult> {
@@ -213,7 +162,7 @@ export class LocalBackend implements Backend, EditorCapability {
     const draft = await this.workspace.readDraft(session.session_id);
     const media = await this.workspace.readMedia(session.session_id);
     return {
-      session_id: session.session_id,
+      sessionId: session.session_id,
       timeline: summarizeTimeline(draft),
       tracks: tracksWithIds(draft),
       media: media.map(mediaInfoOf),
@@ -229,7 +178,7 @@ export class LocalBackend implements Backend, EditorCapability {
 
   async newSession(language?: string, _context?: OperationContext): Promise<SessionInfo> {
     const record = await this.workspace.create(language ?? "en");
-    return { session_id: record.session_id, created: true };
+    return { sessionId: record.session_id, created: true };
   }
 
   // --- preview & export ------------------------------------------------------------------
@@ -262,10 +211,10 @@ export class LocalBackend implements Backend, EditorCapability {
     await this.renderInputs(session.session_id);
     const checkpoint: ExportCheckpoint = {
       backend: "local",
-      render_id: `local_${Date.now()}_${randomBytes(3).toString("hex")}`,
-      session_id: session.session_id,
-      output_path: join(outputDir, fileName),
-      started_at: new Date().toISOString(),
+      renderId: `local_${Date.now()}_${randomBytes(3).toString("hex")}`,
+      sessionId: session.session_id,
+      outputPath: join(outputDir, fileName),
+      startedAt: new Date().toISOString(),
     };
     await context.onCheckpoint?.(checkpoint);
     return this.render(checkpoint, context);
@@ -273,18 +222,18 @@ export class LocalBackend implements Backend, EditorCapability {
 
   /** A local render dies with its process, so resuming means rendering the session's draft again. */
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
-    await prepareOutputDir(dirname(checkpoint.output_path));
+    await prepareOutputDir(dirname(checkpoint.outputPath));
     return this.render(checkpoint, context);
   }
 
   private async render(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
-    const { draft, media } = await this.renderInputs(checkpoint.session_id);
+    const { draft, media } = await this.renderInputs(checkpoint.sessionId);
     const features = await probeFfmpeg(this.config.ffmpegPath);
     const fonts = await this.fontsFor(draft);
-    const tempPath = temporaryPathFor(checkpoint.output_path, checkpoint.render_id);
+    const tempPath = temporaryPathFor(checkpoint.outputPath, checkpoint.renderId);
     // Named after the render, in the private state folder: a render resumed after a crash
     // clears what the crashed one left, as its temporary output does.
-    const workDir = join(this.config.home, "local", "renders", checkpoint.render_id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
+    const workDir = join(this.config.home, "local", "renders", checkpoint.renderId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
     await rm(workDir, { recursive: true, force: true });
     await ensurePrivateDir(workDir);
     try {
@@ -311,10 +260,10 @@ export class LocalBackend implements Backend, EditorCapability {
           },
         }),
       );
-      const file = await publishFile(tempPath, checkpoint.output_path);
+      const file = await publishFile(tempPath, checkpoint.outputPath);
       const { size } = await stat(file);
       context.onProgress?.({ stage: "render", message: `saved ${basename(file)}`, fraction: 1 });
-      return { render_id: checkpoint.render_id, file, bytes: size };
+      return { renderId: checkpoint.renderId, file, bytes: size };
     } catch (error) {
       await rm(tempPath, { force: true });
       throw explainRenderFailure(error, media);
@@ -338,18 +287,10 @@ export class LocalBackend implements Backend, EditorCapability {
     return { draft, media };
   }
 
-  /** The fonts text needs: one always, plus one for Chinese, Japanese or Korean when such text is present. */
-  private async fontsFor(draft: Draft): Promise<{ fontFile?: string; cjkFontFile?: string }> {
+  /** The fonts the text needs, with what each has; text on screen that no font has is refused when compiled. */
+  private fontsFor(draft: Draft): ReturnType<typeof fontsForRender> {
     const timeline = readTimeline(draft);
-    const texts = [...timeline.titles, ...timeline.subtitles].map((t) => t.text);
-    if (texts.length === 0) return {};
-    const fontFile = this.options.fontFile ?? (await locateFont());
-    if (!texts.some(needsCjkFont)) return { fontFile };
-    const cjkFontFile = await locateCjkFont();
-    if (!cjkFontFile) {
-      throw new VideoMakerError("config", `The text has Chinese, Japanese or Korean characters, and no font for them was found on this computer. ${INSTALL_CJK_FONT_HINT}`);
-    }
-    return { fontFile, cjkFontFile };
+    return fontsForRender([...timeline.titles, ...timeline.subtitles].map((t) => t.text), this.options.fontFile);
   }
 
   /** Runs ffmpeg work that `close()` can stop, following the caller's signal too. */
@@ -391,7 +332,7 @@ function uploadedOf(record: MediaRecord): UploadedMedia {
   return {
     name: record.name,
     type: record.kind,
-    ...(record.duration_ms !== undefined ? { duration_s: record.duration_ms / 1000 } : {}),
+    ...(record.duration_ms !== undefined ? { durationSeconds: record.duration_ms / 1000 } : {}),
     ...(record.width !== undefined ? { width: record.width } : {}),
     ...(record.height !== undefined ? { height: record.height } : {}),
   };
@@ -409,18 +350,4 @@ function tracksWithIds(draft: Draft): TrackInfo[] {
     const shown = ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length})` : ids.join(", ");
     return { ...info, label: `${info.label} — ids: ${shown}` };
   });
-}
-
-const MAX_SUBTITLE_BYTES = 5 * 1024 * 1024;
-
-async function readSubtitleFile(path: string): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new VideoMakerError("not_a_file", `${path} is not a file.`);
-    if (info.size > MAX_SUBTITLE_BYTES) throw new VideoMakerError("file_too_large", `${path} is too large for a subtitle file.`);
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if (isVideoMakerError(error)) throw error;
-    throw new VideoMakerError("file_not_found", `The subtitle file ${path} cannot be read (missing or not permitted).`);
-  }
 }

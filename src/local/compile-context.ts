@@ -1,5 +1,6 @@
 import { VideoMakerError } from "../core/errors.js";
 import type { FfmpegFeature, FfmpegFeatures } from "./ffmpeg.js";
+import type { Charset } from "./font-coverage.js";
 import { GraphBuilder, filter } from "./filtergraph.js";
 import { type FrameRate, type OutputFormat, framesToSeconds } from "./format.js";
 import type { MediaFacts } from "./media.js";
@@ -16,6 +17,8 @@ export interface CompileOptions {
   fontFile?: string;
   /** Used for lines with Chinese, Japanese or Korean characters, which the main font lacks. */
   cjkFontFile?: string;
+  /** What each font file has (fontconfig's charset); a file not here is judged by a rule of thumb. */
+  fontCoverage?: ReadonlyMap<string, Charset>;
   /** Override the draft's format (tests render small; previews render smaller). */
   width?: number;
   height?: number;

@@ -2,38 +2,42 @@ import { join } from "node:path";
 import { VideoMakerError } from "../core/errors.js";
 import { expression, filter, filterValue } from "./filtergraph.js";
 import { framesToMs } from "./format.js";
-import { ffmpegColor, layoutText, needsCjkFont } from "./text-layout.js";
+import { ROUGH_CJK, ROUGH_LATIN, type TextFont, fontForLine, isCjkLetter, noCjkFontMessage } from "./font-coverage.js";
+import { ffmpegColor, fontSizeFor, layoutText } from "./text-layout.js";
 import type { TextSegment } from "./timeline.js";
-import { type Compilation, msText } from "./compile-context.js";
+import { type Compilation, type CompileOptions, msText } from "./compile-context.js";
 
-/** Titles and subtitles: drawtext from text files, never from the graph, with `%{…}` left as written. */
-
-/** Text sizes are stored for a 1080-pixel short side and scale with the output. */
-function fontSizeFor(segment: TextSegment, width: number, height: number): number {
-  return Math.max(8, Math.round((segment.sizePx * Math.min(width, height)) / 1080));
-}
-
-export function drawTexts(c: Compilation, video: string, texts: TextSegment[], totalFrames: number): string {
+/**
+ * Titles and subtitles: drawtext from text files, never from the graph, with `%{…}` left as
+ * written; each line with the font that has most of it. `shownFrame`: a preview's one frame,
+ * where only the text on screen is drawn (and needs a font).
+ */
+export function drawTexts(c: Compilation, video: string, texts: TextSegment[], totalFrames: number, shownFrame?: number): string {
   const totalMs = framesToMs(totalFrames, c.rate);
-  const visible = texts.filter((t) => t.startMs < totalMs && t.text.trim() !== "");
+  // Frame times after concat can land a hair early (µs rounding); half-frame edges keep
+  // the first and last frame of a text where they belong.
+  const halfFrameMs = framesToMs(1, c.rate) / 2;
+  const startOf = (t: TextSegment): number => Math.max(0, t.startMs - halfFrameMs);
+  const endOf = (t: TextSegment): number => Math.min(t.startMs + t.durationMs, totalMs) - halfFrameMs;
+  const shownMs = shownFrame === undefined ? undefined : framesToMs(shownFrame, c.rate);
+  const visible = texts.filter(
+    (t) => t.startMs < totalMs && t.text.trim() !== "" && (shownMs === undefined || (shownMs >= startOf(t) && shownMs < endOf(t))),
+  );
   if (visible.length === 0) return video;
-  if (!c.options.fontFile) {
-    throw new VideoMakerError("config", "Rendering text needs a font file, and none was given.");
-  }
+  const fonts = textFonts(c.options);
   c.use("drawtext");
   const { width, height } = c.format;
-  const font = filterValue(c.options.fontFile);
-  const cjkFont = c.options.cjkFontFile ? filterValue(c.options.cjkFontFile) : undefined;
-  const halfFrameMs = framesToMs(1, c.rate) / 2;
   const filters: string[] = [];
   for (const text of visible) {
     const size = fontSizeFor(text, width, height);
-    // Frame times after concat can land a hair early (µs rounding); half-frame edges keep
-    // the first and last frame of a text where they belong.
-    const start = msText(Math.max(0, text.startMs - halfFrameMs));
-    const end = msText(Math.min(text.startMs + text.durationMs, totalMs) - halfFrameMs);
+    const start = msText(startOf(text));
+    const end = msText(endOf(text));
     const lines = layoutText(text.text, text.position, size, width, height);
     lines.forEach((line, index) => {
+      const { font, missing } = fontForLine(line.text, fonts);
+      // Refused when the edit was made; a project from before, or a font removed since, ends here.
+      const cjk = missing.filter(isCjkLetter);
+      if (cjk.length > 0 && !fonts.some((f) => f.cjk)) throw new VideoMakerError("config", noCjkFontMessage([text.id], cjk));
       const path = join(c.options.workDir, `${safeName(text.id)}-${index + 1}.txt`);
       c.textFiles.push({ path, content: line.text });
       const style: Record<string, string | number> = text.box
@@ -41,7 +45,7 @@ export function drawTexts(c: Compilation, video: string, texts: TextSegment[], t
         : { borderw: Math.max(1, Math.round(size / 24)), bordercolor: "black@0.7" };
       filters.push(
         filter("drawtext", {
-          fontfile: cjkFont && needsCjkFont(line.text) ? cjkFont : font,
+          fontfile: filterValue(font.file),
           textfile: filterValue(path),
           // The person's text is shown as written: `%{…}` is not evaluated.
           expansion: "none",
@@ -58,6 +62,15 @@ export function drawTexts(c: Compilation, video: string, texts: TextSegment[], t
   const out = c.graph.label("vt");
   c.graph.add([video], filters, [out]);
   return out;
+}
+
+/** The fonts given, each with what it has (fontconfig's charset, or the rule of thumb without it). */
+function textFonts(options: CompileOptions): TextFont[] {
+  if (!options.fontFile) throw new VideoMakerError("config", "Rendering text needs a font file, and none was given.");
+  const coverage = options.fontCoverage;
+  const fonts: TextFont[] = [{ file: options.fontFile, charset: coverage?.get(options.fontFile) ?? ROUGH_LATIN }];
+  if (options.cjkFontFile) fonts.push({ file: options.cjkFontFile, charset: coverage?.get(options.cjkFontFile) ?? ROUGH_CJK, cjk: true });
+  return fonts;
 }
 
 function safeName(id: string): string {

@@ -3,6 +3,7 @@ import { frameRateText } from "./format.js";
 import { literalInputArgs } from "./input-args.js";
 import type { MediaFacts } from "./media.js";
 import type { Fit, KenBurns, LocalTimeline } from "./timeline.js";
+import { xfadeTransition } from "./transitions.js";
 import { composeLanes, planLanes } from "./compile-lanes.js";
 import { PHOTO_SCALE, SharedPhotos } from "./compile-photos.js";
 import {
@@ -119,10 +120,12 @@ function cutForTransitions(c: Compilation, p: PlannedSegment, whole: Streams, ta
 function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegment): Streams {
   const seconds = c.seconds(into.overlap);
   const video = c.graph.label("xv");
-  if (into.segment.transition!.type === "fade") {
-    // The same fade without xfade: xfade works in 4:4:4 only (ffmpeg converts both sides and
-    // back, bicubic) and mixes in floats, 15 ms a 1080p frame; the head faded in through its
-    // alpha and laid over the tail costs a third and keeps the chroma as it was.
+  const type = into.segment.transition!.type;
+  const xfade = xfadeTransition(type);
+  if (xfade === undefined) {
+    // A cross-dissolve (fade, dissolve) without xfade: xfade works in 4:4:4 only (ffmpeg
+    // converts both sides and back, bicubic) and mixes in floats, 15 ms a 1080p frame; the head
+    // faded in through its alpha and laid over the tail costs a third and keeps the chroma.
     c.use("fade", "overlay");
     const [main, top] = [c.graph.label("xm"), c.graph.label("xt")];
     c.graph.add([tail.video], "fifo", [main]);
@@ -133,7 +136,7 @@ function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegmen
     const [first, second] = [c.graph.label("xm"), c.graph.label("xt")];
     c.graph.add([tail.video], "fifo", [first]);
     c.graph.add([head.video], "fifo", [second]);
-    c.graph.add([first, second], filter("xfade", { transition: into.segment.transition!.type, duration: seconds, offset: 0 }), [video]);
+    c.graph.add([first, second], filter("xfade", { transition: xfade, duration: seconds, offset: 0 }), [video]);
   }
   if (!c.withAudio) return { video };
   // The sound crossfades linearly: tail faded out + head faded in, mixed. (acrossfade does the

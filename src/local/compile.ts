@@ -6,6 +6,7 @@ import { filter } from "./filtergraph.js";
 import { type FrameRate, type OutputFormat, frameRateOf, frameRateText, framesToMs, msToFrames, readFormat } from "./format.js";
 import type { MediaFacts } from "./media.js";
 import { cloneTimeline, normalizeTimeline, readTimeline, timelineLengthMs } from "./timeline.js";
+import { xfadeTransition } from "./transitions.js";
 import { Compilation, type CompileOptions, INLINE_GRAPH_LIMIT, type PlannedSegment, SAMPLE_RATE } from "./compile-context.js";
 import { mixMusic } from "./compile-audio.js";
 import { overlayLogos } from "./compile-logo.js";
@@ -75,7 +76,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
   const lanesAllowed = !options.features || (["asegment", "select", "aselect"] as const).every((f) => options.features!.available.has(f));
   const base = planned.length > 0 ? composeVideoTrack(c, planned, lanesAllowed) : blackBackground(c, totalFrames);
   const texts = [...timeline.titles, ...timeline.subtitles].sort((a, b) => a.startMs - b.startMs);
-  let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames);
+  let video = drawTexts(c, overlayLogos(c, base.video, timeline.logos, totalFrames), texts, totalFrames, preview ? previewFrame : undefined);
 
   let audio: string | undefined;
   if (c.withAudio) audio = mixMusic(c, base.audio!, timeline.music, totalFrames);
@@ -141,10 +142,11 @@ function graphArguments(c: Compilation, filtergraph: string): string[] {
 
 function requireTransitions(features: FfmpegFeatures, planned: readonly PlannedSegment[]): void {
   if (features.transitions.size === 0) return; // an ffmpeg whose xfade help we could not read: let it try
-  // A plain fade is drawn without xfade (fade + overlay, checked like any other filter).
-  const unknown = [...new Set(planned.flatMap((p) => (p.overlap > 0 && p.segment.transition ? [p.segment.transition.type] : [])))].filter(
-    (type) => type !== "fade" && !features.transitions.has(type),
-  );
+  // A cross-dissolve (fade, dissolve) is drawn without xfade (fade + overlay, checked like any other filter).
+  const unknown = [...new Set(planned.flatMap((p) => (p.overlap > 0 && p.segment.transition ? [p.segment.transition.type] : [])))].filter((type) => {
+    const xfade = xfadeTransition(type);
+    return xfade !== undefined && !features.transitions.has(xfade);
+  });
   if (unknown.length === 0) return;
   throw new VideoMakerError(
     "config",

@@ -186,6 +186,8 @@ export interface RunOptions {
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 const MAX_LINE_CHARS = 400;
+/** Progress while ffmpeg runs stops short of 1: the output is done only when ffmpeg has exited cleanly. */
+const LAST_RUNNING_FRACTION = 0.99;
 
 /** Runs ffmpeg to completion; rejects with a person-facing error carrying the tail of its stderr. */
 export function runFfmpeg(path: string, args: readonly string[], options: RunOptions = {}): Promise<void> {
@@ -206,6 +208,7 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
     let stuck: string | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let lastOutTimeMs = -1;
+    let progressEnded = false;
     let lastAdvance = Date.now();
     const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     const giveUp = (why: string): void => {
@@ -250,11 +253,12 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
             giveUp(`it stopped making progress at ${(outTimeMs / 1000).toFixed(1)} s for ${secondsText(stallTimeoutMs)} s; one of the files may be unreadable`);
           }
         }
-        if (outTimeMs !== undefined && options.onProgress) {
-          const fraction = options.durationMs ? Math.min(1, Math.max(0, outTimeMs / options.durationMs)) : 0;
+        if (line.trim() === "progress=end") progressEnded = true;
+        // Asked to stop, ffmpeg still writes out what it has and reports "progress=end": that is not progress.
+        if (cancelled || stuck || !options.onProgress) continue;
+        if (outTimeMs !== undefined) {
+          const fraction = options.durationMs ? Math.min(LAST_RUNNING_FRACTION, Math.max(0, outTimeMs / options.durationMs)) : 0;
           options.onProgress(fraction, outTimeMs);
-        } else if (line.trim() === "progress=end" && options.onProgress && options.durationMs) {
-          options.onProgress(1, options.durationMs);
         }
       }
     });
@@ -289,6 +293,8 @@ export function runFfmpeg(path: string, args: readonly string[], options: RunOpt
         const details = tail.length > 0 ? ` Its last messages:\n${redactSecrets(tail.join("\n"))}` : "";
         reject(new VideoMakerError("render_failed", `ffmpeg was stopped during the ${activity}: ${stuck}.${details}`));
       } else if (code === 0) {
+        // 100% is said once, when ffmpeg has finished and succeeded.
+        if (progressEnded && options.onProgress && options.durationMs) options.onProgress(1, options.durationMs);
         resolve();
       } else {
         const how = code !== null ? `exit code ${code}` : `signal ${signal ?? "unknown"}`;

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { type MediaFacts, findMedia } from "./media.js";
 import { findSegment, knownIds } from "./segment-ids.js";
 import { type LocalTimeline, type TextSegment, type VideoSegment, TEXT_SIZES, seconds, videoEndMs } from "./timeline.js";
-import { normalizeColor } from "./text-layout.js";
+import { type TextFont, idList, isCjkLetter, noCjkFontMessage, uncovered } from "./font-coverage.js";
+import { readFormat } from "./format.js";
+import { normalizeColor, textLines } from "./text-layout.js";
 
 /**
  * What every op needs: its definition (`defineOp`), the fields ops share, failing with a
@@ -24,6 +26,10 @@ export interface OpHelpers {
     options: { noiseDb: number; minSilenceMs: number },
   ) => Promise<SilenceRange[]>;
   readTextFile?: (path: string) => Promise<string>;
+  /** Files ops name by absolute path that cannot be used (resolved path → why): each is a problem of the ops naming it. */
+  unusableFiles?: ReadonlyMap<string, string>;
+  /** The fonts that will draw these texts, each with the characters it has (fontconfig's charset). */
+  textFonts?: (texts: readonly string[]) => Promise<TextFont[]>;
 }
 
 /** What an op works with besides the timeline. */
@@ -160,17 +166,36 @@ export function sourceRange(source: MediaFacts, inS: number | undefined, outS: n
   return { inMs, outMs: Math.max(outMs, inMs + 1) };
 }
 
-const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/gu;
-
 /**
- * drawtext draws with one font, and none we locate (DejaVu, Liberation, Noto Sans, Arial…) has
- * the emoji beyond U+1F000 (🎉, 🚀, flags): say so before a render shows boxes. Older symbols
- * (❤, ★, ☀) are drawn as plain glyphs and pass.
+ * Every character of these texts checked against the fonts that will draw it, line by line as
+ * the current format lays them out, when the edit is made: Chinese, Japanese or Korean with no
+ * font for them stops the op (with what to install); other characters that will show as empty
+ * boxes are named, one note for all the segments. Without a font lookup nothing is checked.
  */
-export function emojiNote(segment: TextSegment): string[] {
-  const found = [...new Set((segment.text.match(PICTOGRAPH) ?? []).filter((char) => char.codePointAt(0)! >= 0x1f000))];
-  if (found.length === 0) return [];
-  return [
-    `${segment.id}: ${found.slice(0, 5).join(" ")} will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove ${found.length === 1 ? "it" : "them"} with {"op":"set_text","segment":"${segment.id}","text":…} unless that is fine.`,
-  ];
+export async function fontNotes(t: LocalTimeline, segments: readonly TextSegment[], { textFonts }: OpHelpers): Promise<string[]> {
+  if (!textFonts || segments.length === 0) return [];
+  const fonts = await textFonts(segments.map((s) => s.text));
+  const { width, height } = readFormat({ t: [], m: t.meta });
+  const found = segments.map((s) => ({ id: s.id, ...uncovered(textLines(s, width, height), fonts) }));
+  if (!fonts.some((font) => font.cjk)) {
+    const cjk = found.filter((f) => f.nowhere.some(isCjkLetter));
+    if (cjk.length > 0) fail(noCjkFontMessage(cjk.map((f) => f.id), cjk.flatMap((f) => f.nowhere.filter(isCjkLetter))));
+  }
+  const remove = (them: string, id: string): string => `remove ${them} with {"op":"set_text","segment":"${id}","text":…} unless that is fine.`;
+  const notes: string[] = [];
+  for (const kind of ["nowhere", "elsewhere"] as const) {
+    const hit = found.filter((f) => f[kind].length > 0);
+    if (hit.length === 0) continue;
+    const chars = [...new Set(hit.flatMap((f) => f[kind]))];
+    const one = chars.length === 1;
+    const boxes = one ? "an empty box" : "empty boxes";
+    const [it, its] = one ? ["it", "its"] : ["them", "their"];
+    const who = `${idList(hit.map((f) => f.id))}: ${chars.slice(0, 5).join(" ")} will show as ${boxes} in the local render`;
+    notes.push(
+      kind === "nowhere"
+        ? `${who} (no font on this computer has ${it}); ${remove(it, hit[0]!.id)}`
+        : `${who} (a line is drawn with one font, and the one for the rest of ${its} line lacks ${it}); put ${it} on a line of ${its} own, or ${remove(it, hit[0]!.id)}`,
+    );
+  }
+  return notes;
 }

@@ -4,7 +4,9 @@ import type { MediaFacts } from "./media.js";
 import { type OpDefinition, type OpEnv, type OpHelpers, OpProblem } from "./ops-common.js";
 import { type EditOp, parseOp } from "./ops-schema.js";
 import { OPS } from "./ops/index.js";
-import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, seconds, videoEndMs, writeTimeline } from "./timeline.js";
+import { unusableFileProblem } from "./referenced-files.js";
+import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, writeTimeline } from "./timeline.js";
+import { fitOverlaysToVideoEnd } from "./video-end.js";
 
 export { EditOpSchema, type EditOp, OP_NAMES } from "./ops-schema.js";
 export { EDIT_OPS_GUIDE, editOpsGuide, opsReference } from "./ops-guide.js";
@@ -43,8 +45,11 @@ export async function applyOps(
   const problems: Array<{ index: number; text: string }> = [];
   const parsed = ops.map((raw, index) => {
     const result = parseOp(raw);
+    // A file named by path that cannot be used is this op's problem, listed with the rest.
+    const unusable = unusableFileProblem(raw, helpers.unusableFiles);
+    if (unusable) problems.push({ index, text: `op ${index + 1}${opName(raw)}: ${unusable}` });
     if (!result.ok) problems.push(...result.problems.map((p) => ({ index, text: `op ${index + 1}${opName(raw)}: ${p}` })));
-    return result.ok ? result.op : undefined;
+    return result.ok && !unusable ? result.op : undefined;
   });
 
   let timeline = readTimeline(draft);
@@ -71,7 +76,8 @@ export async function applyOps(
     const listed = problems.sort((a, b) => a.index - b.index).map((p) => p.text);
     throw new VideoMakerError("invalid_input", `${count} in the edits, so nothing was changed:\n- ${listed.join("\n- ")}`);
   }
-  notes.push(...lateOverlayWarnings(timeline));
+  // Once, on what the whole batch leaves: titles, logos and subtitles end where the video does.
+  notes.push(...fitOverlaysToVideoEnd(timeline));
   const { t: _t, d: _d, m: _m, ...unknownKeys } = draft;
   const next = { ...unknownKeys, ...writeTimeline(timeline) };
   return { draft: readableOrRefused(next), notes };
@@ -102,15 +108,4 @@ const BY_NAME: ReadonlyMap<string, OpDefinition> = new Map(OPS.map((op) => [op.n
 function applyOne(t: LocalTimeline, op: EditOp, env: OpEnv): string[] | Promise<string[]> {
   // parseOp accepted the name, so the registry has it.
   return BY_NAME.get(op.op)!.apply(t, op, env);
-}
-
-// --- after the batch -------------------------------------------------------------------------
-
-/** Titles and logos that start after the video ends are never seen. */
-function lateOverlayWarnings(t: LocalTimeline): string[] {
-  const end = videoEndMs(t);
-  if (end === 0) return [];
-  return [...t.titles, ...t.logos]
-    .filter((s) => s.startMs >= end)
-    .map((s) => `${s.id} starts at ${seconds(s.startMs)}s, after the video ends (${seconds(end)}s), so it will not be seen; move it with {"op":"move","segment":"${s.id}","at":…}.`);
 }

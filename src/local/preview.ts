@@ -6,6 +6,7 @@ import type { Draft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import { compileRender } from "./compile.js";
 import { type FfmpegFeatures, runFfmpeg } from "./ffmpeg.js";
+import type { Charset } from "./font-coverage.js";
 import { readFormat } from "./format.js";
 import type { MediaFacts } from "./media.js";
 import { readTimeline, videoEndMs } from "./timeline.js";
@@ -30,6 +31,7 @@ export interface PreviewRequest {
   features?: FfmpegFeatures;
   fontFile?: string;
   cjkFontFile?: string;
+  fontCoverage?: ReadonlyMap<string, Charset>;
   signal?: AbortSignal;
   trace?: Trace;
 }
@@ -39,7 +41,7 @@ export interface PreviewFrame {
   width: number;
   height: number;
   /** The time actually shown (clamped to the last frame, snapped to a frame). */
-  at_seconds: number;
+  atSeconds: number;
 }
 
 export function previewSize(width: number, height: number, maxSide = PREVIEW_MAX_SIDE): { width: number; height: number } {
@@ -72,6 +74,7 @@ export async function previewFrame(request: PreviewRequest): Promise<PreviewFram
       ...(request.features ? { features: request.features } : {}),
       ...(request.fontFile ? { fontFile: request.fontFile } : {}),
       ...(request.cjkFontFile ? { cjkFontFile: request.cjkFontFile } : {}),
+      ...(request.fontCoverage ? { fontCoverage: request.fontCoverage } : {}),
     });
     for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
     await runFfmpeg(request.ffmpegPath, compiled.args, {
@@ -81,7 +84,7 @@ export async function previewFrame(request: PreviewRequest): Promise<PreviewFram
       ...(request.trace ? { trace: request.trace } : {}),
     });
     const png = await readFile(outputPath);
-    return { png, ...size, at_seconds: Math.round(compiled.shownAtMs ?? 0) / 1000 };
+    return { png, ...size, atSeconds: Math.round(compiled.shownAtMs ?? 0) / 1000 };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import type { TextPosition } from "./timeline.js";
+import type { TextPosition, TextSegment } from "./timeline.js";
 
 /**
  * Where text goes on the frame. drawtext does not wrap, so lines are broken here, and each
@@ -25,13 +25,6 @@ export function ffmpegColor(stored: string): string {
   const normal = normalizeColor(stored);
   if (!normal) return "white";
   return normal.startsWith("#") ? `0x${normal.slice(1)}` : normal;
-}
-
-/** Han, kana, Hangul, and their punctuation and full-width forms: glyphs DejaVu does not have. */
-const WIDE_SCRIPT = /[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\u{20000}-\u{2fa1f}]/u;
-
-export function needsCjkFont(text: string): boolean {
-  return WIDE_SCRIPT.test(text);
 }
 
 /** Rough advance of DejaVu Sans Bold / Arial Bold, as a share of the font size. */
@@ -107,4 +100,14 @@ export function layoutText(
   else top = height - margin - blockHeight;
   top = Math.max(0, Math.round(top));
   return lines.map((line, index) => ({ text: line, x, y: top + index * lineHeight }));
+}
+
+/** Text sizes are stored for a 1080-pixel short side and scale with the output. */
+export function fontSizeFor(segment: TextSegment, width: number, height: number): number {
+  return Math.max(8, Math.round((segment.sizePx * Math.min(width, height)) / 1080));
+}
+
+/** The lines a text is drawn in on a `width`×`height` frame (what each drawtext gets). */
+export function textLines(segment: TextSegment, width: number, height: number): string[] {
+  return layoutText(segment.text, segment.position, fontSizeFor(segment, width, height), width, height).map((line) => line.text);
 }

@@ -2,13 +2,14 @@ import { z } from "zod";
 import { type Draft, type Track, TRACK_TYPE, trackType } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import type { MediaFacts } from "./media.js";
+import { TRANSITIONS, type TransitionType } from "./transitions.js";
 
 /**
  * The local engine's timeline. On disk it is a draft in NemoVideo's short-key format
  * (`t` tracks, `tt` type, `sg` segments, `d` ms, `m` metadata) plus what rendering needs,
  * all times in ms:
  *
- *   video (tt 0):  { id, n, src, st, d, in, fit?, kb?, v?, tr?: { type, d } }
+ *   video (tt 0):  { id, n, src, st, d, in, fit?, kb?, v?, tr?: { type, d }, ci?, co?, of? }
  *   music (tt 1):  { id, n, src, st, d, in, v, fi, fo, loop, duck, fill }
  *   text  (tt 7):  { id, st, d, tx, pos, sz, c, box }   (a track with role "subtitles" holds subtitles)
  *   logo  (tt 0, role "overlay"):  { id, n, src, st, d, pos, w, o, fill }   (a picture laid over the video)
@@ -16,6 +17,10 @@ import type { MediaFacts } from "./media.js";
  * The engine never sees these keys: readTimeline gives segments with the long names below
  * (`st` → startMs, `tr.d` → transition.durationMs; the *_KEYS tables) and writeTimeline
  * writes them back in this order, with keys it does not know after them, as they came.
+ *
+ * `ci` / `co` (true or absent): the clip's in / out point was set by a cut (remove_silence,
+ * trim), so what lies beyond it was cut away on purpose; `of`: the id of the clip
+ * remove_silence cut this piece from (its pieces meet in jump cuts).
  *
  * Clips on the video track play one after another; a transition overlaps a clip with the
  * one before it, so startMs is derived (kept in the file so every reader sees real times).
@@ -27,19 +32,7 @@ export type Fit = (typeof FITS)[number];
 export const KEN_BURNS = ["none", "zoom_in", "zoom_out", "pan_left", "pan_right"] as const;
 export type KenBurns = (typeof KEN_BURNS)[number];
 
-/** xfade transitions present in ffmpeg 4.4 and later (and `zoomin` from 5.0). */
-export const TRANSITIONS = [
-  "fade", "fadeblack", "fadewhite", "fadegrays", "dissolve", "distance",
-  "wipeleft", "wiperight", "wipeup", "wipedown", "wipetl", "wipetr", "wipebl", "wipebr",
-  "slideleft", "slideright", "slideup", "slidedown",
-  "smoothleft", "smoothright", "smoothup", "smoothdown",
-  "circleopen", "circleclose", "circlecrop", "rectcrop", "radial",
-  "vertopen", "vertclose", "horzopen", "horzclose",
-  "diagtl", "diagtr", "diagbl", "diagbr",
-  "hlslice", "hrslice", "vuslice", "vdslice",
-  "pixelize", "hblur", "squeezeh", "squeezev", "zoomin",
-] as const;
-export type TransitionType = (typeof TRANSITIONS)[number];
+export { TRANSITIONS, type TransitionType } from "./transitions.js";
 
 export const TEXT_POSITIONS = [
   "top", "center", "bottom", "lower_third", "top_left", "top_right", "bottom_left", "bottom_right",
@@ -80,6 +73,12 @@ export interface VideoSegment extends Segment {
   volume?: number;
   /** The transition from the clip before into this one; it overlaps the two. */
   transition?: Transition;
+  /** The in-point was set by a cut (remove_silence, trim): what came before it was cut away. */
+  cutIn?: boolean;
+  /** The out-point was set by a cut: fit_duration never plays on past it. */
+  cutOut?: boolean;
+  /** The clip remove_silence cut this piece from (that clip's id); pieces of one clip meet in jump cuts. */
+  pieceOf?: string;
 }
 
 export interface AudioSegment extends Segment {
@@ -148,6 +147,9 @@ const VideoDiskSchema = z.looseObject({
   kb: z.enum(KEN_BURNS).optional(),
   v: z.number().min(0).max(4).optional(),
   tr: z.object({ type: z.enum(TRANSITIONS), d: ms.positive() }).optional(),
+  ci: z.boolean().optional(),
+  co: z.boolean().optional(),
+  of: z.string().min(1).optional(),
 });
 
 const AudioDiskSchema = z.looseObject({
@@ -193,6 +195,7 @@ type KeyTable<Long, Disk extends z.ZodObject> = { readonly [K in Exclude<keyof L
 
 const VIDEO_KEYS = {
   id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", sourceInMs: "in", fit: "fit", kenBurns: "kb", volume: "v", transition: "tr",
+  cutIn: "ci", cutOut: "co", pieceOf: "of",
 } as const satisfies KeyTable<VideoSegment, typeof VideoDiskSchema>;
 const AUDIO_KEYS = {
   id: "id", name: "n", mediaId: "src", startMs: "st", durationMs: "d", sourceInMs: "in", volume: "v",

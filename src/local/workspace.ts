@@ -107,7 +107,7 @@ export class LocalWorkspace {
   }
 
   async readMedia(sessionId: string): Promise<MediaRecord[]> {
-    const file = await this.readOrReport("media.json", join(this.sessionDir(sessionId), "media.json"), MediaFileSchema);
+    const file = await this.readOrReport("media.json", this.mediaPath(sessionId), MediaFileSchema);
     return file?.media ?? [];
   }
 
@@ -116,12 +116,20 @@ export class LocalWorkspace {
    * session's lock). Edits are computed outside the lock — finding pauses can take a while —
    * so a concurrent change is detected here instead of being overwritten. A damaged draft.json
    * throws (it is never saved over). The version replaced and the new one go to the history.
+   * `newMedia`, the files the edit named by path (ids given when it was computed), are
+   * registered with it, first; when an upload took one of their ids or paths meanwhile,
+   * nothing is saved and false comes back, as for a changed draft.
    */
-  async replaceDraft(sessionId: string, expected: Draft, next: Draft): Promise<boolean> {
+  async replaceDraft(sessionId: string, expected: Draft, next: Draft, newMedia: readonly MediaRecord[] = []): Promise<boolean> {
     await this.requireSession(sessionId);
     return withFileLock(this.lockPath(sessionId), async () => {
       const current = await this.readDraft(sessionId);
       if (!same(current, expected)) return false;
+      if (newMedia.length > 0) {
+        const media = await this.readMedia(sessionId);
+        if (newMedia.some((n) => media.some((m) => m.id === n.id || m.path === n.path))) return false;
+        await writeJsonFileAtomic(this.mediaPath(sessionId), { media: [...media, ...newMedia] });
+      }
       if (same(current, next)) return true;
       const history = this.history(sessionId);
       await history.keep(current);
@@ -179,13 +187,17 @@ export class LocalWorkspace {
         else media.push(record);
         out.push(record);
       }
-      await writeJsonFileAtomic(join(this.sessionDir(sessionId), "media.json"), { media });
+      await writeJsonFileAtomic(this.mediaPath(sessionId), { media });
       return out;
     });
   }
 
   private lockPath(sessionId: string): string {
     return join(this.sessionDir(sessionId), "session");
+  }
+
+  private mediaPath(sessionId: string): string {
+    return join(this.sessionDir(sessionId), "media.json");
   }
 
   private draftPath(sessionId: string): string {
@@ -219,7 +231,8 @@ export class LocalWorkspace {
   }
 }
 
-function nextMediaId(media: readonly MediaRecord[]): string {
+/** The id after the highest "media-N" in the registry. */
+export function nextMediaId(media: readonly MediaRecord[]): string {
   let highest = 0;
   for (const m of media) {
     const match = /^media-(\d+)$/.exec(m.id);

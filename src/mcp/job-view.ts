@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { type ErrorCode, VideoMakerError } from "../core/errors.js";
-import { EditResultSchema, ExportResultSchema, JobKindSchema, type JobRecord, JobStatusSchema } from "../core/jobs.js";
+import { EditResultSchema, ExportResultFileSchema, JobKindSchema, type JobRecord, JobStatusSchema } from "../core/jobs.js";
 import type { ToolOutput } from "./tool.js";
 
 /**
@@ -12,7 +12,11 @@ import type { ToolOutput } from "./tool.js";
  */
 
 const edit = EditResultSchema.shape;
-const exported = ExportResultSchema.shape;
+const exported = ExportResultFileSchema.shape;
+
+/** One progress type in every job output: the current stage's percent (when known) and the latest line. */
+const percentSchema = z.number().min(0).max(100);
+const messageSchema = z.string().describe("The latest progress line");
 
 const statusSchema = JobStatusSchema.describe('"running": still going, call get_job; "completed": done; "cancelled"; "interrupted": the server restarted mid-edit (see reply)');
 
@@ -23,14 +27,15 @@ export const editOutputShape = {
   changes: edit.changes.describe("What the edit changed on the timeline"),
   timeline: edit.timeline.describe('One-line timeline summary, e.g. Timeline (2 tracks): 1. Video: … 2. BGM: …'),
   suggests_export: edit.suggestsExport.describe("The agent suggested exporting: offer export_video"),
-  progress: z.string().describe("The latest progress line"),
+  progress: percentSchema.optional().describe("Percent done, when known: an agent edit has no percentage while it runs; 100 once completed"),
+  message: messageSchema,
 };
 
 export const exportOutputShape = {
   job_id: z.string().describe("The export job; pass it to get_job while status is running"),
   status: statusSchema,
-  progress: z.number().min(0).max(100).describe("Percent done of the current stage"),
-  message: z.string().describe("The latest progress line"),
+  progress: percentSchema.describe("Percent done of the current stage"),
+  message: messageSchema,
   file: exported.file.optional().describe("Absolute path of the downloaded MP4, once completed"),
   bytes: exported.bytes.optional().describe("Size of the file in bytes"),
 };
@@ -43,8 +48,8 @@ export const jobOutputShape = {
   changes: edit.changes.optional().describe("edit jobs: what changed"),
   timeline: edit.timeline.optional().describe("edit jobs: the timeline summary"),
   suggests_export: edit.suggestsExport.optional(),
-  progress: z.union([z.number(), z.string()]).optional().describe("export: percent; edit: latest progress line"),
-  message: z.string().optional(),
+  progress: percentSchema.optional().describe("Percent done of the current stage, when known"),
+  message: messageSchema,
   file: exported.file.optional().describe("export jobs: absolute path of the MP4"),
   bytes: exported.bytes.optional(),
 };
@@ -71,14 +76,15 @@ export function editView(record: JobRecord): ToolOutput<EditOutput> {
     changes: edit?.changes ?? [],
     timeline: edit?.timeline ?? "",
     suggests_export: edit?.suggestsExport ?? false,
-    progress: record.progress.message,
+    ...(record.progress.percent !== undefined ? { progress: record.progress.percent } : {}),
+    message: record.progress.message,
   };
   return { structured, text: editText(structured) };
 }
 
 function editText(out: EditOutput): string {
   if (out.status === "running") {
-    return `Still working (${out.progress}). The edit keeps running; call get_job with job_id "${out.job_id}" to wait for it. Do not send the instruction again.`;
+    return `Still working (${out.message}). The edit keeps running; call get_job with job_id "${out.job_id}" to wait for it. Do not send the instruction again.`;
   }
   if (out.status === "cancelled") return `The edit was cancelled (job ${out.job_id}).`;
   const lines = [out.reply];

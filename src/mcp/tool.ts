@@ -10,9 +10,10 @@ import type {
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { type Backend, type BackendName, type BackendWith, CAPABILITIES_BY_BACKEND, type Capability, type ProgressEvent } from "../core/backend.js";
-import { toVideoMakerError } from "../core/errors.js";
+import { redactDeep, redactSecrets, toVideoMakerError } from "../core/errors.js";
 import type { JobManager } from "../core/jobs.js";
 import type { Logger } from "./logger.js";
+import { progressReporter } from "./progress.js";
 
 /**
  * How a tool is declared (one file per tool under tools/) and the one wrapper that runs
@@ -100,9 +101,6 @@ export function offers(offer: Offer, tool: { requires?: readonly Capability[] })
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** Keeps a silent wait alive: hosts reset their timeout on progress, people see it is working. */
-export const KEEPALIVE_MS = 15_000;
-
 /** Registers a tool the backend serves (see `offers`); its run gets the backend narrowed to what it requires. */
 export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R extends Capability>(
   server: McpServer,
@@ -115,15 +113,16 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape, R
     const progress = progressReporter(extra);
     try {
       const output = await definition.run(args, narrowed, { signal: extra.signal, progress: progress.send });
-      return {
+      // Whatever the service said (a reply, a name, a message) may quote a token: redacted on the way out.
+      return redactDeep({
         content: [{ type: "text", text: output.text }, ...(output.content ?? [])],
         structuredContent: output.structured as Record<string, unknown>,
-      };
+      } as CallToolResult);
     } catch (error) {
       const failure = toVideoMakerError(error);
       context.log.warn(`${definition.name} failed: ${failure.code}: ${failure.message}`);
       const text = failure.link && !failure.message.includes(failure.link) ? `${failure.message} ${failure.link}` : failure.message;
-      return { content: [{ type: "text", text }], isError: true };
+      return { content: [{ type: "text", text: redactSecrets(text) }], isError: true };
     } finally {
       progress.stop();
     }
@@ -175,56 +174,6 @@ function readableIssue(issue: string): string {
   const message = issue.slice(0, at.index).trim();
   const field = at[1]!;
   return message.startsWith(field.split(".")[0]!) ? message : `${field}: ${message}`;
-}
-
-/**
- * Progress notifications need the caller's token and a value that only grows. Messages
- * are forwarded at most every 250 ms (the latest one wins, none is lost at the end of a
- * burst), and the last one is repeated every 15 s while nothing new happens, so a long
- * wait never looks dead.
- */
-function progressReporter(extra: Extra): { send: (event: ProgressEvent) => void; stop: () => void } {
-  const token = extra._meta?.progressToken;
-  if (token === undefined) return { send: () => {}, stop: () => {} };
-  const THROTTLE_MS = 250;
-  let counter = 0;
-  let lastSent = 0;
-  let lastMessage = "";
-  let pending: string | undefined;
-  let trailing: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const emit = (message: string) => {
-    if (stopped) return;
-    counter += 1;
-    lastSent = Date.now();
-    void extra
-      .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: counter, message } })
-      .catch(() => {});
-  };
-  const keepalive = setInterval(() => {
-    if (Date.now() - lastSent >= KEEPALIVE_MS - 50) emit(lastMessage ? `still working: ${lastMessage}` : "still working");
-  }, KEEPALIVE_MS);
-  keepalive.unref();
-  return {
-    send: (event) => {
-      if (event.message === lastMessage) return;
-      lastMessage = event.message;
-      const wait = THROTTLE_MS - (Date.now() - lastSent);
-      if (wait <= 0) return emit(event.message);
-      pending = event.message;
-      trailing ??= setTimeout(() => {
-        trailing = undefined;
-        if (pending !== undefined) emit(pending);
-        pending = undefined;
-      }, wait);
-    },
-    stop: () => {
-      clearInterval(keepalive);
-      clearTimeout(trailing);
-      // The result is about to go out; a last pending line would only arrive after it.
-      stopped = true;
-    },
-  };
 }
 
 // --- shared schema pieces ----------------------------------------------------

@@ -36,6 +36,18 @@ const AnonymousTokenSchema = z.looseObject({
 });
 
 const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
+
+/** The longest token kept: real ones are well under 1 KB; one near a server's 8–16 KB header limit answers 431. */
+export const MAX_TOKEN_CHARS = 4096;
+
+/**
+ * A token that can go in `Authorization: Bearer …`: printable ASCII without spaces (RFC 6750's
+ * b64token and then some), of a sane length. CR LF, control characters or 2 MB would make every
+ * later request fail (undici refuses the header, or the server answers 431).
+ */
+export function isUsableToken(token: string): boolean {
+  return token.length > 0 && token.length <= MAX_TOKEN_CHARS && /^[\x21-\x7e]+$/.test(token);
+}
 /** Renew a little before the expiry so a long edit does not start on a dying token. */
 const EXPIRY_MARGIN_MS = 10 * 60 * 1000;
 
@@ -150,6 +162,14 @@ export class TokenManager implements TokenSource {
       throw new VideoMakerError("bad_response", "NemoVideo's token answer did not contain a token.");
     }
     registerSecret(parsed.data.token);
+    if (!isUsableToken(parsed.data.token)) {
+      // Not saved: a stored bad token would fail every call until it expired (a week).
+      const what = parsed.data.token.length > MAX_TOKEN_CHARS ? `${parsed.data.token.length} characters long` : "made of characters a token cannot have";
+      throw new VideoMakerError(
+        "bad_response",
+        `NemoVideo handed out a token that cannot be used (it is ${what}); it was not saved. Try again in a moment; if it keeps happening, set NEMO_TOKEN to a token from your NemoVideo account.`,
+      );
+    }
     const now = this.now();
     const record: AuthFile = {
       client_id: clientId,
@@ -158,7 +178,7 @@ export class TokenManager implements TokenSource {
       expires_at: parseExpiry(parsed.data.expires_at, parsed.data.expires_in, now),
       obtained_at: now,
     };
-    await writeJsonFileAtomic(this.file, record);
+    await writeJsonFileAtomic(this.file, record, { holdsSecret: true });
     return this.remember(record);
   }
 
@@ -177,6 +197,11 @@ export class TokenManager implements TokenSource {
   private async read(): Promise<AuthFile | undefined> {
     const stored = await readJsonFile(this.file, AuthFileSchema);
     if (stored?.token) registerSecret(stored.token);
+    // A token no request could carry (saved by an older version) is as good as none: a new one is fetched.
+    if (stored?.token && !isUsableToken(stored.token)) {
+      const { token: _unusable, ...rest } = stored;
+      return rest;
+    }
     return stored;
   }
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
+import type { Dispatcher } from "undici";
 import { z } from "zod";
-import { optionalId } from "./schemas.js";
 import type { Config } from "../config.js";
 import type {
   AgentCapability,
@@ -11,7 +11,6 @@ import type {
   ExportContext,
   ExportRequest,
   ExportResult,
-  MediaInfo,
   OperationContext,
   RejectedInput,
   SessionInfo,
@@ -21,24 +20,28 @@ import type {
   UploadedMedia,
 } from "../core/backend.js";
 import { stderrTrace } from "../core/debug.js";
-import { diffDrafts } from "../core/diff.js";
-import { type Draft, DraftSchema, emptyDraft, isDraftExportable, looseNumber, parseDraft } from "../core/draft.js";
+import { isDraftExportable, looseNumber } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
+import type { GuiNames } from "../core/gui.js";
 import { checkInstruction } from "../core/instruction.js";
 import { type LocalMediaFile, formatBytes, inspectLocalMedia } from "../core/media-files.js";
 import { defaultExportName, prepareOutputDir, validateFileName } from "../core/output.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
-import { type GuiNames, translateGui } from "../core/gui.js";
 import { TokenManager } from "./auth.js";
-import { type StreamLimits, runAgentStream } from "./edit-stream.js";
-import { NemoHttp, type HttpTimeouts, type RetryPolicy } from "./http.js";
 import { downloadRender } from "./download.js";
+import { afterEditNote, runEdit } from "./edit.js";
+import type { StreamLimits } from "./edit-stream.js";
+import { type HttpTimeouts, NemoHttp, type RetryPolicy } from "./http.js";
 import { type RenderTiming, newRenderId, pollRender, startRender } from "./render.js";
-import { SessionStore, type SessionRecord } from "./session.js";
-import { checkMediaUrl, mediaType, uploadFiles, uploadUrls } from "./upload.js";
-import type { Dispatcher } from "undici";
+import { type SessionRecord, SessionStore } from "./session.js";
+import { fetchDraft, fetchState, readDraft, readMediaList } from "./state.js";
+import { UNCONFIRMED_REASON, type UploadOutcome, checkMediaUrl, uploadFiles, uploadUrls } from "./upload.js";
 
-/** The NemoVideo cloud agent behind the `Backend` interface. */
+/**
+ * The NemoVideo cloud agent behind the `Backend` interface: each action run against the
+ * current session, with the account errors (a lost session, no credits) told as what to do.
+ * An edit's course is in edit.ts, reading the session's state in state.ts.
+ */
 
 export interface NemoBackendOptions {
   retry?: Partial<RetryPolicy>;
@@ -50,18 +53,6 @@ export interface NemoBackendOptions {
   /** What the agent's GUI language is rewritten to point at (default: the MCP tools). */
   guiNames?: GuiNames;
 }
-
-const StateAnswerSchema = z.looseObject({
-  session_id: optionalId,
-  task_id: optionalId,
-  state: z
-    .looseObject({
-      draft: z.unknown().optional(),
-      video_infos: z.array(z.unknown()).nullish(),
-      generated_media: z.array(z.unknown()).nullish(),
-    })
-    .nullish(),
-});
 
 // Numbers or numeric strings only: coercion would read `true` as 1 credit and `[]` as 0.
 const CreditsSchema = z.looseObject({
@@ -113,12 +104,15 @@ export class NemoBackend implements Backend, AgentCapability {
     const rejected: RejectedInput[] = [];
     const accepted: LocalMediaFile[] = [];
     const seen = new Set<string>();
+    /** Each accepted file's path as the person gave it, for the rejected list. */
+    const givenAs = new Map<string, string>();
     for (const path of paths) {
       const check = await inspectLocalMedia(path);
       if (!check.ok) rejected.push({ input: path, reason: check.reason });
       else if (seen.has(check.file.path)) rejected.push({ input: path, reason: "The same file is listed twice." });
       else {
         seen.add(check.file.path);
+        givenAs.set(check.file.path, path);
         accepted.push(check.file);
       }
     }
@@ -131,11 +125,16 @@ export class NemoBackend implements Backend, AgentCapability {
     if (accepted.length === 0 && goodUrls.length === 0) return { uploaded: [], rejected };
 
     const uploaded: UploadedMedia[] = [];
+    // Every input ends in exactly one list: what the answer did not list was not confirmed.
+    const take = (outcome: UploadOutcome) => {
+      uploaded.push(...outcome.uploaded);
+      for (const input of outcome.unconfirmed) rejected.push({ input: givenAs.get(input) ?? input, reason: UNCONFIRMED_REASON });
+    };
     await this.withSession(context, async (session) => {
       if (accepted.length > 0) {
         const total = formatBytes(accepted.reduce((sum, file) => sum + file.size, 0));
-        uploaded.push(
-          ...(await uploadFiles(this.http, session.session_id, accepted, {
+        take(
+          await uploadFiles(this.http, session.session_id, accepted, {
             ...signalOf(context),
             onProgress: (progress) =>
               context.onProgress?.({
@@ -143,12 +142,12 @@ export class NemoBackend implements Backend, AgentCapability {
                 message: `uploading ${progress.fileIndex + 1}/${progress.fileCount} — ${Math.floor((progress.sentBytes / progress.totalBytes) * 100)}% of ${total}`,
                 fraction: progress.sentBytes / progress.totalBytes,
               }),
-          })),
+          }),
         );
       }
       if (goodUrls.length > 0) {
         context.onProgress?.({ stage: "upload", message: `sending ${goodUrls.length} link(s) to NemoVideo` });
-        uploaded.push(...(await uploadUrls(this.http, session.session_id, goodUrls, context.signal)));
+        take(await uploadUrls(this.http, session.session_id, goodUrls, context.signal));
       }
     });
     return { uploaded, rejected };
@@ -158,84 +157,24 @@ export class NemoBackend implements Backend, AgentCapability {
 
   async edit(instruction: string, context: OperationContext = {}): Promise<EditResult> {
     const text = checkInstruction(instruction);
-    return this.withSession(context, async (session) => {
-      const before = await this.fetchDraft(session.session_id, context.signal);
-      context.onProgress?.({ stage: "agent", message: "agent: reading the request" });
-      let lastHeartbeatNote = 0;
-      const stream = await runAgentStream(this.http, session.session_id, text, {
-        ...(this.options.streamLimits ? { limits: this.options.streamLimits } : {}),
-        ...signalOf(context),
-        onActivity: (activity) => {
-          if (activity.kind === "tool_call") context.onProgress?.({ stage: "agent", message: `agent: ${activity.label}` });
-          else if (activity.kind === "thought") context.onProgress?.({ stage: "agent", message: "agent: thinking" });
-          else if (activity.kind === "heartbeat" && Date.now() - lastHeartbeatNote > 10_000) {
-            lastHeartbeatNote = Date.now();
-            context.onProgress?.({ stage: "agent", message: "agent: still working" });
-          }
-        },
-      });
-      if (stream.summary.errorMessage) {
-        throw new VideoMakerError(
-          "upstream",
-          `The NemoVideo agent stopped with an error: ${stream.summary.errorMessage}. The edit was not resent; check the timeline before trying again.`,
-        );
-      }
-      let after: Draft;
-      try {
-        after = await this.fetchDraft(session.session_id, context.signal);
-      } catch (error) {
-        throw afterEditFailure(error, stream.reply, this.options.guiNames);
-      }
-      const changes = diffDrafts(before, after);
-      const timeline = summarizeTimeline(after);
-
-      if (stream.ending !== "closed") {
-        const why =
-          stream.ending === "dropped"
-            ? "The connection to the agent dropped before it finished"
-            : stream.ending === "idle"
-              ? "The agent went silent for too long"
-              : "The edit ran past the 15-minute limit";
-        if (changes.length === 0 && !stream.reply) {
-          throw new VideoMakerError(
-            stream.ending === "dropped" ? "stream_dropped" : "timeout",
-            `${why} and the timeline did not change. The edit was not resent automatically (that could charge twice); send it again if you want it.`,
-          );
-        }
-        const partial = stream.reply ? ` The agent had said: "${translateGui(stream.reply, this.options.guiNames).text}"` : "";
-        return {
-          reply: `${why}, but the timeline changed: ${changes.join("; ") || "see the timeline"}.${partial}`,
-          replied: false,
-          changes,
-          timeline,
-          suggestsExport: false,
-        };
-      }
-
-      if (stream.reply) {
-        const translated = translateGui(stream.reply, this.options.guiNames);
-        return { reply: translated.text, replied: true, changes, timeline, suggestsExport: translated.suggestsExport };
-      }
-      // About 30% of edits end without text: describe what the state says changed.
-      const reply =
-        changes.length > 0
-          ? `Done. ${changes.join("; ")}.`
-          : "The agent finished without a reply and the timeline did not change. Try a more specific instruction.";
-      return { reply, replied: false, changes, timeline, suggestsExport: false };
-    });
+    const options = {
+      ...(this.options.streamLimits ? { streamLimits: this.options.streamLimits } : {}),
+      ...(this.options.guiNames ? { guiNames: this.options.guiNames } : {}),
+    };
+    return this.withSession(context, (session) => runEdit(this.http, session.session_id, text, options, context));
   }
 
   // --- state & credits ------------------------------------------------------
 
   async getState(context: OperationContext = {}): Promise<StateResult> {
     return this.withSession(context, async (session) => {
-      const answer = await this.fetchState(session.session_id, context.signal);
+      const answer = await fetchState(this.http, session.session_id, context.signal);
       const draft = readDraft(answer.state?.draft);
       return {
-        session_id: answer.session_id ?? session.session_id,
+        sessionId: answer.session_id ?? session.session_id,
         timeline: summarizeTimeline(draft),
         tracks: describeTracks(draft),
-        media: (answer.state?.video_infos ?? []).map(readMediaInfo).filter((m): m is MediaInfo => m !== undefined),
+        media: readMediaList(answer.state?.video_infos),
         draft,
       };
     });
@@ -272,7 +211,7 @@ export class NemoBackend implements Backend, AgentCapability {
 
   async newSession(language?: string, context: OperationContext = {}): Promise<SessionInfo> {
     const record = await this.sessions.create(language, context.signal);
-    return { session_id: record.session_id, created: true };
+    return { sessionId: record.session_id, created: true };
   }
 
   // --- export ---------------------------------------------------------------
@@ -281,7 +220,7 @@ export class NemoBackend implements Backend, AgentCapability {
     const fileName = validateFileName(request.fileName ?? defaultExportName());
     const outputDir = await prepareOutputDir(request.outputDir);
     return this.withSession(context, async (session) => {
-      const draft = await this.fetchDraft(session.session_id, context.signal);
+      const draft = await fetchDraft(this.http, session.session_id, context.signal);
       if (!isDraftExportable(draft)) {
         throw new VideoMakerError(
           "not_ready",
@@ -294,10 +233,10 @@ export class NemoBackend implements Backend, AgentCapability {
       // right after starting it still leaves a render a restarted one can find and download.
       const checkpoint: ExportCheckpoint = {
         backend: "nemo",
-        render_id: renderId,
-        session_id: session.session_id,
-        output_path: join(outputDir, fileName),
-        started_at: new Date().toISOString(),
+        renderId,
+        sessionId: session.session_id,
+        outputPath: join(outputDir, fileName),
+        startedAt: new Date().toISOString(),
       };
       await context.onCheckpoint?.(checkpoint);
       await startRender(this.http, renderId, session.session_id, draft, context.signal);
@@ -306,12 +245,12 @@ export class NemoBackend implements Backend, AgentCapability {
   }
 
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
-    await prepareOutputDir(join(checkpoint.output_path, ".."));
+    await prepareOutputDir(join(checkpoint.outputPath, ".."));
     try {
       return await this.finishRender(checkpoint, context);
     } catch (error) {
       // The checkpoint is written just before the render starts, so the service may never have heard of it.
-      if (error instanceof VideoMakerError && error.httpStatus === 404 && !checkpoint.download_url) {
+      if (error instanceof VideoMakerError && error.httpStatus === 404 && !checkpoint.downloadUrl) {
         throw new VideoMakerError(
           "render_failed",
           "NemoVideo has no record of this render: the server stopped before the render started (or the service has since dropped it). Nothing was rendered; export again.",
@@ -323,19 +262,19 @@ export class NemoBackend implements Backend, AgentCapability {
   }
 
   private async finishRender(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
-    let url = checkpoint.download_url;
+    let url = checkpoint.downloadUrl;
     if (!url) {
-      const done = await pollRender(this.http, checkpoint.render_id, {
+      const done = await pollRender(this.http, checkpoint.renderId, {
         ...(this.options.renderTiming ? { timing: this.options.renderTiming } : {}),
         ...signalOf(context),
         onStatus: (status) =>
           context.onProgress?.({ stage: "render", message: `render ${status.progress}%`, fraction: status.progress / 100 }),
       });
       url = done.url;
-      if (url) await context.onCheckpoint?.({ ...checkpoint, download_url: url });
+      if (url) await context.onCheckpoint?.({ ...checkpoint, downloadUrl: url });
     }
     context.onProgress?.({ stage: "download", message: "downloading", fraction: 0 });
-    const saved = await downloadRender(this.http, checkpoint.render_id, url, checkpoint.output_path, {
+    const saved = await downloadRender(this.http, checkpoint.renderId, url, checkpoint.outputPath, {
       ...signalOf(context),
       onBytes: (received, total) =>
         context.onProgress?.({
@@ -344,26 +283,10 @@ export class NemoBackend implements Backend, AgentCapability {
           ...(total ? { fraction: received / total } : {}),
         }),
     });
-    return { render_id: checkpoint.render_id, file: saved.path, bytes: saved.bytes };
+    return { renderId: checkpoint.renderId, file: saved.path, bytes: saved.bytes };
   }
 
   // --- helpers --------------------------------------------------------------
-
-  private async fetchState(sessionId: string, signal?: AbortSignal): Promise<z.infer<typeof StateAnswerSchema>> {
-    const data = await this.http.json({
-      method: "GET",
-      path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`,
-      idempotent: true,
-      ...(signal ? { signal } : {}),
-    });
-    const parsed = StateAnswerSchema.safeParse(data);
-    if (!parsed.success) throw new VideoMakerError("bad_response", "NemoVideo's session state could not be read.");
-    return parsed.data;
-  }
-
-  private async fetchDraft(sessionId: string, signal?: AbortSignal): Promise<Draft> {
-    return readDraft((await this.fetchState(sessionId, signal)).state?.draft);
-  }
 
   /**
    * Runs work against the current session and turns account errors into what the person
@@ -380,7 +303,7 @@ export class NemoBackend implements Backend, AgentCapability {
         const fresh = await this.sessions.replaceLost(session.session_id, context.signal).catch(() => undefined);
         throw new VideoMakerError(
           "session_lost",
-          `The NemoVideo editing session had expired${fresh ? ", so a new one was started" : ""}. Files uploaded before are gone with it: upload them again, then repeat the request.${afterEditNotes.get(error) ?? ""}`,
+          `The NemoVideo editing session had expired${fresh ? ", so a new one was started" : ""}. Files uploaded before are gone with it: upload them again, then repeat the request.${afterEditNote(error)}`,
           { ...(error.upstreamCode !== undefined ? { upstreamCode: error.upstreamCode } : {}), ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}) },
         );
       }
@@ -415,64 +338,6 @@ export class NemoBackend implements Backend, AgentCapability {
   }
 }
 
-/** What the agent did before the state read failed, kept for the message that replaces a lost session's. */
-const afterEditNotes = new WeakMap<VideoMakerError, string>();
-
-/** The edit went through (and was charged) but the state read after it failed: keep what the agent said. */
-function afterEditFailure(error: unknown, reply: string, guiNames?: GuiNames): unknown {
-  if (!(error instanceof VideoMakerError) || error.code === "cancelled") return error;
-  const said = reply ? ` and said: "${translateGui(reply, guiNames).text}"` : "";
-  const note = ` (The agent had already finished this edit${said}; it was not resent.)`;
-  const wrapped = new VideoMakerError(error.code, `${error.message}${note}`, {
-    ...(error.upstreamCode !== undefined ? { upstreamCode: error.upstreamCode } : {}),
-    ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
-    ...(error.link !== undefined ? { link: error.link } : {}),
-    cause: error,
-  });
-  afterEditNotes.set(wrapped, note);
-  return wrapped;
-}
-
-/** The draft as the service keeps it; a draft of the wrong shape is a broken answer, not an empty timeline. */
-function readDraft(value: unknown): Draft {
-  if (value === undefined || value === null || value === "") return emptyDraft();
-  const draft = parseDraft(value);
-  if (draft.t.length === 0 && !DraftSchema.safeParse(typeof value === "string" ? safeJson(value) : value).success) {
-    throw new VideoMakerError("bad_response", "NemoVideo's timeline could not be read (it came in an unexpected shape).");
-  }
-  return draft;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function signalOf(context: OperationContext): { signal?: AbortSignal } {
   return context.signal ? { signal: context.signal } : {};
-}
-
-function readMediaInfo(value: unknown): MediaInfo | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const bag = value as Record<string, unknown>;
-  const name = [bag["filename"], bag["file_name"], bag["name"], bag["title"]].find(
-    (v): v is string => typeof v === "string" && v.trim() !== "",
-  );
-  const url = [bag["cdn_url"], bag["url"]].find((v): v is string => typeof v === "string" && v !== "");
-  const label = name ?? (url ? decodeURIComponent(url.split("/").pop() ?? "media") : "media");
-  const info: MediaInfo = {
-    name: label,
-    type: mediaType(typeof bag["file_type"] === "string" ? bag["file_type"] : (bag["type"] as string | undefined), label),
-  };
-  const duration = Number(bag["duration"]);
-  const width = Number(bag["width"]);
-  const height = Number(bag["height"]);
-  if (Number.isFinite(duration) && duration > 0) info.duration_s = duration;
-  if (Number.isFinite(width) && width > 0) info.width = width;
-  if (Number.isFinite(height) && height > 0) info.height = height;
-  if (url) info.url = url;
-  return info;
 }

@@ -1,13 +1,13 @@
 import { createWriteStream } from "node:fs";
-import { rm, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { open, rm, stat } from "node:fs/promises";
+import { dirname, extname } from "node:path";
 import { PassThrough, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isAllowedServiceUrl } from "../config.js";
 import { VideoMakerError, redactSecrets } from "../core/errors.js";
 import { publishFile, temporaryPathFor } from "../core/output.js";
 import type { NemoHttp } from "./http.js";
-import { networkError } from "./http.js";
+import { networkError } from "./errors.js";
 
 /**
  * Streams a finished render to a temporary name and publishes it. A connection that breaks
@@ -50,6 +50,8 @@ export async function downloadRender(
     const held = await stat(temp).then((info) => info.size, () => 0);
     try {
       const bytes = await fetchResuming(http, attempt.url, attempt.auth, temp, options, held > 0 ? { bytes: held, validator: undefined } : undefined);
+      // Whatever the headers said, the bytes must be the container the name promises.
+      if (extname(desiredPath).toLowerCase() === ".mp4") await checkMp4(temp);
       const path = await publishFile(temp, desiredPath);
       return { path, bytes };
     } catch (error) {
@@ -63,6 +65,36 @@ export async function downloadRender(
     "download_failed",
     `The render finished but the video could not be downloaded (${reasons.join("; ") || "unknown error"}). Try the export again.`,
   );
+}
+
+/** How far into the file the `ftyp` box may start (after `free`/`skip`/`wide` boxes some muxers put first). */
+const FTYP_SEARCH_BYTES = 4096;
+
+/** An MP4 starts with an `ftyp` box (ISO/IEC 14496-12 4.3), at most after a few padding boxes. */
+async function checkMp4(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  let head: Buffer;
+  try {
+    const buffer = Buffer.alloc(FTYP_SEARCH_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  for (let at = 0; at + 8 <= head.length; ) {
+    const size = head.readUInt32BE(at);
+    const type = head.toString("latin1", at + 4, at + 8);
+    if (type === "ftyp") return;
+    if (!["free", "skip", "wide", "pdin"].includes(type) || size < 8) break;
+    at += size;
+  }
+  const what =
+    head[0] === 0x1f && head[1] === 0x8b
+      ? "gzip-compressed data"
+      : head.length === 0
+        ? "nothing"
+        : `bytes starting ${head.subarray(0, 4).toString("hex").replace(/(..)(?=.)/g, "$1 ")}`;
+  throw new VideoMakerError("download_failed", `the server sent something that is not an MP4 video (${what})`);
 }
 
 /**
@@ -169,7 +201,8 @@ async function fetchToFile(
   let url = start;
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
   for (let hop = 0; ; hop++) {
-    const headers: Record<string, string> = { accept: "video/mp4,*/*" };
+    // The file as it is: a compressed answer would be saved as the video (undici does not decode).
+    const headers: Record<string, string> = { accept: "video/mp4,*/*", "accept-encoding": "identity" };
     if (resume) {
       headers["range"] = `bytes=${resume.bytes}-`;
       if (resume.validator) headers["if-range"] = resume.validator;
@@ -220,6 +253,13 @@ async function fetchToFile(
     if (/^\s*(text\/|application\/(json|xml)\b)/i.test(type)) {
       await response.body.dump().catch(() => {});
       throw new VideoMakerError("download_failed", "the server sent a page instead of the video");
+    }
+    // A server that compresses anyway (Content-Encoding: gzip, br, …) is refused, not saved as the video.
+    const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
+    if (encoding && encoding !== "identity") {
+      await response.body.dump().catch(() => {});
+      const shown = encoding.replace(/[^a-z0-9, -]/g, "").slice(0, 40);
+      throw new VideoMakerError("download_failed", `the server sent the video compressed (Content-Encoding: ${shown}) although it was asked not to`);
     }
     // 206 continues the file on disk; any other 2xx (a server that ignores Range, or a file
     // that changed since, per If-Range) is the whole file again, written from the start.

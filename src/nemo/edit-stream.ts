@@ -1,6 +1,6 @@
 import { VideoMakerError } from "../core/errors.js";
 import type { NemoHttp } from "./http.js";
-import { networkError } from "./http.js";
+import { networkError } from "./errors.js";
 import { type AdkStreamSummary, type AgentActivity, AdkStreamReader } from "./sse.js";
 
 /**

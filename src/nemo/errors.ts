@@ -1,9 +1,10 @@
-import { VideoMakerError } from "../core/errors.js";
+import { VideoMakerError, isAbortError, redactSecrets } from "../core/errors.js";
 import { acceptedExtensionsText } from "../core/media.js";
 
 /**
- * The service's error codes (envelope `code` or HTTP status) turned into what a person
- * should read. Links that depend on the account (registration, claim) are added by the
+ * What a failed call to NemoVideo means for the person: the service's error codes (envelope
+ * `code` or HTTP status), and the calls that got no answer at all (network errors) or too
+ * slow a one. Links that depend on the account (registration, claim) are added by the
  * caller, which knows the session.
  */
 
@@ -109,4 +110,56 @@ function waitText(seconds: number | undefined): string {
   if (seconds < 90) return `about ${Math.max(1, Math.round(seconds))} seconds`;
   if (seconds < 90 * 60) return `about ${Math.round(seconds / 60)} minutes`;
   return `about ${Math.round(seconds / 3600)} hours`;
+}
+
+// --- no answer (or too slow a one) -----------------------------------------------------
+
+export function tooSlow(): VideoMakerError {
+  return new VideoMakerError(
+    "timeout",
+    "NemoVideo answered too slowly (the answer did not arrive in time). Check the internet connection and try again.",
+  );
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: "the connection was refused",
+  ECONNRESET: "the connection was reset",
+  ENOTFOUND: "the server name could not be resolved",
+  EAI_AGAIN: "the server name could not be resolved",
+  ETIMEDOUT: "the connection timed out",
+  EPIPE: "the connection closed unexpectedly",
+  UND_ERR_SOCKET: "the connection closed unexpectedly",
+  UND_ERR_CONNECT_TIMEOUT: "connecting timed out",
+  UND_ERR_HEADERS_TIMEOUT: "the server did not answer in time",
+  UND_ERR_BODY_TIMEOUT: "the server stopped sending data",
+  UND_ERR_CLOSED: "the connection closed unexpectedly",
+};
+
+/** Said wherever the service is out of reach: the offline engine needs no network and no account. */
+export const OFFLINE_HINT = "Without a connection, the local backend (VIDEO_MAKER_BACKEND=local) edits and renders on this computer.";
+
+export function networkError(error: unknown, signal?: AbortSignal): VideoMakerError {
+  if (error instanceof VideoMakerError) return error;
+  if (signal?.aborted || isAbortError(error)) {
+    return new VideoMakerError("cancelled", "The operation was cancelled.", { cause: error });
+  }
+  const code = findErrorCode(error);
+  const what = (code && NETWORK_CODES[code]) ?? "a network error occurred";
+  const isTimeout = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
+  return new VideoMakerError(
+    isTimeout ? "timeout" : "network",
+    `Could not reach NemoVideo: ${what}. Check the internet connection and try again. ${OFFLINE_HINT}`,
+    { cause: error },
+  );
+}
+
+function findErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code in NETWORK_CODES) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  const message = error instanceof Error ? redactSecrets(error.message) : "";
+  return Object.keys(NETWORK_CODES).find((code) => message.includes(code));
 }

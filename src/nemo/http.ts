@@ -1,15 +1,19 @@
 import type { Dispatcher } from "undici";
 import type { Config } from "../config.js";
 import { type Trace, traceableUrl } from "../core/debug.js";
-import { VideoMakerError, isAbortError, redactSecrets } from "../core/errors.js";
+import { VideoMakerError } from "../core/errors.js";
+import { AnswerDeadline, MAX_JSON_BYTES, type RawResponse, contentLengthOf, isJson, readTextBounded, replayResponse } from "./answer.js";
 import { attributionHeaders } from "./attribution.js";
 import { readEnvelope, parseRetryAfter } from "./envelope.js";
-import { isAuthFailure, serviceError } from "./errors.js";
+import { isAuthFailure, networkError, serviceError, tooSlow } from "./errors.js";
+
+export type { RawResponse } from "./answer.js";
 
 /**
- * The one place that talks HTTP to the NemoVideo API: attribution and auth headers,
- * envelope reading, error mapping, the 429 wait-and-retry-once rule, retries with
- * backoff for idempotent reads, and token renewal for anonymous tokens.
+ * The one place that talks HTTP to the NemoVideo API: attribution and auth headers, the
+ * 429 wait-and-retry-once rule, retries with backoff for idempotent reads, and token
+ * renewal for anonymous tokens. Reading an answer (size caps, the answer deadline) is in
+ * answer.ts; what a failure means for the person, in errors.ts.
  */
 
 export interface TokenSource {
@@ -54,9 +58,6 @@ export const DEFAULT_TIMEOUTS: HttpTimeouts = {
   slowDownloadWindowMs: 60_000,
 };
 
-/** JSON answers larger than this are refused rather than buffered. */
-export const MAX_JSON_BYTES = 16 * 1024 * 1024;
-
 export type BodyFactory = () => AsyncIterable<Uint8Array> | string;
 
 export interface ApiRequest {
@@ -82,14 +83,6 @@ export interface ApiRequest {
   bodyTimeoutMs?: number;
   /** Overrides `timeouts.answerMs` for this call; 0 = no limit (the SSE stream watches its own). */
   answerTimeoutMs?: number;
-}
-
-export interface RawResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData["body"];
-  /** True once the answer deadline cut the call short (the body then fails to read). */
-  timedOut?: () => boolean;
 }
 
 export interface NemoHttpOptions {
@@ -164,6 +157,14 @@ export class NemoHttp {
         response = await this.dispatch({ ...req, signal: deadline.signal }, auth?.token);
       } catch (error) {
         deadline.clear();
+        // A token the HTTP stack will not put in a header (CR LF, control characters) is a rejected
+        // token, not a network problem: renew it (a person's NEMO_TOKEN: say so) instead of retrying.
+        if (auth && !renewed && !req.signal?.aborted && hasCode(error, "UND_ERR_INVALID_ARG")) {
+          this.trace?.("the token cannot be sent in a header: renewing it");
+          renewed = true;
+          await this.requireTokens().renew(auth.token, req.signal);
+          continue;
+        }
         const mapped = deadline.expired ? tooSlow() : networkError(error, req.signal);
         if (req.idempotent && mapped.code === "network" && transientAttempt < this.retry.transientDelaysMs.length) {
           const delayMs = this.retry.transientDelaysMs[transientAttempt++]!;
@@ -192,7 +193,8 @@ export class NemoHttp {
 
       const failure = envelope.failure;
       this.trace?.(`${req.method} ${req.path.split("?")[0]}: the service answered code ${failure.code} (HTTP ${failure.httpStatus})`);
-      if (auth && isAuthFailure(failure.code, failure.httpStatus) && !renewed) {
+      // 431 (request headers too large) to a call with a token: the token is too large to be sent.
+      if (auth && (isAuthFailure(failure.code, failure.httpStatus) || failure.httpStatus === 431) && !renewed) {
         this.trace?.("renewing the token and sending again");
         renewed = true;
         await this.requireTokens().renew(auth.token, req.signal);
@@ -282,137 +284,14 @@ export class NemoHttp {
   }
 }
 
-function isJson(response: RawResponse): boolean {
-  const type = response.headers["content-type"];
-  const value = Array.isArray(type) ? type[0] : type;
-  return typeof value === "string" && /\bjson\b/i.test(value);
-}
-
-/** After reading a JSON 2xx body to check for an error envelope, hand the text back as a body. */
-function replayResponse(response: RawResponse, text: string): RawResponse {
-  const replay = {
-    async text() {
-      return text;
-    },
-    async json() {
-      return JSON.parse(text) as unknown;
-    },
-    async dump() {},
-    async *[Symbol.asyncIterator]() {
-      yield Buffer.from(text, "utf8");
-    },
-  };
-  return { ...response, body: replay as unknown as RawResponse["body"] };
-}
-
-export async function readTextBounded(
-  body: AsyncIterable<Uint8Array | string>,
-  limit: number,
-  announcedBytes?: number,
-): Promise<string> {
-  const tooLarge = () => {
-    (body as { destroy?: () => void }).destroy?.();
-    return new VideoMakerError(
-      "bad_response",
-      `NemoVideo sent an unexpectedly large answer (over ${Math.round(limit / 1024 / 1024)} MB); it was not read.`,
-    );
-  };
-  // An announced length over the cap is refused before a byte is read.
-  if (announcedBytes !== undefined && announcedBytes > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    size += buffer.byteLength;
-    if (size > limit) throw tooLarge();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function contentLengthOf(response: RawResponse): number | undefined {
-  const raw = response.headers["content-length"];
-  const value = Number(Array.isArray(raw) ? raw[0] : raw);
-  return raw !== undefined && Number.isFinite(value) ? value : undefined;
-}
-
-function tooSlow(): VideoMakerError {
-  return new VideoMakerError(
-    "timeout",
-    "NemoVideo answered too slowly (the answer did not arrive in time). Check the internet connection and try again.",
-  );
-}
-
-/** The per-attempt limit on a whole answer, chained to the caller's signal for cancellation. */
-class AnswerDeadline {
-  readonly signal: AbortSignal | undefined;
-  expired = false;
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly controller = new AbortController();
-  private readonly onOuterAbort = () => this.controller.abort();
-
-  constructor(
-    ms: number,
-    private readonly outer: AbortSignal | undefined,
-  ) {
-    if (ms <= 0) {
-      this.signal = outer;
-      return;
-    }
-    this.signal = this.controller.signal;
-    if (outer?.aborted) this.controller.abort();
-    outer?.addEventListener("abort", this.onOuterAbort, { once: true });
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort();
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-    this.outer?.removeEventListener("abort", this.onOuterAbort);
-  }
-}
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: "the connection was refused",
-  ECONNRESET: "the connection was reset",
-  ENOTFOUND: "the server name could not be resolved",
-  EAI_AGAIN: "the server name could not be resolved",
-  ETIMEDOUT: "the connection timed out",
-  EPIPE: "the connection closed unexpectedly",
-  UND_ERR_SOCKET: "the connection closed unexpectedly",
-  UND_ERR_CONNECT_TIMEOUT: "connecting timed out",
-  UND_ERR_HEADERS_TIMEOUT: "the server did not answer in time",
-  UND_ERR_BODY_TIMEOUT: "the server stopped sending data",
-  UND_ERR_CLOSED: "the connection closed unexpectedly",
-};
-
-export function networkError(error: unknown, signal?: AbortSignal): VideoMakerError {
-  if (error instanceof VideoMakerError) return error;
-  if (signal?.aborted || isAbortError(error)) {
-    return new VideoMakerError("cancelled", "The operation was cancelled.", { cause: error });
-  }
-  const code = findErrorCode(error);
-  const what = (code && NETWORK_CODES[code]) ?? "a network error occurred";
-  const isTimeout = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
-  return new VideoMakerError(
-    isTimeout ? "timeout" : "network",
-    `Could not reach NemoVideo: ${what}. Check the internet connection and try again.`,
-    { cause: error },
-  );
-}
-
-function findErrorCode(error: unknown): string | undefined {
+/** Whether `error` or one of its causes carries this `code` (undici's UND_ERR_…). */
+function hasCode(error: unknown, code: string): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code in NETWORK_CODES) return code;
+    if ((current as { code?: unknown }).code === code) return true;
     current = (current as { cause?: unknown }).cause;
   }
-  const message = error instanceof Error ? redactSecrets(error.message) : "";
-  return Object.keys(NETWORK_CODES).find((code) => message.includes(code));
+  return false;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

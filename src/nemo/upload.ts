@@ -37,13 +37,24 @@ export interface FileUploadProgress {
   totalBytes: number;
 }
 
+/** What the service's answers confirmed, and the inputs (paths, links) they did not list. */
+export interface UploadOutcome {
+  uploaded: UploadedMedia[];
+  unconfirmed: string[];
+}
+
+/** The reason given for an input the service's answer did not list. */
+export const UNCONFIRMED_REASON =
+  "The service did not confirm it: NemoVideo's answer did not list this file, so it may not be in the project. Check the project's media, or upload it again.";
+
 export async function uploadFiles(
   http: NemoHttp,
   sessionId: string,
   files: LocalMediaFile[],
   options: { signal?: AbortSignal; onProgress?: (progress: FileUploadProgress) => void } = {},
-): Promise<UploadedMedia[]> {
+): Promise<UploadOutcome> {
   const uploaded: UploadedMedia[] = [];
+  const unconfirmed: string[] = [];
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   let doneBytes = 0;
   for (let start = 0; start < files.length; start += FILES_PER_REQUEST) {
@@ -73,10 +84,12 @@ export async function uploadFiles(
       answerTimeoutMs: UPLOAD_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    uploaded.push(...readUploaded(data, batch.map((file) => file.name)));
+    const outcome = readUploaded(data, batch.map((file) => ({ input: file.path, name: file.name })));
+    uploaded.push(...outcome.uploaded);
+    unconfirmed.push(...outcome.unconfirmed);
     doneBytes += batch.reduce((sum, file) => sum + file.size, 0);
   }
-  return uploaded;
+  return { uploaded, unconfirmed };
 }
 
 /** Links are checked here (http/https only); the service fetches them itself. */
@@ -101,7 +114,7 @@ export async function uploadUrls(
   sessionId: string,
   urls: string[],
   signal?: AbortSignal,
-): Promise<UploadedMedia[]> {
+): Promise<UploadOutcome> {
   const data = await http.json({
     method: "POST",
     path: `/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`,
@@ -113,24 +126,61 @@ export async function uploadUrls(
   });
   return readUploaded(
     data,
-    urls.map((url) => decodeURIComponent(new URL(url).pathname.split("/").pop() || url)),
+    urls.map((url) => ({ input: url, name: nameOfLink(url) })),
   );
 }
 
-function readUploaded(data: unknown, fallbackNames: string[]): UploadedMedia[] {
+function nameOfLink(url: string): string {
+  const last = new URL(url).pathname.split("/").pop() || url;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/**
+ * The files the answer lists, each matched to one input: by name first, then (entries without a
+ * name, or renamed by the service) to the inputs left, in order. An input no entry matches was
+ * not confirmed: it must not vanish from both lists.
+ */
+function readUploaded(data: unknown, inputs: Array<{ input: string; name: string }>): UploadOutcome {
   const parsed = UploadAnswerSchema.safeParse(data);
   if (!parsed.success) throw new VideoMakerError("bad_response", "NemoVideo's upload answer could not be read.");
-  return parsed.data.files.map((file, index) => {
-    const name = file.filename ?? file.file_name ?? file.name ?? fallbackNames[index] ?? `file ${index + 1}`;
+  const entries = parsed.data.files;
+  const matched = new Array<number | undefined>(entries.length);
+  const taken = new Set<number>();
+  entries.forEach((file, index) => {
+    const name = file.filename ?? file.file_name ?? file.name;
+    if (!name) return;
+    const at = inputs.findIndex((input, i) => !taken.has(i) && input.name === name);
+    if (at >= 0) {
+      matched[index] = at;
+      taken.add(at);
+    }
+  });
+  entries.forEach((_file, index) => {
+    if (matched[index] !== undefined) return;
+    const at = inputs.findIndex((_input, i) => !taken.has(i));
+    if (at >= 0) {
+      matched[index] = at;
+      taken.add(at);
+    }
+  });
+  const unconfirmed = inputs.filter((_input, i) => !taken.has(i)).map((input) => input.input);
+  const uploaded = entries.map((file, index) => {
+    const fallback = matched[index] !== undefined ? inputs[matched[index]]!.name : undefined;
+    const name = file.filename ?? file.file_name ?? file.name ?? fallback ?? `file ${index + 1}`;
     const media: UploadedMedia = { name, type: mediaType(file.file_type ?? file.type ?? undefined, name) };
     const duration = positive(file.duration);
     const width = positive(file.width);
     const height = positive(file.height);
-    if (duration !== undefined) media.duration_s = duration;
+    if (duration !== undefined) media.durationSeconds = duration;
     if (width !== undefined) media.width = Math.round(width);
     if (height !== undefined) media.height = Math.round(height);
     return media;
   });
+  return { uploaded, unconfirmed };
 }
 
 export function mediaType(raw: string | undefined, name: string): UploadedMedia["type"] {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adkText, type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
 import { makePng, makeVideo } from "../integration/media-fixtures.js";
 import { binEnv } from "../support/env.js";
+import { declaredSkillVersion } from "../support/skill-frontmatter.js";
 
 /** Every subcommand as a spawned process against the fake service: output, --json, exit codes. */
 
@@ -213,6 +214,8 @@ describe("doctor", () => {
     expect(run.code).toBe(5);
     expect((await cli(["credits"], { NEMO_API_BASE: "http://127.0.0.1:1" })).code).toBe(5);
     expect(run.stdout).toMatch(/✗ NemoVideo: .*Could not reach NemoVideo/);
+    // Offline, the person learns that the local backend needs no service.
+    expect(run.stdout).toMatch(/VIDEO_MAKER_BACKEND=local\) edits and renders on this computer/);
   });
 });
 
@@ -222,7 +225,7 @@ describe("skill identity", () => {
       const before = fake.requests.length;
       await cli(["credits"], { VIDEO_MAKER_SKILL: skill });
       const folder = skill === "video-maker" ? resolve(".") : resolve("skill", skill);
-      const version = /^version:\s*['"]?([^'"\s]+)/m.exec(await (await import("node:fs/promises")).readFile(join(folder, "SKILL.md"), "utf8"))![1];
+      const version = await declaredSkillVersion(folder);
       const sent = fake.requests.slice(before).map((r) => [r.headers["x-skill-source"], r.headers["x-skill-version"]]);
       expect(new Set(sent.map((s) => s.join("@")))).toEqual(new Set([`${skill}@${version}`]));
 

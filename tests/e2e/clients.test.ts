@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeNemo, startFakeNemo } from "../fake-nemo/server.js";
+import { declaredSkillVersion } from "../support/skill-frontmatter.js";
 
 const run = promisify(execFile);
 const BIN = resolve("dist/cli.js");
@@ -44,20 +45,29 @@ describe("skills installed where each platform looks for them", () => {
     return dir;
   }
 
-  async function headersFrom(dir: string): Promise<Array<string | undefined>> {
+  /** The attribution headers of every request `video-maker credits` makes, run from `dir`. */
+  async function attributionFrom(dir: string): Promise<Array<FakeNemo["requests"][number]["headers"]>> {
     const before = fake.requests.length;
     await run(process.execPath, [BIN, "credits"], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: root, NEMO_API_BASE: fake.url, VIDEO_MAKER_HOME: join(root, "state") },
     });
-    const last = fake.requests.slice(before).at(-1)!;
-    return [last.headers["x-skill-source"], last.headers["x-skill-platform"]];
+    return fake.requests.slice(before).map((r) => r.headers);
   }
 
-  it("OpenClaw: `clawhub list` finds all four skills in a workspace", async () => {
+  async function headersFrom(dir: string): Promise<Array<string | undefined>> {
+    const last = (await attributionFrom(dir)).at(-1)!;
+    return [last["x-skill-source"], last["x-skill-platform"]];
+  }
+
+  it("OpenClaw: `clawhub list` finds all four skills in a workspace; one run from there sends its metadata.version", async () => {
     for (const name of ["video-maker", "video-builder", "ai-video-editor-and-generator", "video-create"]) await install("workspace/skills", name);
     const { stdout } = await run(resolve("node_modules/.bin/clawhub"), ["list", "--workdir", join(root, "workspace"), "--no-input"]);
     for (const name of ["video-maker", "video-builder", "ai-video-editor-and-generator", "video-create"]) expect(stdout).toContain(name);
+
+    const dir = join(root, "workspace", "skills", "video-create");
+    const sent = (await attributionFrom(dir)).map((h) => `${h["x-skill-source"]}@${h["x-skill-version"]}`);
+    expect(new Set(sent)).toEqual(new Set([`video-create@${await declaredSkillVersion(dir)}`]));
   });
 
   it("a skill under ~/.openclaw/skills or with .clawhub/origin.json speaks as clawhub", async () => {

@@ -9,7 +9,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DraftSchema } from "../../src/core/draft.js";
-import { JobRecordSchema } from "../../src/core/jobs.js";
+import { JobFileSchema } from "../../src/core/jobs.js";
 import { MediaFileSchema, SessionRecordSchema as LocalSessionSchema } from "../../src/local/workspace.js";
 import { AuthFileSchema } from "../../src/nemo/auth.js";
 import { SessionRecordSchema } from "../../src/nemo/session.js";
@@ -113,9 +113,9 @@ async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undef
   }
 }
 
-function readJob(sp: Space, id: string): z.infer<typeof JobRecordSchema> | undefined {
+function readJob(sp: Space, id: string): z.infer<typeof JobFileSchema> | undefined {
   try {
-    return JobRecordSchema.parse(JSON.parse(readFileSync(join(sp.home, "jobs", `${id}.json`), "utf8")));
+    return JobFileSchema.parse(JSON.parse(readFileSync(join(sp.home, "jobs", `${id}.json`), "utf8")));
   } catch {
     return undefined;
   }
@@ -123,11 +123,12 @@ function readJob(sp: Space, id: string): z.infer<typeof JobRecordSchema> | undef
 
 /** The schema each state file must satisfy, by its place under VIDEO_MAKER_HOME. */
 const SCHEMAS: Array<[RegExp, z.ZodType]> = [
-  [/^jobs\/[a-z]+_[0-9a-f]{12}\.json$/, JobRecordSchema],
+  [/^jobs\/[a-z]+_[0-9a-f]{12}\.json$/, JobFileSchema],
   [/^nemo\/auth\.json$/, AuthFileSchema],
   [/^sessions\/nemo\.json$/, SessionRecordSchema],
   [/^local\/session\.json$/, LocalSessionSchema],
   [/^local\/sessions\/[^/]+\/draft\.json$/, DraftSchema],
+  // The timelines kept for undo and repair (src/local/draft-history.ts): each a plain draft.
   [/^local\/sessions\/[^/]+\/history\/draft-\d+\.json$/, DraftSchema],
   [/^local\/sessions\/[^/]+\/media\.json$/, MediaFileSchema],
 ];

@@ -10,6 +10,7 @@ import http from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
 
 import { renderBytesAt } from "./bytes.js";
 import { boundaryFromContentType, MultipartError, MultipartScanner } from "./multipart.js";
@@ -77,6 +78,7 @@ export function defaultFakeOptions(): FakeOptions {
     sseIdleHeartbeatMs: 0,
     latencyMs: 0,
     maxTokensPerIp: 0,
+    hostileTokens: [],
   };
 }
 
@@ -87,7 +89,10 @@ function defined<T extends object>(value: T): Partial<T> {
 function mergeOptions(input: FakeOptionsInput | undefined): FakeOptions {
   const base = defaultFakeOptions();
   const { render, port: _port, ...rest } = input ?? {};
-  return { ...base, ...defined(rest), render: { ...base.render, ...defined(render ?? {}) } };
+  const merged = { ...base, ...defined(rest), render: { ...base.render, ...defined(render ?? {}) } };
+  // A live queue the fake consumes: never the caller's own array (reset() starts it over).
+  merged.hostileTokens = [...merged.hostileTokens];
+  return merged;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,7 +570,8 @@ class FakeNemoServer implements FakeNemo {
     }
     recent.push(now);
     this.issuedByIp.set(ip, recent);
-    const token = this.issueToken({ clientId });
+    const hostile = this.options.hostileTokens.shift();
+    const token = this.issueToken({ clientId, ...(hostile !== undefined ? { token: hostile } : {}) });
     const entry = this.tokens.get(token)!;
     sendJson(
       res,
@@ -1017,6 +1023,13 @@ class FakeNemoServer implements FakeNemo {
       return send(res, 404, S3_NOT_FOUND, "application/xml");
     }
     const size = render.fileBytes ?? this.options.render.fileBytes;
+    const compressed = this.options.render.contentEncoding === "gzip" && (this.options.render.forceContentEncoding || acceptsGzip(header(req, "accept-encoding")));
+    if (compressed) {
+      const body = gzipSync(this.fileBytesAt(id, 0, size));
+      res.writeHead(200, { "content-type": "video/mp4", "content-encoding": "gzip", "content-length": String(body.length), etag: `"${id}-${size}-gz"`, vary: "Accept-Encoding" });
+      res.end(req.method === "HEAD" ? undefined : body);
+      return;
+    }
     let start = 0;
     let end = size; // exclusive
     let status = 200;
@@ -1061,7 +1074,7 @@ class FakeNemoServer implements FakeNemo {
       if (slow && pos > start) await sleep(slow.intervalMs);
       if (res.destroyed) return;
       const next = Math.min(stopAt, pos + (slow ? slow.chunkBytes : 64 * 1024));
-      const chunk = renderBytesAt(id, pos, next);
+      const chunk = this.fileBytesAt(id, pos, next);
       pos = next;
       if (pos === stopAt && stopAt < end) {
         await writeFlushed(res, chunk); // so the half that was promised really reaches the client
@@ -1078,6 +1091,13 @@ class FakeNemoServer implements FakeNemo {
     res.end();
   }
 
+  /** The served bytes: the render's, or (`notMp4`) the same with the `ftyp` box zeroed. */
+  private fileBytesAt(id: string, start: number, end: number): Buffer {
+    const chunk = renderBytesAt(id, start, end);
+    if (this.options.render.notMp4) for (let i = start; i < Math.min(end, 32); i++) chunk[i - start] = 0;
+    return chunk;
+  }
+
   private cutsThisDownload(): boolean {
     const cut = this.options.render.truncateDownload;
     if (cut === true) return true;
@@ -1085,6 +1105,16 @@ class FakeNemoServer implements FakeNemo {
     this.downloadsCut++;
     return true;
   }
+}
+
+/** Whether an Accept-Encoding value allows gzip (no header allows any coding). */
+function acceptsGzip(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  return value.split(",").some((item) => {
+    const [name, ...params] = item.trim().toLowerCase().split(";");
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    return (name === "gzip" || name === "*") && (q === undefined || Number(q) > 0);
+  });
 }
 
 /** Takes `bytes` of the request body, then destroys the socket without an answer. */

@@ -76,6 +76,16 @@ export interface RenderOptions {
   trickleBytesPerSecond?: number;
   /** Downloads write `chunkBytes` every `intervalMs` (a slow link, or a stalled one). */
   trickleDownload?: { chunkBytes: number; intervalMs: number };
+  /**
+   * Hostile CDN: `"gzip"` sends the file gzip-compressed with `Content-Encoding: gzip` (and
+   * `Content-Type: video/mp4`) whenever the request's Accept-Encoding allows gzip (a missing header
+   * allows everything, RFC 9110 12.5.3); no ranges then.
+   */
+  contentEncoding?: "gzip";
+  /** With `contentEncoding`: compress even when Accept-Encoding says `identity` (a broken CDN). */
+  forceContentEncoding?: boolean;
+  /** Downloads serve `video/mp4` bytes that are not an MP4: the `ftyp` box at the start is zeroed. */
+  notMp4?: boolean;
   /** Size of the rendered file, frozen per render when it completes. */
   fileBytes: number;
 }
@@ -97,6 +107,12 @@ export interface FakeOptions {
   latencyMs: number;
   /** Extra: anonymous tokens per IP per token lifetime; 0 = unlimited (default, everything is 127.0.0.1 here). */
   maxTokensPerIp: number;
+  /**
+   * Extra (hostile): the anonymous-token call hands out these exact texts as tokens, one per call in
+   * order (then normal tokens again), e.g. a token with CR LF in it or one of 2 MB. Each is stored as
+   * a valid token. Empty (default): normal `nmv_usr_…` tokens.
+   */
+  hostileTokens: string[];
 }
 
 /** What `startFakeNemo` accepts: any option, and `render` may be partial too. */

@@ -18,11 +18,11 @@ describe("sessions", () => {
     const created = h.fake.requests.find((r) => r.route === "createSession")!;
     expect(created.body).toEqual({ task_name: "project", language: "zh" });
     const file = join(h.home, "sessions", "nemo.json");
-    expect(JSON.parse(await readFile(file, "utf8")).session_id).toBe(first.session_id);
+    expect(JSON.parse(await readFile(file, "utf8")).session_id).toBe(first.sessionId);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
     const second = await h.backend().getState();
-    expect(second.session_id).toBe(first.session_id);
+    expect(second.sessionId).toBe(first.sessionId);
     expect(requestsTo(h.fake, "createSession")).toBe(1);
   });
 
@@ -30,8 +30,8 @@ describe("sessions", () => {
     const backend = h.backend();
     const before = await backend.getState();
     const fresh = await backend.newSession("en");
-    expect(fresh.session_id).not.toBe(before.session_id);
-    expect((await h.backend().getState()).session_id).toBe(fresh.session_id);
+    expect(fresh.sessionId).not.toBe(before.sessionId);
+    expect((await h.backend().getState()).sessionId).toBe(fresh.sessionId);
   });
 
   it("rejects a malformed language code without calling the service", async () => {
@@ -42,20 +42,20 @@ describe("sessions", () => {
   it("a lost session (1002) is replaced and the person is told their media must be uploaded again", async () => {
     const backend = h.backend();
     const before = await backend.getState();
-    h.fake.loseSession(before.session_id);
+    h.fake.loseSession(before.sessionId);
     const error = (await backend.getState().catch((e: unknown) => e)) as VideoMakerError;
     expect(error.code).toBe("session_lost");
     expect(error.upstreamCode).toBe(1002);
     expect(error.message).toMatch(/new one was started.*upload them again/);
-    expect((await backend.getState()).session_id).not.toBe(before.session_id);
+    expect((await backend.getState()).sessionId).not.toBe(before.sessionId);
   });
 });
 
 describe("state", () => {
   it("summarises the draft and lists the media", async () => {
     const backend = h.backend();
-    const { session_id } = await backend.getState();
-    const session = h.fake.sessions.get(session_id)!;
+    const { sessionId } = await backend.getState();
+    const session = h.fake.sessions.get(sessionId)!;
     session.draft = {
       t: [
         { tt: 0, sg: [{ id: "a", st: 0, d: 10_000, n: "city timelapse" }], x_unknown: { keep: true } },
@@ -73,7 +73,7 @@ describe("state", () => {
     );
     expect(state.tracks.map((t) => t.type)).toEqual(["video", "bgm", "title"]);
     expect(state.media).toEqual([
-      { name: "city.mp4", type: "video", duration_s: 10, width: 1920, height: 1080, url: "https://cdn.example/city.mp4" },
+      { name: "city.mp4", type: "video", durationSeconds: 10, width: 1920, height: 1080, url: "https://cdn.example/city.mp4" },
     ]);
     // Unknown keys survive for the render call.
     expect((state.draft as Record<string, unknown>)["future_key"]).toEqual([1, 2, 3]);

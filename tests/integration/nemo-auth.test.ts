@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { VideoMakerError } from "../../src/core/errors.js";
+import { declaredSkillVersion } from "../support/skill-frontmatter.js";
 import { type Harness, requestsTo, startHarness } from "./harness.js";
 
 let h: Harness;
@@ -98,6 +99,59 @@ describe("anonymous token", () => {
   });
 });
 
+describe("a token the HTTP stack cannot send (issue 12)", () => {
+  const crlf = "nmv_usr_abc\r\nX-Injected: yes";
+  const huge = `nmv_usr_${"a".repeat(2 * 1024 * 1024)}`;
+
+  for (const [what, bad] of [["CR LF", crlf], ["2 MB", huge]] as const) {
+    it(`a token answer with ${what} in it is not saved: a clear bad_response, and the next call gets a good token`, async () => {
+      h.fake.options.hostileTokens = [bad];
+      const error = (await h.backend().getCredits().catch((e: unknown) => e)) as VideoMakerError;
+      expect(error).toBeInstanceOf(VideoMakerError);
+      expect(error.code).toBe("bad_response");
+      expect(error.message).toMatch(/token/i);
+      expect(error.message).not.toContain("X-Injected");
+      expect(error.message.length).toBeLessThan(400);
+      const saved = await readFile(authFile(), "utf8");
+      expect(saved).not.toContain("X-Injected");
+      expect(saved.length).toBeLessThan(1000);
+      expect(JSON.parse(saved).token).toBeUndefined();
+
+      // Not locked out: the next call gets a usable token.
+      await expect(h.backend().getCredits()).resolves.toMatchObject({ available: 100 });
+      expect(JSON.parse(await readFile(authFile(), "utf8")).token).toMatch(/^nmv_usr_[0-9a-f]+$/);
+    });
+  }
+
+  it("a stored token with CR LF (saved by an older version) is not sent: a new one is fetched", async () => {
+    await h.backend().getCredits();
+    const saved = JSON.parse(await readFile(authFile(), "utf8"));
+    await writeFile(authFile(), JSON.stringify({ ...saved, token: crlf }));
+    await expect(h.backend().getCredits()).resolves.toMatchObject({ available: 100 });
+    const renewed = JSON.parse(await readFile(authFile(), "utf8"));
+    expect(renewed.token).toMatch(/^nmv_usr_[0-9a-f]+$/);
+    expect(h.fake.requests.some((r) => (r.headers["x-injected"] ?? "") !== "")).toBe(false);
+  });
+
+  it("a token the HTTP stack refuses (undici UND_ERR_INVALID_ARG) counts as rejected, not as a network error after three retries", async () => {
+    const error = (await h.backend({ NEMO_TOKEN: crlf }).getCredits().catch((e: unknown) => e)) as VideoMakerError;
+    expect(error.code).toBe("token_rejected");
+    expect(error.message).toMatch(/NEMO_TOKEN/);
+    expect(error.message).not.toContain("X-Injected");
+    expect(requestsTo(h.fake, "credits")).toBe(0);
+  });
+
+  it("HTTP 431 (request headers too large) to an anonymous token counts as rejected: renewed and sent again once", async () => {
+    const backend = h.backend();
+    await backend.getCredits();
+    const saved = JSON.parse(await readFile(authFile(), "utf8"));
+    h.fake.failNext("credits", { httpStatus: 431 });
+    await expect(backend.getCredits()).resolves.toMatchObject({ available: 100 });
+    expect(JSON.parse(await readFile(authFile(), "utf8")).token).not.toBe(saved.token);
+    expect(requestsTo(h.fake, "credits")).toBe(3);
+  });
+});
+
 describe("NEMO_TOKEN", () => {
   it("is used as is: no anonymous token is requested", async () => {
     const token = h.fake.issueToken();
@@ -124,7 +178,7 @@ describe("attribution headers", () => {
     const backend = h.backend();
     await backend.getCredits();
     await backend.getState();
-    const version = /^version:\s*(\S+)/m.exec(await readFile("SKILL.md", "utf8"))![1];
+    const version = await declaredSkillVersion(".");
     const all = headersOf(h);
     expect(all.length).toBeGreaterThanOrEqual(4);
     for (const headers of all) expect(headers).toEqual(["video-maker", version, "unknown"]);
@@ -132,7 +186,7 @@ describe("attribution headers", () => {
 
   it("speak for the variant named by VIDEO_MAKER_SKILL and honour VIDEO_MAKER_PLATFORM", async () => {
     await h.backend({ VIDEO_MAKER_SKILL: "video-builder", VIDEO_MAKER_PLATFORM: "cursor" }).getCredits();
-    const version = /^version:\s*(\S+)/m.exec(await readFile("skill/video-builder/SKILL.md", "utf8"))![1];
+    const version = await declaredSkillVersion("skill/video-builder");
     for (const headers of headersOf(h)) expect(headers).toEqual(["video-builder", version, "cursor"]);
   });
 

@@ -32,24 +32,52 @@ describe("resuming a broken download (fake NemoVideo)", () => {
   async function exportWithClip(progress: ProgressEvent[] = []) {
     const backend = h.backend();
     const state = await backend.getState();
-    h.fake.sessions.get(state.session_id)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "clip" }] });
+    h.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "clip" }] });
     return backend.exportVideo({ outputDir: h.outDir, fileName: "promo" }, { onProgress: (event) => progress.push(event) });
   }
 
   const downloads = () => h.fake.requests.filter((r) => r.route === "fileDownload" || r.route === "renderDownload");
+
+  describe("what arrives is checked before it is published (issue 12)", () => {
+    it("asks for the file uncompressed (Accept-Encoding: identity), so a CDN that gzips on request sends the MP4 itself", async () => {
+      h.fake.options.render.contentEncoding = "gzip";
+      const result = await exportWithClip();
+      expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
+      expect(downloads()[0]!.headers["accept-encoding"]).toBe("identity");
+    });
+
+    it("a gzip-encoded answer (Content-Encoding: gzip) is a download failure in words: no gzip saved as the video, nothing left behind", async () => {
+      h.fake.options.render.contentEncoding = "gzip";
+      h.fake.options.render.forceContentEncoding = true;
+      const error = (await exportWithClip().catch((e: unknown) => e)) as VideoMakerError;
+      expect(error).toBeInstanceOf(VideoMakerError);
+      expect(error.code).toBe("download_failed");
+      expect(error.message).toMatch(/compressed \(Content-Encoding: gzip\)/);
+      expect(await readdir(h.outDir).catch(() => [])).toEqual([]);
+    });
+
+    it("an answer that is not an MP4 (no ftyp box at the start) is a download failure: no file left behind", async () => {
+      h.fake.options.render.notMp4 = true;
+      const error = (await exportWithClip().catch((e: unknown) => e)) as VideoMakerError;
+      expect(error).toBeInstanceOf(VideoMakerError);
+      expect(error.code).toBe("download_failed");
+      expect(error.message).toMatch(/not an MP4 video/);
+      expect(await readdir(h.outDir).catch(() => [])).toEqual([]);
+    });
+  });
 
   it("asks for the rest after a cut, with If-Range, and publishes the whole file from the link the service gave", async () => {
     h.fake.options.render.truncateDownload = 1;
     const progress: ProgressEvent[] = [];
     const result = await exportWithClip(progress);
 
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, SIZE));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
     expect(await readdir(h.outDir)).toEqual(["promo.mp4"]);
     const [first, second, ...more] = downloads();
     expect(more).toEqual([]);
     expect(first).toMatchObject({ route: "fileDownload" });
     expect(first!.headers["range"]).toBeUndefined();
-    expect(second).toMatchObject({ route: "fileDownload", headers: { range: `bytes=${SIZE / 2}-`, "if-range": `"${result.render_id}-${SIZE}"` } });
+    expect(second).toMatchObject({ route: "fileDownload", headers: { range: `bytes=${SIZE / 2}-`, "if-range": `"${result.renderId}-${SIZE}"` } });
     // The progress picks up from the bytes kept, never back to zero.
     const fractions = progress.filter((e) => e.stage === "download").map((e) => e.fraction ?? 0);
     expect(fractions.at(-1)).toBe(1);
@@ -59,7 +87,7 @@ describe("resuming a broken download (fake NemoVideo)", () => {
   it("resumes more than once while each try brings new bytes", async () => {
     h.fake.options.render.truncateDownload = 3; // 100 000, then 50 000 and 25 000 more, then the rest
     const result = await exportWithClip();
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, SIZE));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
     expect(downloads().map((r) => r.headers["range"])).toEqual([undefined, "bytes=100000-", "bytes=150000-", "bytes=175000-"]);
   });
 
@@ -78,7 +106,7 @@ describe("resuming a broken download (fake NemoVideo)", () => {
   it("does not resume from a server that serves no ranges: the proxy route gets the whole file", async () => {
     Object.assign(h.fake.options.render, { truncateDownload: 1, ignoreRange: true });
     const result = await exportWithClip();
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, SIZE));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, SIZE));
     expect(downloads().map((r) => [r.route, r.headers["range"]])).toEqual([
       ["fileDownload", undefined],
       ["renderDownload", undefined],
@@ -90,8 +118,9 @@ describe("resuming a broken download (fake NemoVideo)", () => {
 
 type Answer = (req: IncomingMessage, res: ServerResponse) => void;
 
-const VERSION_A = Buffer.alloc(60_000, "a");
-const VERSION_B = Buffer.alloc(50_000, "b");
+// Two versions of a file, each an MP4 by its first box (a download that is not one is refused).
+const VERSION_A = expectedRenderBytes("version-a", 60_000);
+const VERSION_B = expectedRenderBytes("version-b", 50_000);
 
 let cdn: Server;
 let cdnUrl: string;

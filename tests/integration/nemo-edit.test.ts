@@ -152,12 +152,12 @@ describe("edit over SSE", () => {
   it("maps HTTP 404 before the stream to a lost session and starts a new one", async () => {
     const backend = h.backend();
     const before = await backend.getState();
-    h.fake.loseSession(before.session_id);
+    h.fake.loseSession(before.sessionId);
     const error = (await backend.edit("add captions").catch((e: unknown) => e)) as VideoMakerError;
     expect(error.code).toBe("session_lost");
     expect(error.message).toMatch(/upload them again/);
     const after = await backend.getState();
-    expect(after.session_id).not.toBe(before.session_id);
+    expect(after.sessionId).not.toBe(before.sessionId);
   });
 
   it("reports running out of credits with a registration link", async () => {

@@ -48,8 +48,8 @@ function expectReadable(error: VideoMakerError) {
 
 async function withClip(backend: NemoBackend) {
   const state = await backend.getState();
-  h.fake.sessions.get(state.session_id)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city" }] });
-  return state.session_id;
+  h.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city" }] });
+  return state.sessionId;
 }
 
 describe("429 bursts", () => {
@@ -158,14 +158,14 @@ describe("token expiry", () => {
 describe("session lost during an upload", () => {
   it("nothing is applied, a new session is started, the local file is untouched and the person is told to upload again", async () => {
     const backend = h.backend();
-    const { session_id } = await backend.getState();
+    const { sessionId } = await backend.getState();
     let lost = false;
     const error = await failure(
       backend.upload({ paths: [bigClip] }, {
         onProgress: (e) => {
           if (!lost && (e.fraction ?? 0) > 0.5) {
             lost = true;
-            h.fake.loseSession(session_id);
+            h.fake.loseSession(sessionId);
           }
         },
       }),
@@ -174,7 +174,7 @@ describe("session lost during an upload", () => {
     expect(error.code).toBe("session_lost");
     expect(error.message).toMatch(/new one was started.*upload them again/);
     expect(h.fake.uploads).toHaveLength(0);
-    expect((await backend.getState()).session_id).not.toBe(session_id);
+    expect((await backend.getState()).sessionId).not.toBe(sessionId);
   });
 });
 
@@ -248,7 +248,7 @@ describe("connection resets", () => {
     await withClip(backend);
     h.fake.failNext("fileDownload", { resetConnection: true });
     const result = await backend.exportVideo({ outputDir: h.outDir, fileName: "reset" });
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, 200_000));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, 200_000));
     expect(requestsTo(h.fake, "renderDownload")).toBe(1);
   });
 
@@ -257,7 +257,7 @@ describe("connection resets", () => {
     await withClip(backend);
     h.fake.failNext("fileDownload", { httpStatus: 200, rawBody: "<html><body>AccessDenied</body></html>" });
     const result = await backend.exportVideo({ outputDir: h.outDir, fileName: "page" });
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, 200_000));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, 200_000));
     expect(requestsTo(h.fake, "renderDownload")).toBe(1);
   });
 
@@ -382,7 +382,7 @@ describe("slow servers that trickle bytes", () => {
     const backend = h.backend({}, { timeouts: { minDownloadBytesPerSecond: 1024, slowDownloadWindowMs: 1000 } });
     await withClip(backend);
     const result = await backend.exportVideo({ outputDir: h.outDir, fileName: "slow" });
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, 200_000));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, 200_000));
   });
 
   it("a download that trickles slower than the floor is given up, with no file left behind", async () => {

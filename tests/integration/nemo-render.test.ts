@@ -18,7 +18,7 @@ afterEach(async () => {
 async function withClip(h: Harness) {
   const backend = h.backend();
   const state = await backend.getState();
-  h.fake.sessions.get(state.session_id)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city timelapse" }] });
+  h.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ id: "v1", st: 0, d: 10_000, n: "city timelapse" }] });
   return backend;
 }
 
@@ -35,11 +35,11 @@ describe("export", () => {
           const result = await backend.exportVideo({ outputDir: h.outDir, fileName: "promo" }, { onProgress: (e) => progress.push(e) });
 
           expect(result.file).toBe(join(h.outDir, "promo.mp4"));
-          expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, 200_000));
+          expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, 200_000));
           expect(await listOut(h)).toEqual(["promo.mp4"]);
-          expect(result.render_id).toMatch(/^render_\d+$/);
+          expect(result.renderId).toMatch(/^render_\d+$/);
           const start = h.fake.requests.find((r) => r.route === "renderStart")!;
-          expect(start.body).toMatchObject({ id: result.render_id, sessionId: expect.any(String), output: { format: "mp4", quality: "high" } });
+          expect(start.body).toMatchObject({ id: result.renderId, sessionId: expect.any(String), output: { format: "mp4", quality: "high" } });
           expect((start.body as { draft: { t: unknown[] } }).draft.t).toHaveLength(1);
           expect(progress.some((e) => e.stage === "render")).toBe(true);
           expect(progress.at(-1)).toMatchObject({ stage: "download", fraction: 1 });
@@ -72,7 +72,7 @@ describe("export", () => {
     const backend = await withClip(h);
     const result = await backend.exportVideo({ outputDir: h.outDir });
     expect(requestsTo(h.fake, "renderDownload")).toBe(1);
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.render_id, 200_000));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(result.renderId, 200_000));
   });
 
   it("reports a truncated download and leaves no file", async () => {
@@ -95,7 +95,7 @@ describe("export", () => {
     h.fake.options.render.stuck = true;
     const backend = h.backend({}, { renderTiming: { pollScheduleMs: [20], deadlineMs: 300 } });
     const state = await backend.getState();
-    h.fake.sessions.get(state.session_id)!.draft.t.push({ tt: 0, sg: [{ st: 0, d: 1000 }] });
+    h.fake.sessions.get(state.sessionId)!.draft.t.push({ tt: 0, sg: [{ st: 0, d: 1000 }] });
     const error = (await backend.exportVideo({ outputDir: h.outDir }).catch((e: unknown) => e)) as VideoMakerError;
     expect(error.code).toBe("timeout");
     expect(error.message).toMatch(/may still finish/);
@@ -148,9 +148,9 @@ describe("export", () => {
     const restarted = h.backend();
     const result = await restarted.resumeExport(checkpoint);
     expect(result.file).toBe(join(h.outDir, "resumed.mp4"));
-    expect(result.render_id).toBe(checkpoint.render_id);
+    expect(result.renderId).toBe(checkpoint.renderId);
     expect(requestsTo(h.fake, "renderStart")).toBe(1);
-    expect(await readFile(result.file)).toEqual(expectedRenderBytes(checkpoint.render_id, 200_000));
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(checkpoint.renderId, 200_000));
   });
 
   it("keeps the checkpoint from before the render starts; a render the service never got is reported, not waited on", async () => {

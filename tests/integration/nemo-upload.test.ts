@@ -111,7 +111,7 @@ describe("upload", () => {
     expect(reasons[fakeVideo]).toMatch(/not a recognisable media file/);
     expect(reasons[wrongExt]).toMatch(/looks like a PNG/);
     expect(reasons[doc]).toMatch(/not accepted.*mp4/);
-    expect(reasons[huge]).toMatch(/over the 500 MB limit/);
+    expect(reasons[huge]).toMatch(/over the 500 MB \(524,288,000 bytes\) limit/);
     expect(reasons[loop]).toMatch(/loops/);
     expect(reasons["ftp://example.com/a.mp4"]).toMatch(/Only http/);
     expect(reasons["not a url"]).toMatch(/not a valid link/);
@@ -150,6 +150,34 @@ describe("upload", () => {
     const e2 = (await h.backend().upload({ paths: [clip] }).catch((e: unknown) => e)) as VideoMakerError;
     expect(e2.code).toBe("file_too_large");
     expect(e2.message).toMatch(/Compress/);
+  });
+
+  describe("an upload the service never confirmed (issue 12)", () => {
+    const envelope = (data: unknown) => JSON.stringify({ code: 0, message: "success", data });
+
+    it("an answer with no file list ({ok: true}) puts every file and link in rejected: the service did not confirm it", async () => {
+      h.fake.failNext("upload", { rawBody: envelope({ ok: true }) }, 2);
+      const url = "https://cdn.example.com/media/beach.mp4";
+      const result = await h.backend().upload({ paths: [clip, song], urls: [url] });
+      expect(result.uploaded).toEqual([]);
+      expect(result.rejected.map((r) => r.input)).toEqual([clip, song, url]);
+      for (const r of result.rejected) expect(r.reason).toMatch(/did not confirm/);
+    });
+
+    it("an answer that lists only some of the files: each input ends in exactly one of the two lists", async () => {
+      h.fake.failNext("upload", { rawBody: envelope({ files: [{ filename: "lofi.mp3", file_type: "audio", duration: 30 }] }) });
+      const result = await h.backend().upload({ paths: [clip, song, photo] });
+      expect(result.uploaded).toEqual([expect.objectContaining({ name: "lofi.mp3", type: "audio" })]);
+      expect(result.rejected.map((r) => r.input)).toEqual([clip, photo]);
+      for (const r of result.rejected) expect(r.reason).toMatch(/did not confirm/);
+    });
+
+    it("entries without names are matched to the inputs in order", async () => {
+      h.fake.failNext("upload", { rawBody: envelope({ files: [{ file_type: "video" }] }) });
+      const result = await h.backend().upload({ paths: [clip, song] });
+      expect(result.uploaded).toEqual([expect.objectContaining({ name: "city timelapse.mp4", type: "video" })]);
+      expect(result.rejected.map((r) => r.input)).toEqual([song]);
+    });
   });
 
   it("replays the streamed body after a 429", async () => {

@@ -39,10 +39,10 @@ describe("media", () => {
       urls: ["https://example.com/a.mp4"],
     });
     expect(result.uploaded).toEqual([
-      { name: "clip.mp4", type: "video", duration_s: 2, width: 320, height: 180 },
+      { name: "clip.mp4", type: "video", durationSeconds: 2, width: 320, height: 180 },
       { name: "photo.png", type: "image", width: 400, height: 300 },
-      { name: "music.m4a", type: "audio", duration_s: 3 },
-      { name: "portrait.mp4", type: "video", duration_s: 1, width: 180, height: 320 },
+      { name: "music.m4a", type: "audio", durationSeconds: 3 },
+      { name: "portrait.mp4", type: "video", durationSeconds: 1, width: 180, height: 320 },
     ]);
     expect(result.rejected).toEqual([
       { input: set.corrupt, reason: expect.stringMatching(/^"corrupt\.mp4" could not be read as media: .*damaged/) },
@@ -91,7 +91,7 @@ describe("editing and state", () => {
     const state = await again.getState();
     expect(state.timeline).toBe(result.timeline);
     expect(state.tracks[0]!.label).toBe("Video: clip.mp4 (0-2s), silent.mp4 (1.5-3s) — ids: clip-1, clip-2");
-    expect(state.media[0]).toEqual({ id: "media-1", name: "clip.mp4", type: "video", duration_s: 2, width: 320, height: 180, url: `file://${set.clip}` });
+    expect(state.media[0]).toEqual({ id: "media-1", name: "clip.mp4", type: "video", durationSeconds: 2, width: 320, height: 180, url: `file://${set.clip}` });
 
     const change = await again.applyEdits([{ op: "trim", segment: "clip-1", out: 1 }]);
     expect(change.changes).toContain('Video track 1: "clip.mp4" now 0-1s (was 0-2s)');
@@ -106,7 +106,7 @@ describe("editing and state", () => {
     const result = await backend.applyEdits([{ op: "add_image", media: set.photo, duration: 2 }]);
     expect(result.outline).toEqual(["image-1 photo.png 0-2s"]);
     const error = await failure(backend.applyEdits([{ op: "add_clip", media: set.corrupt }]));
-    expect(error.message).toMatch(/^Some files named in the edits cannot be used, so nothing was changed:\n- op 1: .*corrupt\.mp4: "corrupt\.mp4" could not be read/);
+    expect(error.message).toMatch(/^1 problem in the edits, so nothing was changed:\n- op 1 \(add_clip\): \/.*\/corrupt\.mp4: "corrupt\.mp4" could not be read/);
   });
 
   it("cuts the pauses in a real clip", async () => {
@@ -120,12 +120,12 @@ describe("editing and state", () => {
   it("starts an empty project on new_session", async () => {
     const { backend } = await freshBackend();
     await backend.applyEdits([{ op: "add_text", text: "Old" }]);
-    const before = (await backend.getState()).session_id;
-    const { session_id, created } = await backend.newSession("zh");
+    const before = (await backend.getState()).sessionId;
+    const { sessionId, created } = await backend.newSession("zh");
     expect(created).toBe(true);
-    expect(session_id).not.toBe(before);
+    expect(sessionId).not.toBe(before);
     const state = await backend.getState();
-    expect([state.session_id, state.timeline, state.media]).toEqual([session_id, "Timeline (0 tracks): empty", []]);
+    expect([state.sessionId, state.timeline, state.media]).toEqual([sessionId, "Timeline (0 tracks): empty", []]);
     await expect(backend.newSession("not a language")).rejects.toThrow(/not a language code/);
   });
 });
@@ -154,8 +154,8 @@ describe("rendering", () => {
 
     expect(result.file).toBe(join(out, "promo.mp4"));
     expect(result.bytes).toBe((await stat(result.file)).size);
-    expect(checkpoints).toEqual([{ backend: "local", render_id: result.render_id, session_id: expect.any(String), output_path: result.file, started_at: expect.any(String) }]);
-    expect(result.render_id).toMatch(/^local_/);
+    expect(checkpoints).toEqual([{ backend: "local", renderId: result.renderId, sessionId: expect.any(String), outputPath: result.file, startedAt: expect.any(String) }]);
+    expect(result.renderId).toMatch(/^local_/);
     const renderEvents = events.filter((e) => e.stage === "render" && e.fraction !== undefined);
     expect(renderEvents[0]!.message).toBe("render 0%");
     expect(renderEvents.some((e) => /^render \d+%$/.test(e.message) && e.fraction! > 0)).toBe(true);
@@ -209,7 +209,7 @@ describe("rendering", () => {
     ]);
     const frame = await backend.previewFrame(2.5);
     expect(frame.png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect([frame.width, frame.height, frame.at_seconds]).toEqual([640, 360, 2.5]);
+    expect([frame.width, frame.height, frame.atSeconds]).toEqual([640, 360, 2.5]);
     const dir = await tempDir();
     const withText = await grayOfPng(frame.png, dir);
     const without = await grayOfPng((await backend.previewFrame(3.5)).png, dir);
@@ -217,7 +217,7 @@ describe("rendering", () => {
     expect(meanAbsDiff(withText, without, 640, { x: 100, y: 140, w: 440, h: 80 })).toBeGreaterThan(20);
     // The last moment shows the last frame; a moment past the end is refused with the video's length.
     const end = await backend.previewFrame(4);
-    expect(end.at_seconds).toBeCloseTo(4 - 1 / 30, 3);
+    expect(end.atSeconds).toBeCloseTo(4 - 1 / 30, 3);
     const past = await failure(backend.previewFrame(99));
     expect([past.code, past.message]).toEqual(["invalid_input", "The video is 4 s long: choose a moment from 0 to 4 seconds."]);
     await expect(backend.previewFrame(-1)).rejects.toThrow(/at_seconds/);
@@ -307,17 +307,55 @@ describe("rendering", () => {
     expect(await readdir(out)).toEqual([]);
   }, 30_000);
 
-  it("draws Chinese titles with a CJK font, or says which font to install", async () => {
+  it("draws Chinese titles and subtitles with a CJK font, or refuses them at the edit and says which font to install", async () => {
     const { backend } = await freshBackend();
+    const subtitles = join(await tempDir("vm-subs-"), "zh.srt");
+    await writeFile(subtitles, "1\n00:00:00,000 --> 00:00:00,900\n你好，世界\n");
     await backend.upload({ paths: [set.silentClip] });
-    await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 1 }, { op: "add_text", text: "夏季促销" }, { op: "set_format", resolution: 180 }]);
+    await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 1 }, { op: "set_format", resolution: 180 }]);
+    const edits = [{ op: "add_text", text: "夏季促销" }, { op: "add_subtitles", file: subtitles }];
     if (await locateCjkFont()) {
+      await backend.applyEdits(edits);
       expect((await backend.previewFrame(0.5)).png.length).toBeGreaterThan(0);
     } else {
-      const error = await failure(backend.previewFrame(0.5));
-      expect(error.code).toBe("config");
-      expect(error.message).toContain("no font for them was found on this computer. Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`");
+      const error = await failure(backend.applyEdits(edits));
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toContain("op 1 (add_text): text-1 has Chinese, Japanese or Korean characters (夏季促销), and no font for them was found on this computer. Install one: Debian/Ubuntu `sudo apt-get install -y fonts-noto-cjk`");
+      expect(error.message).toContain("op 2 (add_subtitles): sub-1 has Chinese, Japanese or Korean characters (你好世界), and no font for them");
     }
+  });
+
+  it("previews a moment without Chinese on screen whatever the fonts; only a moment showing it needs the CJK font", async () => {
+    const { backend, out } = await freshBackend();
+    await backend.upload({ paths: [set.silentClip] });
+    await backend.applyEdits([
+      { op: "add_clip", media: "silent.mp4", out: 1.5 },
+      { op: "add_text", text: "Hello", duration: 0.5 },
+      { op: "add_text", text: "placeholder", at: 1, duration: 0.5 },
+      { op: "set_format", resolution: 180 },
+    ]);
+    // A project from before the check (or a CJK font removed since): Chinese from 1 s.
+    const { sessionId, draft } = await backend.getState();
+    const chinese = JSON.parse(JSON.stringify(draft).replace('"placeholder"', '"夏季促销"'));
+    expect(await backend.workspace.replaceDraft(sessionId, draft, chinese)).toBe(true);
+    expect((await backend.previewFrame(0.2)).png.length).toBeGreaterThan(0);
+    if (await locateCjkFont()) {
+      expect((await backend.previewFrame(1.2)).png.length).toBeGreaterThan(0);
+    } else {
+      const error = await failure(backend.previewFrame(1.2));
+      expect(error.code).toBe("config");
+      expect(error.message).toContain("text-2 has Chinese, Japanese or Korean characters (夏季促销), and no font for them was found on this computer. Install one:");
+      expect((await failure(backend.exportVideo({ outputDir: out }))).code).toBe("config");
+    }
+  }, 30_000);
+
+  it("names emoji that will draw as boxes in subtitles as it does in titles", async () => {
+    const { backend } = await freshBackend();
+    const subtitles = join(await tempDir("vm-subs-"), "party.srt");
+    await writeFile(subtitles, "1\n00:00:00,000 --> 00:00:00,900\nParty 🎉\n");
+    const result = await backend.applyEdits([{ op: "add_text", text: "Party 🎉" }, { op: "add_subtitles", file: subtitles }]);
+    expect(result.changes).toContain('text-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.');
+    expect(result.changes).toContain('sub-1: 🎉 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"sub-1","text":…} unless that is fine.');
   });
 
   it("refuses to export an empty timeline", async () => {
@@ -330,9 +368,9 @@ describe("rendering", () => {
     const { backend, out } = await freshBackend();
     await backend.upload({ paths: [set.silentClip] });
     await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 0.5 }, { op: "set_format", resolution: 180 }]);
-    const { session_id } = await backend.getState();
-    const checkpoint: ExportCheckpoint = { backend: "local", render_id: "local_1", session_id, output_path: join(out, "resumed.mp4"), started_at: new Date().toISOString() };
+    const { sessionId } = await backend.getState();
+    const checkpoint: ExportCheckpoint = { backend: "local", renderId: "local_1", sessionId, outputPath: join(out, "resumed.mp4"), startedAt: new Date().toISOString() };
     const result = await backend.resumeExport(checkpoint);
-    expect(result).toEqual({ render_id: "local_1", file: join(out, "resumed.mp4"), bytes: (await readFile(join(out, "resumed.mp4"))).length });
+    expect(result).toEqual({ renderId: "local_1", file: join(out, "resumed.mp4"), bytes: (await readFile(join(out, "resumed.mp4"))).length });
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Draft } from "../../src/core/draft.js";
@@ -210,13 +210,14 @@ const CASES: Case[] = [
       video: [
         clip("clip-1", "land", 2000),
         clip("clip-2", "land", 2000),
-        clip("clip-3", "land", 2000, { tr: { type: "dissolve", d: 500 } }),
+        clip("clip-3", "land", 2000, { tr: { type: "pixel_dissolve", d: 500 } }),
         clip("clip-4", "land", 2000),
       ],
     }),
     check: (out) => {
       expect(out.filtergraph.match(/(?<!a)split=2/g)).toHaveLength(2);
       expect(out.filtergraph.match(/asplit=2/g)).toHaveLength(2);
+      // pixel_dissolve is xfade's grainy dissolve, by another name
       expect(out.filtergraph).toContain("xfade=transition=dissolve:duration=0.5:offset=0");
       expect(out.filtergraph).toContain("concat=n=5:v=1:a=1");
       expect(out.durationMs).toBe(7500);
@@ -322,7 +323,7 @@ describe("compileRender (pure)", () => {
       available: new Set(["libx264", "aac", "scale", "fps", "tpad", "crop", "concat", "apad", "atrim", "anullsrc"]),
       transitions: new Set(),
     };
-    const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type: "dissolve", d: 500 } })] });
+    const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type: "wipeleft", d: 500 } })] });
     expect(() => compileRender(draft, ALL, { ...OPTIONS, features: poor })).toThrow(/^The ffmpeg at \/opt\/old\/ffmpeg \(version 4\.1\) lacks .*the xfade filter.*apt-get install -y ffmpeg.*brew install ffmpeg/s);
     expect(() => compileRender(draft, ALL, { ...OPTIONS, features: poor })).toThrow(/amix's normalize option/);
   });
@@ -333,14 +334,14 @@ describe("compileRender (pure)", () => {
     expect(() => compileRender(draft, ALL, { ...OPTIONS, features })).toThrow(/does not know the transition zoomin/);
   });
 
-  it("does not ask xfade for a plain fade, which is drawn without it", () => {
+  it.each(["fade", "dissolve"])("does not ask xfade for a %s, a cross-dissolve drawn without it", (type) => {
     const features: FfmpegFeatures = {
       path: "ffmpeg",
       version: "5.1",
       available: new Set(["libx264", "aac", "scale", "fps", "tpad", "crop", "fade", "overlay", "afade", "amix", "amix-normalize", "concat", "apad", "atrim"]),
-      transitions: new Set(["dissolve"]),
+      transitions: new Set(["wipeleft"]),
     };
-    const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type: "fade", d: 500 } })] });
+    const draft = draftOf({ video: [clip("clip-1", "land", 2000), clip("clip-2", "land", 2000, { tr: { type, d: 500 } })] });
     const graph = compileRender(draft, ALL, { ...OPTIONS, features }).args.join(" ");
     expect(graph).toMatch(/fade=t=in:st=0:d=0\.5\d*:alpha=1/);
     expect(graph).not.toContain("xfade");
@@ -499,12 +500,8 @@ describe("compiled graphs run in ffmpeg", () => {
     expect(meanAbsDiff(withText, without, 320, { x: 0, y: 0, w: 320, h: 30 })).toBeLessThan(3);
   });
 
-  // Dark clip → bright clip over 18 frames: halfway through, the picture is halfway between.
-  it.each([
-    { type: "fade", tolerance: 4 },
-    { type: "dissolve", tolerance: 12 },
-    { type: "wipeleft", tolerance: 12 },
-  ])("blends a $type transition from one picture to the next", async ({ type, tolerance }) => {
+  /** A dark clip then a bright one (flat grey, 2 s each), joined by a 0.6 s transition: 1.4 s in all. */
+  async function darkToBright(type: string): Promise<{ path: string; out: CompiledRender }> {
     const flat = async (name: string, colour: string): Promise<MediaFacts> => {
       const path = join(dir, `${name}.mp4`);
       await runFfmpeg("ffmpeg", ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=320x180:r=30:d=2`, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path]);
@@ -513,15 +510,37 @@ describe("compiled graphs run in ffmpeg", () => {
     const [dark, bright] = await Promise.all([flat(`dark-${type}`, "0x303030"), flat(`bright-${type}`, "0xd0d0d0")]);
     facts.push(dark, bright);
     const draft = draftOf({ video: [clip("clip-1", dark.id, 1000), clip("clip-2", bright.id, 1000, { tr: { type, d: 600 } })] });
+    return render(draft, `blend-${type}`);
+  }
+  const whole = { x: 0, y: 0, w: 320, h: 180 };
+
+  // Dark clip → bright clip over 18 frames: halfway through, the picture is halfway between.
+  it.each([
+    { type: "fade", tolerance: 4 },
+    { type: "wipeleft", tolerance: 12 },
+  ])("blends a $type transition from one picture to the next", async ({ type, tolerance }) => {
     // 30 + 30 − 18 frames; the transition is frames 12–29 (0.4–1.0 s).
-    const { path, out } = await render(draft, `blend-${type}`);
+    const { path, out } = await darkToBright(type);
     expect(out.durationMs).toBe(1400);
-    const whole = { x: 0, y: 0, w: 320, h: 180 };
     // Frame 16 (first at or after 0.52 s) is 4/18 of the way, frame 21 (0.69 s) 9/18.
     const [before = NaN, quarter = NaN, middle = NaN, after = NaN] = await Promise.all([0.2, 0.52, 0.69, 1.2].map(async (t) => regionStats(await grayFrame(path, t), 320, whole).mean));
     expect(after - before).toBeGreaterThan(120);
     expect(Math.abs(quarter - (before + (after - before) * (4 / 18)))).toBeLessThanOrEqual(tolerance);
     expect(Math.abs(middle - (before + (after - before) * (9 / 18)))).toBeLessThanOrEqual(tolerance);
+  });
+
+  it("draws a dissolve as a cross-dissolve (an even blend), and the grainy pixel_dissolve only when asked, at a larger size", async () => {
+    const [cross, pixel] = await Promise.all([darkToBright("dissolve"), darkToBright("pixel_dissolve")]);
+    const middleOf = async (path: string) => regionStats(await grayFrame(path, 0.69), 320, whole);
+    const [before, after] = await Promise.all([0.2, 1.2].map(async (t) => regionStats(await grayFrame(cross.path, t), 320, whole).mean));
+    const [blend, grain] = await Promise.all([middleOf(cross.path), middleOf(pixel.path)]);
+    // Halfway through, every pixel of the cross-dissolve is halfway between the two pictures.
+    expect(Math.abs(blend.mean - (before! + (after! - before!) * (9 / 18)))).toBeLessThanOrEqual(4);
+    expect(blend.stddev).toBeLessThan(3);
+    // The pixel dissolve shows each pixel from one picture or the other: noise.
+    expect(grain.stddev).toBeGreaterThan(30);
+    const [crossSize, pixelSize] = await Promise.all([stat(cross.path), stat(pixel.path)]);
+    expect(pixelSize.size).toBeGreaterThan(1.5 * crossSize.size);
   });
 
   it("renders fifty clips in one run", async () => {

@@ -53,7 +53,7 @@ async function projectWithTitles(): Promise<{ home: string; dir: string; draft: 
   await first.applyEdits([title("one")]);
   await first.applyEdits([title("two")]);
   const state = await first.getState();
-  return { home, dir: join(home, "local", "sessions", state.session_id), draft: state.draft! };
+  return { home, dir: join(home, "local", "sessions", state.sessionId), draft: state.draft! };
 }
 
 describe("a damaged draft.json", () => {
@@ -133,7 +133,7 @@ describe("a damaged session.json", () => {
     expect(await readdir(sessions)).toHaveLength(1);
 
     const fresh = await backend.newSession();
-    expect(join(sessions, fresh.session_id)).not.toBe(dir);
+    expect(join(sessions, fresh.sessionId)).not.toBe(dir);
     expect((await backend.getState()).draft).toEqual({ t: [] });
     expect(await readFile(copy!)).toEqual(cut);
     expect(await readFile(join(dir, "draft.json"))).toEqual(draftBytes);

@@ -82,6 +82,30 @@ describe("the ffmpeg binary", () => {
     expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
   });
 
+  it("says nothing more of progress once asked to stop: ffmpeg's closing \"progress=end\" is not 100%", async () => {
+    const dir = await tempDir();
+    const controller = new AbortController();
+    const fractions: number[] = [];
+    let afterAbort = 0;
+    const running = runFfmpeg(
+      "ffmpeg",
+      ["-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=64x36:rate=30:duration=20", "-c:v", "libx264", "-progress", "pipe:1", "-nostats", "-f", "mp4", join(dir, "c.mp4")],
+      {
+        durationMs: 20_000,
+        signal: controller.signal,
+        onProgress: (fraction) => {
+          if (controller.signal.aborted) afterAbort++;
+          fractions.push(fraction);
+          if (fraction > 0) controller.abort();
+        },
+      },
+    );
+    expect((await failure(running)).code).toBe("cancelled");
+    expect(fractions.length).toBeGreaterThan(0);
+    expect(afterAbort).toBe(0);
+    expect(Math.max(...fractions)).toBeLessThan(0.5);
+  });
+
   it("reports the tail of stderr when ffmpeg fails", async () => {
     const error = await failure(
       runFfmpeg("ffmpeg", ["-hide_banner", "-nostdin", "-f", "lavfi", "-i", "testsrc=duration=1", "-filter_complex", "[0:v]nosuchfilter[out]", "-map", "[out]", "-f", "null", "-"]),

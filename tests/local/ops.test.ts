@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Draft } from "../../src/core/draft.js";
 import { summarizeTimeline } from "../../src/core/summary.js";
+import { parseCharset } from "../../src/local/font-coverage.js";
 import { GUIDE_EXAMPLES } from "../../src/local/ops-guide.js";
 import { EDIT_OPS_GUIDE, EditOpSchema, type OpHelpers, applyOps, keepRanges } from "../../src/local/ops.js";
 import { outlineTimeline } from "../../src/local/segment-ids.js";
@@ -58,24 +59,30 @@ describe("adding", () => {
   });
 
   it("warns that emoji in a title will show as boxes, and only for texts that hold one", async () => {
+    // A font with DejaVu's kind of coverage (no emoji), as fontconfig would describe it; tests/local/fonts.test.ts has the rest.
+    const fonts: OpHelpers = { textFonts: async () => [{ file: "/fonts/Bold.ttf", charset: parseCharset("20-7e a0-2e9 2010-2027 2122 2190-21ff 2600-27bf") }] };
     const table: Array<[string, string[]]> = [
       ["Summer Sale", []],
-      ["Big sale 🎉🎉 now 🔥", ['text-1: 🎉 🔥 will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove them with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
-      ["Made in 🇫🇷", ['text-1: 🇫 🇷 will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove them with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
-      ["Party 🥳", ['text-1: 🥳 will show as empty boxes in the local render (ffmpeg draws text with one font, and it has no emoji); remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
-      // Symbols the font draws as plain glyphs (❤️ too: a monochrome heart), and CJK (a font of its own).
-      ["I ❤️ it: © 2026 Acme™ — 50% off, ★ 4.9 · 夏季特卖", []],
+      ["Big sale 🎉🎉 now 🔥", ['text-1: 🎉 🔥 will show as empty boxes in the local render (no font on this computer has them); remove them with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
+      ["Made in 🇫🇷", ['text-1: 🇫 🇷 will show as empty boxes in the local render (no font on this computer has them); remove them with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
+      ["Party 🥳", ['text-1: 🥳 will show as an empty box in the local render (no font on this computer has it); remove it with {"op":"set_text","segment":"text-1","text":…} unless that is fine.']],
+      // Symbols the font draws as plain glyphs (❤️ too: a monochrome heart, its emoji selector draws nothing).
+      ["I ❤️ it: © 2026 Acme™ — 50% off, ★ 4.9 ☀", []],
     ];
     for (const [text, expected] of table) {
-      const { notes } = await apply([{ op: "add_text", text }]);
+      const { notes } = await apply([{ op: "add_text", text }], EMPTY, fonts);
       expect([text, notes]).toEqual([text, expected]);
     }
-    const { notes } = await apply([
-      { op: "add_text", text: "Launch 🚀" },
-      { op: "set_text", segment: "text-1", text: "Launch" },
-      { op: "set_text", segment: "text-1", position: "top" },
-    ]);
-    expect(notes).toEqual([expect.stringMatching(/^text-1: 🚀 will show as empty boxes/)]);
+    const { notes } = await apply(
+      [
+        { op: "add_text", text: "Launch 🚀" },
+        { op: "set_text", segment: "text-1", text: "Launch" },
+        { op: "set_text", segment: "text-1", position: "top" },
+      ],
+      EMPTY,
+      fonts,
+    );
+    expect(notes).toEqual([expect.stringMatching(/^text-1: 🚀 will show as an empty box/)]);
   });
 
   it("adds photos with a duration and Ken Burns", async () => {
@@ -166,6 +173,8 @@ describe("changing", () => {
       ["image-1", 0, 2000],
     ]);
     expect(timeline.titles[0]!.durationMs).toBe(1500);
+    // the points a trim set are cut points, which fit_duration keeps; a photo has none
+    expect(timeline.video.map((s) => [s.cutIn, s.cutOut])).toEqual([[true, undefined], [true, true], [undefined, undefined]]);
   });
 
   it("removes and moves segments; ids stay", async () => {
@@ -273,6 +282,12 @@ describe("remove_silence", () => {
       // 0.15 s of air is kept next to speech on both sides of every cut
       ["clip-2", 850, 4300, "fade"],
       ["clip-3", 7850, 10_300, undefined],
+    ]);
+    // every end a pause was cut from is a cut point; both pieces come from clip-2
+    expect(timeline.video.map((s) => [s.cutIn, s.cutOut, s.pieceOf])).toEqual([
+      [undefined, undefined, undefined],
+      [true, true, "clip-2"],
+      [true, true, "clip-2"],
     ]);
     expect(notes).toContain("clip-2: cut 3 pauses (5.4s); it is now clip-2, clip-3.");
   });

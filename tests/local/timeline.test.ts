@@ -9,7 +9,7 @@ const RICH: Draft = {
     {
       tt: 0,
       sg: [
-        { id: "clip-1", n: "beach.mp4", src: "media-1", st: 0, d: 4000, in: 1500, fit: "blur", v: 0.5, cam: "A" },
+        { id: "clip-1", n: "beach.mp4", src: "media-1", st: 0, d: 4000, in: 1500, fit: "blur", v: 0.5, ci: true, co: true, of: "clip-1", cam: "A" },
         { id: "image-1", n: "photo.jpg", src: "media-3", st: 3500, d: 3000, in: 0, fit: "contain", kb: "zoom_in", tr: { type: "fade", d: 500 } },
         { id: "clip-2", n: "talk.mp4", src: "media-5", st: 5500, d: 6000, in: 0, kb: "none", v: 0, tr: { type: "wipeleft", d: 1000 }, m: { rev: 2 } },
       ],
@@ -56,7 +56,7 @@ const RICH: Draft = {
 const LONG_NAMES = new Set([
   "id", "name", "mediaId", "startMs", "durationMs", "sourceInMs", "fit", "kenBurns", "volume", "transition",
   "fadeInMs", "fadeOutMs", "loop", "duckUnderClips", "followsVideoEnd", "text", "position", "sizePx", "colour", "box",
-  "widthFraction", "opacity", "unknownKeys",
+  "widthFraction", "opacity", "cutIn", "cutOut", "pieceOf", "unknownKeys",
 ]);
 
 function segmentsOf(timeline: LocalTimeline): object[] {
@@ -87,6 +87,9 @@ describe("the timeline between disk and engine", () => {
       transition: { type: "wipeleft", durationMs: 1000 },
       unknownKeys: { m: { rev: 2 } },
     });
+    expect(timeline.video[0]).toMatchObject({ cutIn: true, cutOut: true, pieceOf: "clip-1", unknownKeys: { cam: "A" } });
+    // a clip no cut has touched (and every draft from before cut points were kept) has none
+    expect(Object.keys(timeline.video[1]!).filter((key) => key.startsWith("cut") || key === "pieceOf")).toEqual([]);
     expect(timeline.music[0]).toMatchObject({ volume: 0.35, fadeInMs: 1000, fadeOutMs: 2000, loop: true, duckUnderClips: true, followsVideoEnd: true });
     expect(timeline.titles[0]).toMatchObject({ text: "Summer\nSale", position: "lower_third", sizePx: 64, colour: "#ffcc00", box: true, unknownKeys: { anim: { in: "pop" } } });
     expect(timeline.subtitles.map((s) => s.id)).toEqual(["sub-1", "sub-2"]);

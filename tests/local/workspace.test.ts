@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { recordsFor } from "../../src/local/referenced-files.js";
 import { LocalWorkspace, type NewMedia, hashFile, verifySources } from "../../src/local/workspace.js";
 import { tempDir } from "./fixtures.js";
 
@@ -52,6 +53,29 @@ describe("LocalWorkspace", () => {
     expect(await workspace.replaceDraft(session_id, empty, one)).toBe(true);
     expect(await workspace.replaceDraft(session_id, empty, { t: [] })).toBe(false);
     expect(await workspace.readDraft(session_id)).toEqual(one);
+  });
+
+  it("registers the files an edit named with its draft, unless an upload took their ids meanwhile", async () => {
+    const workspace = new LocalWorkspace(await tempDir("vm-ws-"));
+    const files = await tempDir("vm-files-");
+    const { session_id } = await workspace.current();
+    const empty = await workspace.readDraft(session_id);
+    const a = await newFile(files, "a.mp4", "aaa");
+    const b = await newFile(files, "b.mp4", "bbbb");
+    const edit = { t: [{ tt: 0, sg: [{ id: "clip-1", src: "media-1", st: 0, d: 1000 }] }] };
+    // computed with a as media-1; then b is uploaded and takes media-1
+    const planned = recordsFor([a], []);
+    expect(planned.map((m) => m.id)).toEqual(["media-1"]);
+    await workspace.registerMedia(session_id, [b]);
+    expect(await workspace.replaceDraft(session_id, empty, edit, planned)).toBe(false);
+    expect((await workspace.readMedia(session_id)).map((m) => m.name)).toEqual(["b.mp4"]);
+    expect(await workspace.readDraft(session_id)).toEqual(empty);
+    // computed again: a is media-2
+    const again = recordsFor([a], await workspace.readMedia(session_id));
+    const fixed = { t: [{ tt: 0, sg: [{ id: "clip-1", src: "media-2", st: 0, d: 1000 }] }] };
+    expect(await workspace.replaceDraft(session_id, empty, fixed, again)).toBe(true);
+    expect((await workspace.readMedia(session_id)).map((m) => [m.id, m.name])).toEqual([["media-1", "b.mp4"], ["media-2", "a.mp4"]]);
+    expect(await workspace.readDraft(session_id)).toEqual(fixed);
   });
 
   it("says when the project folder is gone", async () => {

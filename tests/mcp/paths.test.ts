@@ -68,3 +68,22 @@ describe("paths from the model", () => {
     await expect(stat(join(process.cwd(), "renders"))).rejects.toThrow();
   });
 });
+
+describe("subtitle files", () => {
+  it("upload_media in local mode checks .srt/.vtt files and lists them as uploaded; a broken one is refused with the reason", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const good = join(root, "captions.srt");
+    const empty = join(root, "empty.vtt");
+    await writeFile(good, "1\n00:00:00,000 --> 00:00:01,500\nHello\n\n2\n00:00:02,000 --> 00:00:03,000\nAgain\n");
+    await writeFile(empty, "WEBVTT\n\n");
+    const result = await call("upload_media", { paths: [good, empty] });
+    expect(result.isError).toBeFalsy();
+    const out = result.structuredContent as { uploaded: Array<{ name: string; duration_s?: number }>; rejected: Array<{ input: string; reason: string }> };
+    expect(out.uploaded).toEqual([{ name: "captions.srt", type: "other", duration_s: 3 }]);
+    expect(out.rejected).toEqual([{ input: empty, reason: "No subtitles were found in this file." }]);
+    // It is what add_subtitles takes.
+    await call("upload_media", { paths: [await makeVideo(root, "subbed.mp4", 3)] });
+    const applied = await call("apply_edits", { ops: [{ op: "add_clip", media: "subbed.mp4" }, { op: "add_subtitles", file: good }] });
+    expect(applied.isError, textOf(applied)).toBeFalsy();
+  });
+});

@@ -86,6 +86,7 @@ describe("from files to an MP4", () => {
     expect(editOut.reply).toMatch(/Urban Dreams/);
     expect(editOut.reply).not.toMatch(/Click the Export button/);
     expect(editOut.suggests_export).toBe(true);
+    expect([editOut.progress, editOut.message]).toEqual([100, "done"]);
     expect(editOut.timeline).toMatch(/^Timeline \(2 tracks\): 1\. Video: city timelapse\.mp4 .* 2\. Title: "Urban Dreams" \(0-3s\)$/);
     expect(textOf(edit)).toMatch(/export_video/);
 
@@ -118,9 +119,12 @@ describe("jobs", () => {
     const started = Date.now();
     const first = await h.call("edit_video", { instruction: "generate a drone shot", wait_seconds: 0.3 });
     expect(Date.now() - started).toBeLessThan(1400);
-    const out = first.structuredContent as { status: string; job_id: string };
+    const out = first.structuredContent as { status: string; job_id: string; progress?: number; message: string };
     expect(out.status).toBe("running");
     expect(out.job_id).toMatch(/^edit_[0-9a-f]{12}$/);
+    // An agent edit has no percentage while it runs: only its latest line.
+    expect(out.progress).toBeUndefined();
+    expect(out.message).toEqual(expect.any(String));
     expect(textOf(first)).toMatch(/get_job/);
 
     const second = await h.call("get_job", { job_id: out.job_id, wait_seconds: 10 });
@@ -139,6 +143,26 @@ describe("jobs", () => {
     expect(progress.map((p) => p.message).join("\n")).toMatch(/agent: /);
     const values = progress.map((p) => p.progress);
     expect(values).toEqual([...values].sort((a, b) => a - b));
+  });
+
+  it("draws the export as a bar: progress notifications carry the stage's percent with total 100, always growing", async () => {
+    await seedClip(h);
+    h.fake.options.render.pollsToComplete = 5;
+    // Each poll answers after 300 ms, so the 250 ms throttle lets every render step through.
+    h.fake.options.latencyMs = 300;
+    const progress: Progress[] = [];
+    const exported = await h.call("export_video", { file_name: "bar" }, { onprogress: (p) => progress.push(p) });
+    expect(exported.structuredContent).toMatchObject({ status: "completed", progress: 100 });
+    const values = progress.map((p) => p.progress);
+    for (let i = 1; i < values.length; i++) expect(values[i]!).toBeGreaterThan(values[i - 1]!);
+    const bars = progress.filter((p) => p.total !== undefined);
+    for (const bar of bars) expect([bar.total, bar.progress <= 100]).toEqual([100, true]);
+    // The render's own lines are its percent of 100, as a host draws them.
+    const render = bars.filter((p) => /^render \d+%$/.test(p.message ?? ""));
+    expect(render.length).toBeGreaterThanOrEqual(2);
+    for (const p of render) expect(p.progress).toBe(Number(/\d+/.exec(p.message!)![0]));
+    // A line that cannot be drawn as a bar (the job starting, a stage starting again at 0) has no total.
+    expect(progress.some((p) => p.total === undefined)).toBe(true);
   });
 
   it("exports in the background and get_job returns the file", async () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { isAllowedServiceUrl, loadConfig } from "../../src/config.js";
-import { detectPlatformFromPath, frontmatterField } from "../../src/core/skills.js";
+import { detectPlatformFromPath, frontmatterField, frontmatterMetadataField, skillVersionFrom } from "../../src/core/skills.js";
 import { ensurePrivateDir, keepDamagedCopy, readJsonFile, readJsonState, withFileLock, writeJsonFileAtomic } from "../../src/core/store.js";
 
 describe("detectPlatformFromPath", () => {
@@ -34,6 +34,44 @@ describe("frontmatterField", () => {
   });
 });
 
+describe("skillVersionFrom (sent as X-Skill-Version)", () => {
+  const md = [
+    "---",
+    "name: video-create",
+    "description: x",
+    "metadata:",
+    "  openclaw:",
+    "    version: 9.9.9",
+    "    envVars:",
+    "      - name: NEMO_TOKEN",
+    "        version: 8.8.8",
+    '  version: "1.2.3"',
+    "license: MIT",
+    "---",
+    "version: 7.7.7",
+    "",
+  ].join("\n");
+
+  it("reads metadata.version, not a deeper `version:` nor one in the body", () => {
+    expect(skillVersionFrom(md)).toBe("1.2.3");
+    expect(frontmatterMetadataField(md, "version")).toBe("1.2.3");
+    expect(frontmatterMetadataField(md, "license")).toBeUndefined(); // a top-level key ends the mapping
+    expect(frontmatterField(md, "version")).toBeUndefined();
+  });
+
+  it("reads a one-line JSON metadata, CRLF files and tab indentation", () => {
+    expect(skillVersionFrom('---\nname: a\nmetadata: {"version": "2.0.0", "openclaw": {"emoji": "x"}}\n---\n')).toBe("2.0.0");
+    expect(skillVersionFrom("---\r\nname: a\r\nmetadata:\r\n  version: '3.1.0'\r\n---\r\n")).toBe("3.1.0");
+    expect(skillVersionFrom("---\nmetadata:\n\tversion: 4.0.0\n---\n")).toBe("4.0.0");
+  });
+
+  it("falls back to the top-level version of SKILL.md files from before the move, else nothing", () => {
+    expect(skillVersionFrom("---\nname: a\nversion: 0.9.0\nmetadata:\n  openclaw:\n    emoji: x\n---\n")).toBe("0.9.0");
+    expect(skillVersionFrom("---\nname: a\nmetadata:\n  author: me\n---\n")).toBeUndefined();
+    expect(skillVersionFrom("no frontmatter")).toBeUndefined();
+  });
+});
+
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
     const config = loadConfig({ HOME: "/home/x", XDG_CONFIG_HOME: "/cfg" }, "/");
@@ -56,9 +94,12 @@ describe("loadConfig", () => {
     const dir = await mkdtemp(join(tmpdir(), "vm-skill-"));
     const skill = join(dir, ".cursor", "skills", "video-create");
     await mkdir(skill, { recursive: true });
-    await writeFile(join(skill, "SKILL.md"), "---\nname: video-create\nversion: 3.4.5\n---\n");
+    await writeFile(join(skill, "SKILL.md"), '---\nname: video-create\nmetadata:\n  version: "3.4.5"\n---\n');
     const config = loadConfig({}, skill);
     expect([config.skill, config.skillVersion, config.platform]).toEqual(["video-create", "3.4.5", "cursor"]);
+    // A copy installed before the version moved under metadata still says which version it is.
+    await writeFile(join(skill, "SKILL.md"), "---\nname: video-create\nversion: 3.4.4\n---\n");
+    expect(loadConfig({}, skill).skillVersion).toBe("3.4.4");
   });
 
   it("rejects bad values with a message naming the variable", () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -17,8 +17,8 @@ const job = (id: string, createdAt: string, status: JobRecord["status"] = "compl
   kind: id.startsWith("edit") ? "edit" : "export",
   status,
   backend: "nemo",
-  created_at: createdAt,
-  updated_at: createdAt,
+  createdAt,
+  updatedAt: createdAt,
   progress: { message: "done" },
   input: {},
 });
@@ -60,6 +60,89 @@ describe("JobStore.list", () => {
     expect(await store.read("../jobs/export_0123456789ab")).toBeUndefined();
   });
 });
+
+describe("the job file", () => {
+  // A file as the previous version wrote it (snake_case, keys in its order): a restarted
+  // server of this version must read it, resume its render, and write it back the same way.
+  const OLD_FILE = {
+    id: "export_0123456789ab",
+    kind: "export",
+    status: "completed",
+    backend: "nemo",
+    created_at: "2026-03-01T10:00:00.000Z",
+    updated_at: "2026-03-01T10:01:30.000Z",
+    progress: { message: "done", percent: 100, stage: "download" },
+    owner_pid: 4242,
+    owner_started: "123456",
+    input: { output_dir: "/videos", file_name: "promo.mp4" },
+    checkpoint: {
+      backend: "nemo",
+      render_id: "render_1",
+      session_id: "s-1",
+      output_path: "/videos/promo.mp4",
+      started_at: "2026-03-01T10:00:01.000Z",
+      download_url: "https://cdn.example/render_1.mp4",
+    },
+    edit: { reply: "Done.", replied: true, changes: ["added a title"], timeline: "Timeline (1 track): 1. Title: \"x\" (0-3s)", suggestsExport: true },
+    export: { render_id: "render_1", file: "/videos/promo.mp4", bytes: 64000 },
+    error: { code: "upstream", message: "a message", link: "https://nemovideo.com/" },
+  };
+
+  it("reads a file the previous version wrote into the camelCase record", async () => {
+    await writeFile(join(await storeDir(), "export_0123456789ab.json"), JSON.stringify(OLD_FILE, null, 2));
+    expect(await store.read("export_0123456789ab")).toEqual({
+      id: "export_0123456789ab",
+      kind: "export",
+      status: "completed",
+      backend: "nemo",
+      createdAt: "2026-03-01T10:00:00.000Z",
+      updatedAt: "2026-03-01T10:01:30.000Z",
+      progress: { message: "done", percent: 100, stage: "download" },
+      ownerPid: 4242,
+      ownerStarted: "123456",
+      input: { outputDir: "/videos", fileName: "promo.mp4" },
+      checkpoint: {
+        backend: "nemo",
+        renderId: "render_1",
+        sessionId: "s-1",
+        outputPath: "/videos/promo.mp4",
+        startedAt: "2026-03-01T10:00:01.000Z",
+        downloadUrl: "https://cdn.example/render_1.mp4",
+      },
+      edit: OLD_FILE.edit,
+      export: { renderId: "render_1", file: "/videos/promo.mp4", bytes: 64000 },
+      error: OLD_FILE.error,
+    });
+  });
+
+  it("writes a record back byte for byte as it was read", async () => {
+    await writeFile(join(await storeDir(), "export_0123456789ab.json"), JSON.stringify(OLD_FILE, null, 2));
+    await store.write((await store.read("export_0123456789ab"))!);
+    expect(await readFile(join(store.dir, "export_0123456789ab.json"), "utf8")).toBe(`${JSON.stringify(OLD_FILE, null, 2)}\n`);
+  });
+
+  it("leaves out what a record does not have, as the previous version did", async () => {
+    const record = job("edit_0123456789ab", "2026-03-01T10:00:00.000Z", "running");
+    await store.write(record);
+    expect(JSON.parse(await readFile(join(store.dir, "edit_0123456789ab.json"), "utf8"))).toStrictEqual({
+      id: "edit_0123456789ab",
+      kind: "edit",
+      status: "running",
+      backend: "nemo",
+      created_at: "2026-03-01T10:00:00.000Z",
+      updated_at: "2026-03-01T10:00:00.000Z",
+      progress: { message: "done" },
+      input: {},
+    });
+  });
+});
+
+/** The jobs folder, made the way the store makes it (by writing a job), then emptied. */
+async function storeDir(): Promise<string> {
+  await store.write(job("edit_00000000000f", "2026-01-01T00:00:00.000Z"));
+  await rm(join(store.dir, "edit_00000000000f.json"));
+  return store.dir;
+}
 
 describe("JobStore.sweep", () => {
   it("removes finished jobs untouched for a week and keeps running ones and recent ones", async () => {

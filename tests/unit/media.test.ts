@@ -176,3 +176,24 @@ describe.skipIf(!hasFfmpeg)("sniffMediaType (files written by ffmpeg)", () => {
     }
   });
 });
+
+describe("the size limit is the cloud's, and it is said exactly", () => {
+  it("a file one byte over 500 MB is not called '500 MB, over the 500 MB limit'", async () => {
+    const { mkdtemp, open, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { inspectLocalMedia } = await import("../../src/core/media-files.js");
+    const dir = await mkdtemp(join(tmpdir(), "vm-limit-"));
+    const path = join(dir, "big.mp4");
+    const handle = await open(path, "w");
+    // A sparse file: the size is real, the disk is not used.
+    await handle.truncate(524_288_001);
+    await handle.close();
+    const cloud = await inspectLocalMedia(path);
+    expect(cloud).toEqual({ ok: false, reason: "The file is 524,288,001 bytes, over the 500 MB (524,288,000 bytes) limit. Compress it or trim it shorter." });
+    // The local engine uploads nothing: size is no reason to refuse (the empty content is).
+    const local = await inspectLocalMedia(path, Number.POSITIVE_INFINITY);
+    expect(local.ok ? "" : local.reason).not.toMatch(/limit/);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

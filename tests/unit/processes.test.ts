@@ -39,12 +39,12 @@ describe("processes", () => {
 
   it("a job's owner counts as alive only while it is the process that took the job", () => {
     const record = (owner: Partial<JobRecord>): JobRecord => ({
-      id: "edit_0123456789ab", kind: "edit", status: "running", backend: "nemo", created_at: "", updated_at: "", progress: { message: "" }, input: {}, ...owner,
+      id: "edit_0123456789ab", kind: "edit", status: "running", backend: "nemo", createdAt: "", updatedAt: "", progress: { message: "" }, input: {}, ...owner,
     });
-    expect(ownerAlive(record({ owner_pid: sleeper.pid!, owner_started: sleeperTicks! }))).toBe(true);
-    expect(ownerAlive(record({ owner_pid: sleeper.pid!, owner_started: "1" }))).toBe(false);
-    expect(ownerAlive(record({ owner_pid: sleeper.pid! }))).toBe(true);
-    expect(ownerAlive(record({ owner_pid: deadPid }))).toBe(false);
-    expect(ownerAlive(record({ owner_pid: process.pid, owner_started: ownStartTicks()! }))).toBe(false); // ours, but not running here
+    expect(ownerAlive(record({ ownerPid: sleeper.pid!, ownerStarted: sleeperTicks! }))).toBe(true);
+    expect(ownerAlive(record({ ownerPid: sleeper.pid!, ownerStarted: "1" }))).toBe(false);
+    expect(ownerAlive(record({ ownerPid: sleeper.pid! }))).toBe(true);
+    expect(ownerAlive(record({ ownerPid: deadPid }))).toBe(false);
+    expect(ownerAlive(record({ ownerPid: process.pid, ownerStarted: ownStartTicks()! }))).toBe(false); // ours, but not running here
   });
 });

@@ -1,15 +1,47 @@
-import { readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { promisify } from "node:util";
+import { readProperties } from "skills-ref";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { SKILL_NAMES, frontmatterField } from "../../src/core/skills.js";
+import { SKILL_NAMES, skillVersionFrom } from "../../src/core/skills.js";
 import { generatedSectionsIn, renderSkill } from "../../src/skills/generate.js";
 
-/** Every SKILL.md: no drift from the core data, and a frontmatter that AgentSkills and ClawHub accept. */
+/**
+ * Every SKILL.md: no drift from the core data, and a frontmatter that each reader accepts:
+ * - the Agent Skills reference validator (skills-ref, pinned): only name, description, license,
+ *   compatibility, metadata and allowed-tools at the top, and the name equal to the folder's name;
+ * - OpenClaw, which JSON5-parses `metadata` and reads `metadata.openclaw` only when it is an object
+ *   (openclaw/openclaw src/shared/frontmatter.ts, resolveOpenClawManifestBlock);
+ * - ClawHub, which reads `metadata.openclaw` only when it is an object too
+ *   (openclaw/clawhub convex/lib/skills/index.ts, parseClawdisMetadata);
+ * - our own attribution, which sends `metadata.version` as X-Skill-Version.
+ */
+
+const run = promisify(execFile);
+/** The bin `npx skills-ref` runs (package.json "bin"), started with this Node: no network. */
+const SKILLS_REF_BIN = resolve("node_modules/skills-ref/dist/cli.js");
 
 const folderOf = (name: string) => (name === "video-maker" ? resolve(".") : resolve("skill", name));
-const ALLOWED_TOP_LEVEL = new Set(["name", "description", "license", "compatibility", "metadata", "allowed-tools", "version"]);
+const SPEC_TOP_LEVEL = new Set(["name", "description", "license", "compatibility", "metadata", "allowed-tools"]);
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * The root SKILL.md is the `video-maker` skill; its folder is the package, which npm installs as
+ * node_modules/video-maker. The validator wants the folder named like the skill, whatever this
+ * checkout's directory is called, so it sees a copy in a folder named `video-maker`.
+ */
+const scratch = mkdtemp(join(tmpdir(), "vm-skills-ref-"));
+afterAll(async () => rm(await scratch, { recursive: true, force: true }));
+async function validatedFolderOf(name: string): Promise<string> {
+  if (name !== "video-maker") return folderOf(name);
+  const dir = join(await scratch, name);
+  await mkdir(dir, { recursive: true });
+  await copyFile(join(folderOf(name), "SKILL.md"), join(dir, "SKILL.md"));
+  return dir;
+}
 
 /** The variant's own seed phrase: each skill keeps its own voice. */
 const SIGNATURE: Record<string, RegExp> = {
@@ -31,7 +63,14 @@ for (const name of SKILL_NAMES) {
       expect(renderSkill(text) === text, `${name}: run "npm run skills" and commit the result`).toBe(true);
     });
 
-    it("has a valid AgentSkills frontmatter", () => {
+    it("passes the Agent Skills reference validator (`skills-ref validate`, offline)", async () => {
+      const dir = await validatedFolderOf(name);
+      const result = await run(process.execPath, [SKILLS_REF_BIN, "validate", dir]).catch((error: { stdout: string; stderr: string }) => error);
+      expect(result.stderr, `skills-ref validate ${dir}`).toBe("");
+      expect(result.stdout).toContain(`Valid skill: ${dir}`);
+    });
+
+    it("has a valid Agent Skills frontmatter", async () => {
       expect(match, "frontmatter block").toBeTruthy();
       expect(front.name).toBe(name);
       expect(name === "video-maker" ? "video-maker" : basename(folder)).toBe(front.name);
@@ -40,14 +79,24 @@ for (const name of SKILL_NAMES) {
       expect(typeof front.description).toBe("string");
       expect(front.description.length).toBeGreaterThan(20);
       expect(front.description.length).toBeLessThanOrEqual(1024);
-      for (const key of Object.keys(front)) expect(ALLOWED_TOP_LEVEL.has(key), `unexpected key ${key}`).toBe(true);
+      for (const key of Object.keys(front)) expect(SPEC_TOP_LEVEL.has(key), `unexpected top-level key ${key}`).toBe(true);
       if (front.compatibility) expect(String(front.compatibility).length).toBeLessThanOrEqual(500);
+      // metadata is a map of strings, except OpenClaw's own block (see the next test).
+      for (const [key, value] of Object.entries(front.metadata ?? {})) {
+        if (key !== "openclaw") expect(typeof value, `metadata.${key}`).toBe("string");
+      }
+      // skills-ref reads the version back as written (it turns every metadata value into a string).
+      const properties = await readProperties(await validatedFolderOf(name));
+      expect(properties.name).toBe(name);
+      expect(properties.metadata.version).toBe(front.metadata.version);
     });
 
-    it("has what ClawHub/OpenClaw read: semver version, emoji, NEMO_TOKEN optional, required bins", () => {
-      expect(String(front.version)).toMatch(SEMVER);
-      expect(frontmatterField(text, "version")).toBe(String(front.version)); // the runtime reader agrees
-      const claw = front.metadata?.openclaw;
+    it("has what ClawHub/OpenClaw read: semver metadata.version, emoji, NEMO_TOKEN optional, required bins", () => {
+      expect(front.metadata?.version).toMatch(SEMVER);
+      expect(skillVersionFrom(text)).toBe(front.metadata.version); // what X-Skill-Version carries
+      // OpenClaw turns a YAML `metadata` mapping into JSON and parses it back; ClawHub reads the mapping.
+      const claw = JSON.parse(JSON.stringify(front.metadata))?.openclaw;
+      expect(typeof claw, "metadata.openclaw must stay an object for OpenClaw and ClawHub").toBe("object");
       expect(claw?.emoji).toBeTruthy();
       expect(claw?.primaryEnv).toBe("NEMO_TOKEN");
       expect(claw?.envVars).toContainEqual(expect.objectContaining({ name: "NEMO_TOKEN", required: false }));

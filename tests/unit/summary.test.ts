@@ -111,9 +111,9 @@ describe("formatSeconds", () => {
 describe("describeTracks", () => {
   it("mirrors the summary, one entry per track", () => {
     expect(describeTracks(SEED)).toEqual([
-      { index: 1, type: "video", segments: 1, start_s: 0, end_s: 10, label: "Video: city timelapse (0-10s)" },
-      { index: 2, type: "bgm", segments: 1, start_s: 0, end_s: 10, label: "BGM: Lo-fi (0-10s, 35%)" },
-      { index: 3, type: "title", segments: 1, start_s: 0, end_s: 3, label: 'Title: "Urban Dreams" (0-3s)' },
+      { index: 1, type: "video", segments: 1, startSeconds: 0, endSeconds: 10, label: "Video: city timelapse (0-10s)" },
+      { index: 2, type: "bgm", segments: 1, startSeconds: 0, endSeconds: 10, label: "BGM: Lo-fi (0-10s, 35%)" },
+      { index: 3, type: "title", segments: 1, startSeconds: 0, endSeconds: 3, label: 'Title: "Urban Dreams" (0-3s)' },
     ]);
   });
 
@@ -126,7 +126,7 @@ describe("describeTracks", () => {
       ],
     });
     const tracks = describeTracks(draft);
-    expect(tracks.map((t) => [t.type, t.segments, t.start_s, t.end_s])).toEqual([
+    expect(tracks.map((t) => [t.type, t.segments, t.startSeconds, t.endSeconds])).toEqual([
       ["video", 2, 1.5, 2.75],
       ["track", 0, 0, 0],
       ["title", 6, 0, 0.6],

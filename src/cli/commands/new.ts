@@ -8,8 +8,8 @@ export const newCommand: Command = {
   examples: ["video-maker new", "video-maker new --language zh"],
   async run(context) {
     const session = await context.backend.newSession(context.options.language, { signal: context.signal });
-    if (context.json) printJson(context, { session_id: session.session_id });
-    else context.io.out(`Started a new project (session ${session.session_id}).`);
+    if (context.json) printJson(context, { session_id: session.sessionId });
+    else context.io.out(`Started a new project (session ${session.sessionId}).`);
     return EXIT.ok;
   },
 };

@@ -38,7 +38,7 @@ export const previewCommand = defineCommand({
       await rm(temp, { force: true });
       throw isVideoMakerError(error) ? error : new VideoMakerError("invalid_input", `Cannot save the preview as ${target}; choose another --out.`);
     }
-    if (context.json) printJson(context, { file, width: frame.width, height: frame.height, at_seconds: frame.at_seconds });
+    if (context.json) printJson(context, { file, width: frame.width, height: frame.height, at_seconds: frame.atSeconds });
     else context.io.out(file);
     return EXIT.ok;
   },

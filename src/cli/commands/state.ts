@@ -1,3 +1,4 @@
+import { stateToWire } from "../../core/wire.js";
 import { type Command, EXIT, printJson } from "../context.js";
 
 export const stateCommand: Command = {
@@ -9,12 +10,12 @@ export const stateCommand: Command = {
   async run(context) {
     const state = await context.backend.getState({ signal: context.signal });
     if (context.json) {
-      printJson(context, state);
+      printJson(context, { ...stateToWire(state), draft: state.draft });
       return EXIT.ok;
     }
     context.io.out(state.timeline);
     for (const media of state.media) {
-      const facts = [media.type, media.duration_s ? `${Math.round(media.duration_s)} s` : "", media.width && media.height ? `${media.width}x${media.height}` : ""];
+      const facts = [media.type, media.durationSeconds ? `${Math.round(media.durationSeconds)} s` : "", media.width && media.height ? `${media.width}x${media.height}` : ""];
       context.io.out(`media: ${media.name} (${facts.filter(Boolean).join(", ")})`);
     }
     return EXIT.ok;

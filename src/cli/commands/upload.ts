@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { uploadResultToWire } from "../../core/wire.js";
 import { type Command, EXIT, printJson } from "../context.js";
 import { progressDisplay } from "../io.js";
 
@@ -17,7 +18,7 @@ export const uploadCommand: Command = {
         { signal: context.signal, ...(display ? { onProgress: display.update } : {}) },
       );
       display?.done();
-      if (context.json) printJson(context, result);
+      if (context.json) printJson(context, uploadResultToWire(result));
       else {
         for (const media of result.uploaded) context.io.out(`uploaded ${media.name} (${media.type})`);
         for (const bad of result.rejected) context.io.err(`not uploaded ${bad.input}: ${bad.reason}`);

@@ -72,7 +72,7 @@ export class JobManager {
     this.refuseWhileEditing();
     return this.start(
       "export",
-      { output_dir: request.outputDir, ...(request.fileName ? { file_name: request.fileName } : {}) },
+      { outputDir: request.outputDir, ...(request.fileName ? { fileName: request.fileName } : {}) },
       async (job, context) => {
         const result = await this.backend.exportVideo(request, {
           ...context,
@@ -144,7 +144,7 @@ export class JobManager {
     if (record.status !== "running") return record;
     if (!ownerAlive(record)) {
       record.status = "cancelled";
-      record.updated_at = new Date().toISOString();
+      record.updatedAt = new Date().toISOString();
       record.error = { code: "cancelled", message: this.say.cancelled };
       await this.store.write(record);
       return record;
@@ -226,8 +226,8 @@ export class JobManager {
       kind,
       status: "running",
       backend: this.backend.name as BackendName,
-      created_at: now,
-      updated_at: now,
+      createdAt: now,
+      updatedAt: now,
       progress: { message: this.say.starting(kind) },
       input,
     };
@@ -289,7 +289,7 @@ export class JobManager {
       if (record.status !== "running" || this.live.has(id)) return undefined;
       if (record.backend !== this.backend.name || ownerAlive(record)) return undefined;
       takeOwnership(record);
-      record.updated_at = new Date().toISOString();
+      record.updatedAt = new Date().toISOString();
       return record;
     });
   }
@@ -328,7 +328,7 @@ export class JobManager {
       // The state cannot be read now; say so rather than guess.
     }
     record.status = "interrupted";
-    record.updated_at = new Date().toISOString();
+    record.updatedAt = new Date().toISOString();
     record.error = { code: "interrupted", message: this.say.interrupted(record.kind, timeline) };
     if (record.kind === "edit" && timeline) {
       record.edit = { reply: record.error.message, replied: false, changes: [], timeline, suggestsExport: false };
@@ -342,19 +342,22 @@ export class JobManager {
   }
 
   private progress(job: LiveJob, event: ProgressEvent): void {
+    // What the work still says once it is being stopped, or after it ended, is not progress:
+    // a cancelled or failed job keeps the progress it reached.
+    if (job.record.status !== "running" || job.controller.signal.aborted) return;
     job.record.progress = {
       message: event.message,
       stage: event.stage,
       ...(event.fraction !== undefined ? { percent: Math.round(Math.min(1, Math.max(0, event.fraction)) * 100) } : {}),
     };
-    job.record.updated_at = new Date().toISOString();
+    job.record.updatedAt = new Date().toISOString();
     for (const listener of job.listeners) listener(event);
     if (Date.now() - job.lastPersist > PERSIST_PROGRESS_EVERY_MS) void this.persist(job).catch(() => {});
   }
 
   private finish(job: LiveJob, status: JobStatus, error?: { code: ErrorCode | "cancelled"; message: string; link?: string }): void {
     job.record.status = status;
-    job.record.updated_at = new Date().toISOString();
+    job.record.updatedAt = new Date().toISOString();
     if (status === "completed") job.record.progress = { ...job.record.progress, message: this.say.done, percent: 100 };
     if (error) job.record.error = error;
   }
@@ -368,18 +371,18 @@ export class JobManager {
 }
 
 function takeOwnership(record: JobRecord): void {
-  record.owner_pid = process.pid;
+  record.ownerPid = process.pid;
   const started = ownStartTicks();
-  if (started === undefined) delete record.owner_started;
-  else record.owner_started = started;
+  if (started === undefined) delete record.ownerStarted;
+  else record.ownerStarted = started;
 }
 
 /** Whether the process that started a job is still running (then it owns the job). */
 export function ownerAlive(record: JobRecord): boolean {
-  const pid = record.owner_pid;
+  const pid = record.ownerPid;
   // Our own pid on a job this process does not run: an earlier process with the same pid (a restarted container).
   if (!pid || pid === process.pid) return false;
-  return isRunning(pid, record.owner_started);
+  return isRunning(pid, record.ownerStarted);
 }
 
 function progressEventOf(record: JobRecord): ProgressEvent {

@@ -1,7 +1,7 @@
 import { access, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import type { EditResult, ExportCheckpoint, ExportResult } from "../backend.js";
+import type { BackendName, EditResult, ExportCheckpoint, ExportResult } from "../backend.js";
 import { readJsonFile, withFileLock, writeJsonFileAtomic } from "../store.js";
 
 /**
@@ -17,7 +17,13 @@ const BackendNameSchema = z.enum(["nemo", "local"]);
 export type JobKind = z.infer<typeof JobKindSchema>;
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
-export const ExportCheckpointSchema = z.object({
+// --- the job file ------------------------------------------------------------------------
+// A job file is snake_case JSON, as every version has written it, so a restarted (or newer)
+// process reads the jobs an older one left and resumes their renders. The code's JobRecord
+// is camelCase; jobToFile and jobFromFile below are the only place one becomes the other,
+// and the types below check that each file shape is the code's with its keys in snake_case.
+
+const CheckpointFileSchema = z.object({
   backend: BackendNameSchema,
   render_id: z.string(),
   session_id: z.string(),
@@ -26,6 +32,7 @@ export const ExportCheckpointSchema = z.object({
   download_url: z.string().optional(),
 });
 
+/** An edit's result, stored as the code spells it (its one two-word key has always been camelCase on disk). */
 export const EditResultSchema = z.object({
   reply: z.string(),
   replied: z.boolean(),
@@ -34,17 +41,7 @@ export const EditResultSchema = z.object({
   suggestsExport: z.boolean(),
 });
 
-export const ExportResultSchema = z.object({ render_id: z.string(), file: z.string(), bytes: z.number() });
-
-// The backend contract states these as interfaces; a field added on one side and not the
-// other stops the build here instead of vanishing from the job file.
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Holds<T extends true> = T;
-type SchemasMatchBackend = [
-  Holds<Same<z.infer<typeof ExportCheckpointSchema>, ExportCheckpoint>>,
-  Holds<Same<z.infer<typeof EditResultSchema>, EditResult>>,
-  Holds<Same<z.infer<typeof ExportResultSchema>, ExportResult>>,
-];
+export const ExportResultFileSchema = z.object({ render_id: z.string(), file: z.string(), bytes: z.number() });
 
 const ProgressSchema = z.object({
   message: z.string(),
@@ -58,7 +55,7 @@ const JobErrorSchema = z.object({
   link: z.string().optional(),
 });
 
-export const JobRecordSchema = z.object({
+export const JobFileSchema = z.object({
   id: z.string(),
   kind: JobKindSchema,
   status: JobStatusSchema,
@@ -75,13 +72,76 @@ export const JobRecordSchema = z.object({
     output_dir: z.string().optional(),
     file_name: z.string().optional(),
   }),
-  checkpoint: ExportCheckpointSchema.optional(),
+  checkpoint: CheckpointFileSchema.optional(),
   edit: EditResultSchema.optional(),
-  export: ExportResultSchema.optional(),
+  export: ExportResultFileSchema.optional(),
   error: JobErrorSchema.optional(),
 });
 
-export type JobRecord = z.infer<typeof JobRecordSchema>;
+export type JobFile = z.infer<typeof JobFileSchema>;
+
+/** A job as the code holds it; `jobToFile` spells it for the disk. */
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  backend: BackendName;
+  createdAt: string;
+  updatedAt: string;
+  progress: JobProgress;
+  /** The process running the job; another process leaves a live owner's job alone. */
+  ownerPid?: number;
+  /** The owner's start time (Linux clock ticks), so a later process that got its pid is not taken for it. */
+  ownerStarted?: string;
+  input: { instruction?: string; outputDir?: string; fileName?: string };
+  checkpoint?: ExportCheckpoint;
+  edit?: EditResult;
+  export?: ExportResult;
+  error?: JobError;
+}
+
+/** The latest progress line, with the current stage's percent when it has one. */
+export type JobProgress = z.infer<typeof ProgressSchema>;
+export type JobError = z.infer<typeof JobErrorSchema>;
+
+// Each file shape is the code's shape with its keys in snake_case (the edit result, whose
+// file spelling predates this rule, is the code's shape as it is): a field added on one
+// side and not the other stops the build here instead of vanishing from the job file.
+type Snake<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${Snake<Tail>}`
+  : S;
+type SnakeKeys<T> = { [K in keyof T as K extends string ? Snake<K> : K]: T[K] };
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+type FileSchemasMatchCode = [
+  Holds<Same<z.infer<typeof CheckpointFileSchema>, SnakeKeys<ExportCheckpoint>>>,
+  Holds<Same<z.infer<typeof EditResultSchema>, EditResult>>,
+  Holds<Same<z.infer<typeof ExportResultFileSchema>, SnakeKeys<ExportResult>>>,
+  Holds<Same<JobFile["input"], SnakeKeys<JobRecord["input"]>>>,
+  Holds<Same<keyof JobFile, keyof SnakeKeys<JobRecord>>>,
+];
+
+/** A job's keys as its file spells them, and back: the record's own, and those of its input, checkpoint and export. */
+export function jobToFile(record: JobRecord): JobFile {
+  return spellJob<JobFile>(record, (key) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`));
+}
+
+export function jobFromFile(file: JobFile): JobRecord {
+  return spellJob<JobRecord>(file, (key) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()));
+}
+
+/** Progress, edit and error read the same on both sides; keys keep their order, so a file reads back as it was written. */
+const SPELLED_INSIDE = new Set(["input", "checkpoint", "export"]);
+
+function spellJob<T>(job: object, spell: (key: string) => string): T {
+  const respelled = (value: object) => Object.fromEntries(Object.entries(value).map(([key, inner]) => [spell(key), inner]));
+  return Object.fromEntries(
+    Object.entries(job).map(([key, value]) => [spell(key), SPELLED_INSIDE.has(key) && value ? respelled(value as object) : value]),
+  ) as T;
+}
+
+/** Reads a job file into the code's record (a file that does not match is damaged). */
+const JobRecordFromFile = JobFileSchema.transform(jobFromFile);
 
 /** Ids are made by the runner (`edit_1a2b3c4d5e6f`); anything else never reaches the disk. */
 const JOB_ID = /^[a-z]+_[0-9a-f]{12}$/;
@@ -97,11 +157,11 @@ export class JobStore {
   /** The job as last written, or undefined (unknown id, or a damaged file). */
   read(id: string): Promise<JobRecord | undefined> {
     if (!JOB_ID.test(id)) return Promise.resolve(undefined);
-    return readJsonFile(this.file(id), JobRecordSchema);
+    return readJsonFile(this.file(id), JobRecordFromFile);
   }
 
   write(record: JobRecord): Promise<void> {
-    return writeJsonFileAtomic(this.file(record.id), record);
+    return writeJsonFileAtomic(this.file(record.id), jobToFile(record));
   }
 
   /**
@@ -112,7 +172,7 @@ export class JobStore {
   update(id: string, change: (record: JobRecord) => JobRecord | undefined): Promise<JobRecord | undefined> {
     if (!JOB_ID.test(id)) return Promise.resolve(undefined);
     return withFileLock(this.file(id), async () => {
-      const record = await readJsonFile(this.file(id), JobRecordSchema);
+      const record = await readJsonFile(this.file(id), JobRecordFromFile);
       const next = record && change(record);
       if (next) await this.write(next);
       return next;
@@ -123,18 +183,18 @@ export class JobStore {
   async list(): Promise<JobRecord[]> {
     const records: JobRecord[] = [];
     for (const name of await this.names()) {
-      const record = await readJsonFile(join(this.dir, name), JobRecordSchema);
+      const record = await readJsonFile(join(this.dir, name), JobRecordFromFile);
       if (record) records.push(record);
     }
     // ISO times sort as text; the id breaks ties between jobs started in the same millisecond.
-    return records.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
+    return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
   /** Removes finished jobs not touched for a week: a server runs for months. */
   async sweep(now = Date.now()): Promise<void> {
     for (const name of await this.names()) {
       const path = join(this.dir, name);
-      const record = await readJsonFile(path, JobRecordSchema);
+      const record = await readJsonFile(path, JobRecordFromFile);
       if (!record || record.status === "running") continue;
       try {
         if (now - (await stat(path)).mtimeMs > KEEP_FINISHED_JOBS_MS) await rm(path, { force: true });

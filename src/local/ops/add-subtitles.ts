@@ -1,6 +1,6 @@
 import { extname, resolve } from "node:path";
 import { z } from "zod";
-import { colourOf, defineOp, fail, field, ms, sizeOf } from "../ops-common.js";
+import { colourOf, defineOp, fail, field, fontNotes, ms, sizeOf } from "../ops-common.js";
 import { parseSubtitles } from "../subtitles.js";
 import { nextSegmentId } from "../segment-ids.js";
 import { TEXT_POSITIONS } from "../timeline.js";
@@ -50,6 +50,6 @@ export const addSubtitles = defineOp({
     }
     const notes = [`Added ${t.subtitles.length} subtitles from ${op.file}${replaced > 0 ? ` (replacing ${replaced})` : ""}.`];
     if (skipped > 0) notes.push(`${skipped} subtitles fell before the start after the offset and were left out.`);
-    return notes;
+    return [...notes, ...(await fontNotes(t, t.subtitles, helpers))];
   },
 });

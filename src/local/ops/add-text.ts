@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { colourOf, defineOp, emojiNote, fail, field, ms, sizeOf } from "../ops-common.js";
+import { colourOf, defineOp, fail, field, fontNotes, ms, sizeOf } from "../ops-common.js";
 import { nextSegmentId } from "../segment-ids.js";
 import { TEXT_POSITIONS, type TextSegment } from "../timeline.js";
 
@@ -19,7 +19,7 @@ export const addText = defineOp({
     fields:
       "text, at (0), duration (3), position (center; top, bottom, lower_third, top_left, top_right, bottom_left, bottom_right), size (large; small, medium, huge or px at 1080p), colour (white; name or #RRGGBB), box (false); emoji such as 🎉 or flags draw as empty boxes (❤ ★ ☀ are fine)",
   },
-  apply(t, op) {
+  async apply(t, op, { helpers }) {
     if (op.text.trim() === "") fail('"text" is empty');
     const segment: TextSegment = {
       id: nextSegmentId(t, "text"),
@@ -31,7 +31,8 @@ export const addText = defineOp({
       colour: colourOf(op, "white"),
       box: op.box,
     };
+    const notes = await fontNotes(t, [segment], helpers);
     t.titles.push(segment);
-    return emojiNote(segment);
+    return notes;
   },
 });

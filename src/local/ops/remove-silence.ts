@@ -50,16 +50,20 @@ export const removeSilence = defineOp({
         continue;
       }
       const newIds = freshIds(t, "clip", keeps.length - 1);
+      const last = keeps[keeps.length - 1]!;
       const pieces: VideoSegment[] = keeps.map((keep, k) => {
         const piece: VideoSegment = { ...segment, sourceInMs: keep.startMs, durationMs: keep.endMs - keep.startMs };
         if (k > 0) {
           delete piece.transition;
           piece.id = newIds[k - 1]!;
         }
+        // Where a pause was cut, the piece's end is a cut point: fit_duration never plays into the pause.
+        if (keep.startMs > segment.sourceInMs) piece.cutIn = true;
+        if (keep.endMs < end) piece.cutOut = true;
+        if (keeps.length > 1) piece.pieceOf = segment.pieceOf ?? segment.id;
         return piece;
       });
       t.video.splice(index, 1, ...pieces);
-      const last = keeps[keeps.length - 1]!;
       const pauses = keeps.length - 1 + (keeps[0]!.startMs > segment.sourceInMs ? 1 : 0) + (last.endMs < end ? 1 : 0);
       notes.push(
         `${id}: cut ${pauses} pause${pauses === 1 ? "" : "s"} (${seconds(cutMs)}s); it is now ${pieces.map((p) => p.id).join(", ")}.`,

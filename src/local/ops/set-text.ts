@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { colourOf, defineOp, emojiNote, fail, field, segmentOrFail, sizeOf } from "../ops-common.js";
+import { colourOf, defineOp, fail, field, fontNotes, segmentOrFail, sizeOf } from "../ops-common.js";
 import { TEXT_POSITIONS, type TextSegment } from "../timeline.js";
 
 export const setText = defineOp({
@@ -14,7 +14,7 @@ export const setText = defineOp({
     box: z.boolean().optional(),
   }),
   guide: { fields: "segment, text, position, size, colour, box" },
-  apply(t, op) {
+  async apply(t, op, { helpers }) {
     const found = segmentOrFail(t, op.segment);
     if (found.track !== "titles" && found.track !== "subtitles") fail(`${op.segment} is not a text`);
     const segment = found.segment as TextSegment;
@@ -23,6 +23,6 @@ export const setText = defineOp({
     if (op.size !== undefined) segment.sizePx = sizeOf(op.size);
     if (op.box !== undefined) segment.box = op.box;
     segment.colour = colourOf(op, segment.colour);
-    return op.text !== undefined ? emojiNote(segment) : [];
+    return op.text !== undefined ? fontNotes(t, [segment], helpers) : [];
   },
 });

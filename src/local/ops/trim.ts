@@ -45,8 +45,12 @@ export const trim = defineOp({
       if (!audio.followsVideoEnd || op.in === undefined) audio.durationMs = range.outMs - range.inMs;
       return [];
     }
-    segment.sourceInMs = range.inMs;
-    segment.durationMs = range.outMs - range.inMs;
+    const clip = segment as VideoSegment;
+    clip.sourceInMs = range.inMs;
+    clip.durationMs = range.outMs - range.inMs;
+    // Cut points the person chose: fit_duration keeps them.
+    if (op.in !== undefined) clip.cutIn = true;
+    if (op.out !== undefined || op.duration !== undefined) clip.cutOut = true;
     return [];
   },
 });

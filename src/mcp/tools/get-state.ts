@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { stateToWire } from "../../core/wire.js";
 import { type Offer, defineTool } from "../tool.js";
 
 export const getStateTool = (offer: Offer) =>
@@ -37,8 +38,7 @@ export const getStateTool = (offer: Offer) =>
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     async run(_args, { backend }, call) {
       const state = await backend.getState({ signal: call.signal });
-      const { draft: _draft, ...structured } = state;
       const media = state.media.length > 0 ? `\nMedia: ${state.media.map((m) => `${m.name} (${m.type})`).join(", ")}` : "";
-      return { structured, text: `${state.timeline}${media}` };
+      return { structured: stateToWire(state), text: `${state.timeline}${media}` };
     },
   });

@@ -17,6 +17,6 @@ export const newSessionTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, { backend }, call) {
     const session = await backend.newSession(args.language, { signal: call.signal });
-    return { structured: { session_id: session.session_id }, text: `Started a new project (${session.session_id}). Upload media to begin.` };
+    return { structured: { session_id: session.sessionId }, text: `Started a new project (${session.sessionId}). Upload media to begin.` };
   },
 });

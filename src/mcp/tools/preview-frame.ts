@@ -30,8 +30,8 @@ export const previewFrameTool = defineTool({
   async run(args, { backend }, call) {
     const frame = await backend.editor.previewFrame(args.at_seconds, { signal: call.signal, ...(args.size !== undefined ? { maxSide: args.size } : {}) });
     return {
-      structured: { at_seconds: frame.at_seconds, width: frame.width, height: frame.height },
-      text: `Frame at ${frame.at_seconds} s (${frame.width}×${frame.height}).`,
+      structured: { at_seconds: frame.atSeconds, width: frame.width, height: frame.height },
+      text: `Frame at ${frame.atSeconds} s (${frame.width}×${frame.height}).`,
       content: [{ type: "image", data: frame.png.toString("base64"), mimeType: "image/png" }],
     };
   },
