@@ -110,7 +110,7 @@ const KEN_BURNS = ["zoom_in", undefined, "pan_right", "zoom_out"];
  * use further into the footage, and photos with Ken Burns), a transition at every join, a
  * title every 10 s, ducked music, fitted to `seconds`.
  */
-function promo(P, seconds) {
+export function promo(P, seconds) {
   const n = Math.max(3, Math.round(seconds / P.shotEvery));
   const shot = P.photoSeconds;
   const ops = [FORMAT(P)];

@@ -4,7 +4,11 @@
 // LocalBackend path (upload → applyEdits → exportVideo, dist/) in a child process, its ffmpeg
 // watched from here, and next to it the floor: ffmpeg encoding as many plain testsrc2
 // frames (plus sound) with the renderer's own encoder arguments.
-//   npm run bench:render   (RUNS=1 by default; CASES=cuts-8,pause-cut picks cases; KEEP=1 keeps the work folder)
+//   npm run bench:render   (RUNS=1 by default; CASES=cuts-8,pause-cut picks cases; KEEP=1 keeps the work folder;
+//   MEDIA_DIR=<folder> takes the media a KEEP=1 run made instead of making them again;
+//   PARALLEL=n measures n cases at once, longest first: memory and CPU seconds stay each
+//   process's own, wall times do not, so read cpu_ratio then). The result file is written
+//   after every case (`complete: false` until the last), so a sweep cut short keeps what it measured.
 //   BENCH_SMOKE=1: 360p, short; records nothing; fails when ffmpeg's peak memory for the
 //   ~100-segment pause cut goes over SMOKE_MEMORY_BUDGET_MB, or an output is wrong.
 import { spawn } from "node:child_process";
@@ -39,9 +43,12 @@ const TARGETS = {
 const P = params(SMOKE);
 const wanted = process.env.CASES?.split(",").map((s) => s.trim()).filter(Boolean);
 const CASES = cases(P, SMOKE).filter((c) => !wanted || wanted.includes(c.name) || c.base);
+const PARALLEL = Number(process.env.PARALLEL ?? 1);
+if (!Number.isInteger(PARALLEL) || PARALLEL < 1) throw new Error(`PARALLEL must be a positive integer, got ${process.env.PARALLEL}`);
+const MEDIA_DIR = process.env.MEDIA_DIR?.trim();
 const work = await mkdtemp(join(tmpdir(), "vm-bench-render-"));
-const mediaDir = join(work, "media");
-await mkdir(mediaDir);
+const mediaDir = MEDIA_DIR || join(work, "media");
+if (!MEDIA_DIR) await mkdir(mediaDir);
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEMO_|VIDEO_MAKER_)/.test(k)));
 let renders = 0;
 
@@ -100,7 +107,7 @@ async function measure(kase) {
     if (i === 0 && r.preview) previewProbe = await probeOutput(FFPROBE, r.preview.file);
     await rm(r.file, { force: true });
     renderRuns.push(r);
-    const f = await floorOnce(FFMPEG, FFPROBE, r.compiled, join(work, `floor-${renders}.mp4`));
+    const f = await floorOnce(FFMPEG, FFPROBE, r.compiled, join(work, `floor-${kase.name}-${i}.mp4`));
     floorRuns.push(f);
     console.error(
       `${kase.name} ${i + 1}/${RUNS}: ${r.segments} segments, ${(r.compiled.duration_ms / 1000).toFixed(1)} s out; render ${(r.export_ms / 1000).toFixed(1)} s ` +
@@ -168,59 +175,80 @@ async function measure(kase) {
   };
 }
 
-const results = [];
+const run = promisify(execFile);
+const ffmpegVersion = /ffmpeg version (\S+)/.exec((await run(FFMPEG, ["-hide_banner", "-version"])).stdout)?.[1] ?? "unknown";
+const model = /^model name\s*:\s*(.*)$/m.exec(await readFile("/proc/cpuinfo", "utf8").catch(() => ""))?.[1] ?? cpus()[0]?.model;
+
+/** The figures measured so far, relative to the base case, and what passed; `complete` once every case is in. */
+function summarize(measured) {
+  const results = CASES.map((c) => measured.find((r) => r.name === c.name)).filter(Boolean).map((r) => ({ ...r }));
+  // Cost per output second relative to the base case: in wall time, and as render/floor ratios
+  // (the floor of the same run absorbs how busy the machine was), and in CPU seconds.
+  const base = results.find((r) => CASES.find((c) => c.name === r.name)?.base) ?? results[0];
+  for (const r of results) {
+    r.cpu_ratio = r2(r.render_cpu_s / r.floor_cpu_s);
+    r.cost_vs_base = r2(r.cost_per_output_s / base.cost_per_output_s);
+    r.floor_ratio_vs_base = r2(r.floor_ratio / base.floor_ratio);
+    // The steadiest of the three on a shared machine: CPU seconds, each against its own floor.
+    r.cpu_ratio_vs_base = r2(r.render_cpu_s / r.floor_cpu_s / (base.render_cpu_s / base.floor_cpu_s));
+  }
+  const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+  const pass = { outputs: results.every((r) => r.output_ok), ffmpeg_memory: results.every((r) => r.ffmpeg_peak_mb < TARGETS.ffmpeg_peak_mb_below) };
+  pass.node_rss = results.every((r) => r.node_peak_mb < TARGETS.node_peak_rss_mb_below);
+  if (byName["cuts-200"]) pass.cost_200_segments = byName["cuts-200"].cpu_ratio_vs_base <= TARGETS.cost_vs_base_at_most;
+  if (byName["promo-300"] && byName["promo-60"]) {
+    const ratio = byName["promo-300"].cpu_ratio / byName["promo-60"].cpu_ratio;
+    pass.cost_300_vs_60 = ratio <= TARGETS.promo_300_vs_60_at_most;
+    byName["promo-300"].cpu_ratio_vs_promo_60 = r2(ratio);
+    byName["promo-300"].floor_ratio_vs_promo_60 = r2(byName["promo-300"].floor_ratio / byName["promo-60"].floor_ratio);
+  }
+  if (byName["pause-cut"] && !SMOKE) pass.pause_cut_floor = byName["pause-cut"].floor_ratio <= TARGETS.pause_cut_floor_ratio_at_most;
+  if (byName["promo-60"]?.preview && !SMOKE) {
+    const preview = byName["promo-60"].preview;
+    pass.preview_speed = preview.vs_real_time <= TARGETS.preview_vs_real_time_at_most;
+    pass.preview_size = preview.mb <= TARGETS.preview_mb_at_most;
+  }
+  const gated = results.find((r) => r.memory_gate);
+  if (SMOKE && gated) pass.smoke_memory_budget = gated.ffmpeg_peak_mb <= SMOKE_MEMORY_BUDGET_MB;
+  const complete = results.length === CASES.length;
+  pass.all = complete && Object.values(pass).every(Boolean);
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} × ${model}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`,
+    ffmpeg: ffmpegVersion,
+    command: SMOKE ? "BENCH_SMOKE=1 node bench/render/run.mjs" : `${PARALLEL > 1 ? `PARALLEL=${PARALLEL} ` : ""}npm run bench:render`,
+    runs: RUNS,
+    parallel: PARALLEL,
+    smoke: SMOKE,
+    complete,
+    targets: { ...TARGETS, ...(SMOKE ? { smoke_memory_budget_mb: SMOKE_MEMORY_BUDGET_MB } : {}) },
+    cases: results,
+    pass,
+  };
+}
+
+const measured = [];
 try {
-  const t = performance.now();
-  await makeMedia(FFMPEG, mediaDir, P);
-  console.error(`media made in ${((performance.now() - t) / 1000).toFixed(1)} s (${work})`);
-  for (const kase of CASES) results.push(await measure(kase));
+  if (!MEDIA_DIR) {
+    const t = performance.now();
+    await makeMedia(FFMPEG, mediaDir, P);
+    console.error(`media made in ${((performance.now() - t) / 1000).toFixed(1)} s (${work})`);
+  }
+  // In parallel the longest go first (the pause cut's length is known only once cut), so the run ends soonest.
+  const queue = PARALLEL > 1 ? [...CASES].sort((a, b) => (b.seconds ?? Infinity) - (a.seconds ?? Infinity)) : [...CASES];
+  const worker = async () => {
+    while (queue.length > 0) {
+      measured.push(await measure(queue.shift()));
+      // Saved after every case, so a sweep cut short keeps what it measured.
+      if (!SMOKE && !wanted) await writeFile(join(root, "bench/render/last-result.json"), `${JSON.stringify(summarize(measured), null, 2)}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, worker));
 } finally {
   if (process.env.KEEP) console.error(`kept ${work}`);
   else await rm(work, { recursive: true, force: true });
 }
-
-// Cost per output second relative to the base case: in wall time, and as render/floor ratios
-// (the floor of the same run absorbs how busy the machine was), and in CPU seconds.
-const base = results.find((r) => CASES.find((c) => c.name === r.name)?.base) ?? results[0];
-for (const r of results) {
-  r.cost_vs_base = r2(r.cost_per_output_s / base.cost_per_output_s);
-  r.floor_ratio_vs_base = r2(r.floor_ratio / base.floor_ratio);
-  r.cpu_per_output_s_vs_base = r2(r.render_cpu_s / r.output_s / (base.render_cpu_s / base.output_s));
-}
-const byName = Object.fromEntries(results.map((r) => [r.name, r]));
-const pass = { outputs: results.every((r) => r.output_ok), ffmpeg_memory: results.every((r) => r.ffmpeg_peak_mb < TARGETS.ffmpeg_peak_mb_below) };
-pass.node_rss = results.every((r) => r.node_peak_mb < TARGETS.node_peak_rss_mb_below);
-if (byName["cuts-200"]) pass.cost_200_segments = byName["cuts-200"].floor_ratio_vs_base <= TARGETS.cost_vs_base_at_most;
-if (byName["promo-300"] && byName["promo-60"]) {
-  const ratio = byName["promo-300"].floor_ratio / byName["promo-60"].floor_ratio;
-  pass.cost_300_vs_60 = ratio <= TARGETS.promo_300_vs_60_at_most;
-  byName["promo-300"].floor_ratio_vs_promo_60 = r2(ratio);
-}
-if (byName["pause-cut"] && !SMOKE) pass.pause_cut_floor = byName["pause-cut"].floor_ratio <= TARGETS.pause_cut_floor_ratio_at_most;
-if (byName["promo-60"]?.preview && !SMOKE) {
-  const preview = byName["promo-60"].preview;
-  pass.preview_speed = preview.vs_real_time <= TARGETS.preview_vs_real_time_at_most;
-  pass.preview_size = preview.mb <= TARGETS.preview_mb_at_most;
-}
-const gated = results.find((r) => r.memory_gate);
-if (SMOKE && gated) pass.smoke_memory_budget = gated.ffmpeg_peak_mb <= SMOKE_MEMORY_BUDGET_MB;
-
-const run = promisify(execFile);
-const ffmpegVersion = /ffmpeg version (\S+)/.exec((await run(FFMPEG, ["-hide_banner", "-version"])).stdout)?.[1] ?? "unknown";
-const model = /^model name\s*:\s*(.*)$/m.exec(await readFile("/proc/cpuinfo", "utf8").catch(() => ""))?.[1] ?? cpus()[0]?.model;
-const summary = {
-  date: new Date().toISOString().slice(0, 10),
-  machine: `${cpus().length} × ${model}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`,
-  ffmpeg: ffmpegVersion,
-  command: SMOKE ? "BENCH_SMOKE=1 node bench/render/run.mjs" : "npm run bench:render",
-  runs: RUNS,
-  smoke: SMOKE,
-  targets: { ...TARGETS, ...(SMOKE ? { smoke_memory_budget_mb: SMOKE_MEMORY_BUDGET_MB } : {}) },
-  cases: results,
-  pass,
-};
-summary.pass.all = Object.values(pass).every(Boolean);
+const summary = summarize(measured);
 console.log(JSON.stringify(summary, null, 2));
-if (!SMOKE && !wanted) await writeFile(join(root, "bench/render/last-result.json"), `${JSON.stringify(summary, null, 2)}\n`);
 // The smoke run gates on what does not depend on how busy the machine is: memory and the outputs.
-process.exitCode = SMOKE ? (pass.outputs && pass.smoke_memory_budget !== false ? 0 : 1) : summary.pass.all ? 0 : 1;
+process.exitCode = SMOKE ? (summary.pass.outputs && summary.pass.smoke_memory_budget !== false ? 0 : 1) : summary.pass.all ? 0 : 1;

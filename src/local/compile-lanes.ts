@@ -23,12 +23,11 @@ import { fitFrame, resolveFit } from "./compile-video.js";
  * drops the frames between cuts before they are scaled.
  *
  * A lane's video keeps each cut's frames (select) and lays the cuts end to end (setpts), so
- * one fps, one fit, one tpad serve them all; `segment` then hands each piece (a run of cuts,
- * or the head/body/tail around a transition) to the concat in its turn. Its sound is cut at
- * exact samples: asegment splits it at every cut, concat rejoins the parts (whole frames now
- * never straddle a cut), aselect keeps the cuts' frames, and asegment deals out the pieces.
- * No split/asplit: a frame goes to one place, so no branch waits holding frames, and no
- * filter runs once per cut per frame.
+ * one fps, one fit, one tpad serve them all; each piece (a run of cuts that follow each other,
+ * or the head/body/tail around a transition) is then trimmed from it for the concat. Its sound
+ * is cut at exact samples: asegment splits it at every cut, concat rejoins the parts (whole
+ * frames now never straddle a cut), aselect keeps the cuts' frames. A pause cut is one piece:
+ * no filter runs once per cut per frame.
  */
 
 /** Source seconds read before a cut, so its first frame is the one on screen at the cut (clamped to it). */
@@ -74,6 +73,9 @@ export function planLanes(c: Compilation, planned: readonly PlannedSegment[], al
     let best: Lane | undefined;
     for (const lane of lanes) {
       if (lane.media.id !== p.media.id || lane.fit !== fit || end(lane) > startSample) continue;
+      // A transition blends two pieces at once; from one lane they would come one after the
+      // other (xfade waits for the second while holding the first: it never asks for it).
+      if (p.overlap > 0 && lane.members[lane.members.length - 1]!.index === index - 1) continue;
       if (startSample - end(lane) > MAX_GAP_S * SAMPLE_RATE) continue;
       if (!best || end(lane) > end(best)) best = lane;
     }
@@ -179,7 +181,7 @@ function laneVideo(c: Compilation, lane: Lane, pieces: readonly Piece[], index: 
     filter("tpad", { stop_mode: "clone", stop: laneFrames }),
     filter("trim", { end_frame: laneFrames }),
   ];
-  return deal(c, fitted, whole, pieces, "segment", (piece) => String(piece.from), ["setpts=PTS-STARTPTS", "settb=AVTB"], "v");
+  return deal(c, fitted, whole, pieces, false);
 }
 
 function laneAudio(c: Compilation, lane: Lane, pieces: readonly Piece[], index: number): string[] {
@@ -211,7 +213,7 @@ function laneAudio(c: Compilation, lane: Lane, pieces: readonly Piece[], index: 
     ],
     [joined],
   );
-  return deal(c, joined, [], pieces, "asegment", (piece) => String(c.samples(piece.from)), ["asetpts=PTS-STARTPTS"], "a", true);
+  return deal(c, joined, [], pieces, true);
 }
 
 /** a+b+c… as a balanced tree: ffmpeg 5.1's expression parser refuses a flat sum of ~100 terms. */
@@ -221,28 +223,27 @@ function sum(terms: readonly string[]): string {
   return `(${sum(terms.slice(0, half))}+${sum(terms.slice(half))})`;
 }
 
-/** Splits a lane's stream into its pieces with (a)segment, each starting at 0; sound gets each piece's volume. */
-function deal(
-  c: Compilation,
-  input: string,
-  chain: string[],
-  pieces: readonly Piece[],
-  splitter: "segment" | "asegment",
-  pointOf: (piece: Piece) => string,
-  each: string[],
-  prefix: string,
-  audio = false,
-): string[] {
-  const outs = pieces.map(() => c.graph.label(`l${prefix}`));
+/**
+ * Hands each piece its frames (or samples) of the lane, starting at 0; sound gets each piece's
+ * volume. split + trim, not segment: segment stops its input as soon as the consumer of its
+ * current piece closes it, and a fade's overlay closes its head once the tail ends, before the
+ * head's own end is seen; that ended the whole lane. A trim per piece drops what is not its own.
+ */
+function deal(c: Compilation, input: string, chain: string[], pieces: readonly Piece[], audio: boolean): string[] {
+  const outs = pieces.map(() => c.graph.label(audio ? "la" : "lv"));
+  const rebase = audio ? ["asetpts=PTS-STARTPTS"] : ["setpts=PTS-STARTPTS", "settb=AVTB"];
   if (pieces.length === 1) {
-    c.graph.add([input], [...chain, ...each, ...volumeOf(c, pieces[0]!, audio)], outs);
+    c.graph.add([input], [...chain, ...rebase, ...volumeOf(c, pieces[0]!, audio)], outs);
     return outs;
   }
-  c.use(splitter);
-  const dealt = pieces.map(() => c.graph.label(`d${prefix}`));
-  const key = splitter === "segment" ? "frames" : "samples";
-  c.graph.add([input], [...chain, filter(splitter, { [key]: pieces.slice(1).map(pointOf).join("|") })], dealt);
-  pieces.forEach((piece, k) => c.graph.add([dealt[k]!], [...each, ...volumeOf(c, piece, audio)], [outs[k]!]));
+  const copies = pieces.map(() => c.graph.label(audio ? "da" : "dv"));
+  c.graph.add([input], [...chain, `${audio ? "asplit" : "split"}=${pieces.length}`], copies);
+  pieces.forEach((piece, k) => {
+    const cut = audio
+      ? filter("atrim", { start_sample: c.samples(piece.from), end_sample: c.samples(piece.to) })
+      : filter("trim", { start_frame: piece.from, end_frame: piece.to });
+    c.graph.add([copies[k]!], [cut, ...rebase, ...volumeOf(c, piece, audio)], [outs[k]!]);
+  });
   return outs;
 }
 

@@ -5,6 +5,7 @@ import type { MediaFacts } from "./media.js";
 import type { Fit, KenBurns, LocalTimeline } from "./timeline.js";
 import { xfadeTransition } from "./transitions.js";
 import { composeLanes, planLanes } from "./compile-lanes.js";
+import { PHOTO_SCALE, SharedPhotos } from "./compile-photos.js";
 import {
   AUDIO_FORMAT,
   AUTO_FIT_TOLERANCE,
@@ -56,7 +57,8 @@ export function planVideo(c: Compilation, timeline: LocalTimeline): PlannedSegme
  */
 export function composeVideoTrack(c: Compilation, planned: PlannedSegment[], lanesAllowed = true): Streams {
   const fromLanes = composeLanes(c, planned, planLanes(c, planned, lanesAllowed));
-  const parts = planned.map((p, i) => fromLanes.get(i) ?? cutForTransitions(c, p, segmentStreams(c, p), planned[i + 1]?.overlap ?? 0));
+  const photos = new SharedPhotos(c, planned);
+  const parts = planned.map((p, i) => fromLanes.get(i) ?? cutForTransitions(c, p, segmentStreams(c, p, photos), planned[i + 1]?.overlap ?? 0));
   const sequence: Streams[] = [];
   parts.forEach((part, i) => {
     const previous = parts[i - 1];
@@ -108,6 +110,13 @@ function cutForTransitions(c: Compilation, p: PlannedSegment, whole: Streams, ta
 }
 
 /** The transition into `into`: the previous segment's tail blended into this one's head. */
+/**
+ * Both sides enter through a fifo, which hands a frame on only when asked: a piece can get its
+ * frames early (a lane reads one frame past the piece before it; a photo's frames are all
+ * made at once), and overlay then asks for its other input at once, wanted or not (a fade far
+ * ahead pulled whole lanes into memory: 13 GB, 300 s promo), while the 4:4:4 conversions
+ * before xfade would convert early frames into buffers kept until ffmpeg exits.
+ */
 function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegment): Streams {
   const seconds = c.seconds(into.overlap);
   const video = c.graph.label("xv");
@@ -118,12 +127,16 @@ function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegmen
     // converts both sides and back, bicubic) and mixes in floats, 15 ms a 1080p frame; the head
     // faded in through its alpha and laid over the tail costs a third and keeps the chroma.
     c.use("fade", "overlay");
-    const fadingIn = c.graph.label("xh");
-    c.graph.add([head.video], ["format=yuva420p", filter("fade", { t: "in", st: 0, d: seconds, alpha: 1 })], [fadingIn]);
-    c.graph.add([tail.video, fadingIn], [filter("overlay", { format: "yuv420" }), "format=yuv420p"], [video]);
+    const [main, top] = [c.graph.label("xm"), c.graph.label("xt")];
+    c.graph.add([tail.video], "fifo", [main]);
+    c.graph.add([head.video], ["fifo", "format=yuva420p", filter("fade", { t: "in", st: 0, d: seconds, alpha: 1 })], [top]);
+    c.graph.add([main, top], [filter("overlay", { format: "yuv420" }), "format=yuv420p"], [video]);
   } else {
     c.use("xfade");
-    c.graph.add([tail.video, head.video], filter("xfade", { transition: xfade, duration: seconds, offset: 0 }), [video]);
+    const [first, second] = [c.graph.label("xm"), c.graph.label("xt")];
+    c.graph.add([tail.video], "fifo", [first]);
+    c.graph.add([head.video], "fifo", [second]);
+    c.graph.add([first, second], filter("xfade", { transition: xfade, duration: seconds, offset: 0 }), [video]);
   }
   if (!c.withAudio) return { video };
   // The sound crossfades linearly: tail faded out + head faded in, mixed. (acrossfade does the
@@ -137,7 +150,7 @@ function blend(c: Compilation, tail: Streams, head: Streams, into: PlannedSegmen
 }
 
 /** One segment, normalised: exact frame count, output size, SAR 1, constant rate, yuv420p; plus its sound. */
-function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
+function segmentStreams(c: Compilation, p: PlannedSegment, photos: SharedPhotos): Streams {
   const { width, height } = c.format;
   const rate = frameRateText(c.rate);
   const out = c.graph.label("v");
@@ -162,9 +175,14 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
   const inputArgs: string[] = [];
   if (!isImage && p.segment.sourceInMs > 0) inputArgs.push("-ss", msText(p.segment.sourceInMs));
   if (!isImage) inputArgs.push("-t", (Number(seconds) + INPUT_MARGIN_S).toFixed(3));
-  const index = c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path], true);
+  const addInput = (): number => c.addInput([...inputArgs, ...literalInputArgs(media.path), "-i", media.path], true);
+  const shared = photos.shared(p);
+  const index = shared ? -1 : addInput();
   const fit = resolveFit(p.segment.fit, media, width, height);
   const kenBurns: KenBurns = isImage ? (p.segment.kenBurns ?? "none") : "none";
+  /** The picture fitted into w×h after `prelude`; a shared photo gets its copy (all its uses have the same prelude). */
+  const fitPicture = (w: number, h: number, prelude: string[], shrinks = false): string =>
+    shared ? photos.take(p, () => fitFrame(c, `${addInput()}:v:0`, fit, w, h, prelude)) : fitFrame(c, `${index}:v:0`, fit, w, h, prelude, shrinks);
 
   c.use("scale", "fps");
   if (kenBurns === "pan_left" || kenBurns === "pan_right") {
@@ -173,7 +191,7 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
     // frame, about 5 ms of a 1080p render each).
     c.use("crop");
     const even = (n: number): number => Math.round(n / 2) * 2;
-    const fitted = fitFrame(c, `${index}:v:0`, fit, even(width * 1.2), even(height * 1.2), ["trim=end_frame=1", "setpts=PTS-STARTPTS", `fps=${rate}`]);
+    const fitted = fitPicture(even(width * PHOTO_SCALE.pan_left), even(height * PHOTO_SCALE.pan_left), ["trim=end_frame=1", "setpts=PTS-STARTPTS", `fps=${rate}`]);
     const progress = `n/${Math.max(1, p.frames - 1)}`;
     c.graph.add(
       [fitted],
@@ -198,7 +216,7 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
     // the output size so the slow zoom does not step from pixel to pixel (2× costs 50% more).
     c.use("zoompan");
     const even = (n: number): number => Math.round(n / 2) * 2;
-    const fitted = fitFrame(c, `${index}:v:0`, fit, even(width * 1.5), even(height * 1.5), ["trim=end_frame=1", "setpts=PTS-STARTPTS"]);
+    const fitted = fitPicture(even(width * PHOTO_SCALE.zoom_in), even(height * PHOTO_SCALE.zoom_in), ["trim=end_frame=1", "setpts=PTS-STARTPTS"]);
     c.graph.add(
       [fitted],
       [
@@ -215,7 +233,7 @@ function segmentStreams(c: Compilation, p: PlannedSegment): Streams {
     const fitsFirst = !isImage && !!media.fps && media.fps < (0.9 * c.rate.num) / c.rate.den;
     const prelude = isImage ? ["trim=end_frame=1", "setpts=PTS-STARTPTS", `fps=${rate}`] : fitsFirst ? ["setpts=PTS-STARTPTS"] : ["setpts=PTS-STARTPTS", `fps=${rate}`];
     const shrinks = !isImage && !!media.width && !!media.height && (media.width > width || media.height > height);
-    const fitted = fitFrame(c, `${index}:v:0`, fit, width, height, prelude, shrinks);
+    const fitted = fitPicture(width, height, prelude, shrinks);
     c.graph.add([fitted], [...(fitsFirst ? [`fps=${rate}`] : []), "setsar=1", "format=yuv420p", ...exactLength], [out]);
   }
 

@@ -85,8 +85,8 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
     for (const p of planned) p.placeholder = !(previewFrame >= p.startFrame && previewFrame < p.startFrame + p.frames);
   }
 
-  // Lanes need segment/asegment (ffmpeg 4.4+); an older ffmpeg gets an input per clip.
-  const lanesAllowed = !options.features || (["segment", "asegment", "select", "aselect"] as const).every((f) => options.features!.available.has(f));
+  // Lanes need asegment (ffmpeg 4.4+); an older ffmpeg gets an input per clip.
+  const lanesAllowed = !options.features || (["asegment", "select", "aselect"] as const).every((f) => options.features!.available.has(f));
   const base = planned.length > 0 ? composeVideoTrack(c, planned, lanesAllowed) : blackBackground(c, totalFrames);
   // Subtitles that follow a clip are drawn where its pieces show their speech (subtitle-anchor.ts).
   const texts = [...timeline.titles, ...placedSubtitles(timeline)].sort((a, b) => a.startMs - b.startMs);

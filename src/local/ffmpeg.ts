@@ -51,7 +51,6 @@ const FEATURES = {
   volume: { kind: "filter", needed: "the volume filter" },
   select: { kind: "filter", needed: "the select filter" },
   aselect: { kind: "filter", needed: "the aselect filter" },
-  segment: { kind: "filter", needed: "the segment filter (ffmpeg 4.4+)" },
   asegment: { kind: "filter", needed: "the asegment filter (ffmpeg 4.4+)" },
 } as const satisfies Record<string, { kind: FeatureKind; needed: string }>;
 

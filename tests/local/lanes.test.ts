@@ -50,7 +50,17 @@ describe("lanes (pure)", () => {
     expect(inputsOf(out)).toHaveLength(2);
   });
 
-  it("an ffmpeg without segment/asegment gets an input per clip", () => {
+  it("a photo used again with the same fit and motion is decoded once", () => {
+    const photo = fakeMedia({ id: "photo", name: "photo.jpg", kind: "image", width: 4000, height: 3000, has_audio: false });
+    const still = (id: string, st: number, extra: Seg = {}): Seg => ({ id, n: "photo.jpg", src: "photo", st, d: 2000, in: 0, ...extra });
+    const draft = draftOf([still("image-1", 0), clip("clip-1", "rec", 2000, 1000, 0), still("image-2", 3000, { tr: { type: "fade", d: 500 } }), still("image-3", 4500, { kb: "zoom_in" })]);
+    const out = compileRender(draft, [rec, photo], options);
+    // image-1 and image-2 share one input; image-3 (fitted larger for its zoom) has its own.
+    expect(inputsOf(out).filter((path) => path === "/media/photo.jpg")).toHaveLength(2);
+    expect(out.filtergraph).toMatch(/split=2\[ph\d+\]\[ph\d+\]/);
+  });
+
+  it("an ffmpeg without asegment gets an input per clip", () => {
     const features: FfmpegFeatures = {
       path: "ffmpeg",
       version: "4.3",
@@ -80,7 +90,9 @@ describe("lanes in ffmpeg", () => {
       ]);
       return { id: name, name, path, ...(await probeMedia("ffprobe", path)) };
     };
-    facts = await Promise.all([make("a"), make("b")]);
+    const photo = join(dir, "photo.png");
+    await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc=size=400x300", "-frames:v", "1", photo]);
+    facts = [...(await Promise.all([make("a"), make("b")])), { id: "photo", name: "photo.png", path: photo, ...(await probeMedia("ffprobe", photo)) }];
   }, 60_000);
 
   async function render(draft: Draft, name: string, extra: Partial<CompileOptions> = {}): Promise<{ path: string; out: CompiledRender }> {
@@ -145,11 +157,31 @@ describe("lanes in ffmpeg", () => {
     expect(Math.abs(Number(audio?.duration) - 10)).toBeLessThan(0.03);
   }, 120_000);
 
+  it("renders a shared photo and clips of one file between fades and wipes, every frame in place", async () => {
+    // A photo twice (one input), a file cut three times (a wipe between two of its cuts splits
+    // them into two inputs: a transition never blends two pieces of one lane).
+    const still = (id: string, st: number, extra: Seg = {}): Seg => ({ id, n: "photo.png", src: "photo", st, d: 1000, in: 0, ...extra });
+    const draft = draftOf([
+      still("image-1", 0),
+      clip("clip-1", "a", 800, 1000, 750, { tr: { type: "fade", d: 200 } }),
+      clip("clip-2", "a", 1600, 1000, 2750, { tr: { type: "wipeleft", d: 200 } }),
+      still("image-2", 2400, { tr: { type: "slideleft", d: 200 } }),
+      clip("clip-3", "a", 3200, 1000, 5750, { tr: { type: "dissolve", d: 200 } }),
+    ]);
+    const { path, out } = await render(draft, "mixed");
+    expect(out.durationMs).toBe(4200);
+    expect(inputsOf(out).filter((p) => p.endsWith("photo.png"))).toHaveLength(1);
+    const info = await probe(path);
+    expect(Number(videoStream(info).nb_frames)).toBe(126);
+    const audio = info.streams.find((s) => s.codec_type === "audio");
+    expect(Math.abs(Number(audio?.duration) - 4.2)).toBeLessThan(0.03);
+  }, 120_000);
+
   it("draws the same frames as an input per clip, cut for cut", async () => {
     // In-points on the frame grid: each cut opens on the same frame either way.
     const draft = draftOf(Array.from({ length: 8 }, (_, k) => clip(`clip-${k + 1}`, "a", k * 400, 400, Math.round((1000 * (3 * k + 2)) / 6))));
     const laned = await render(draft, "laned");
-    const plain = await render(draft, "plain", { features: { ...features, available: new Set([...features.available].filter((f) => f !== "segment")) } });
+    const plain = await render(draft, "plain", { features: { ...features, available: new Set([...features.available].filter((f) => f !== "asegment")) } });
     expect(inputsOf(laned.out)).toHaveLength(1);
     expect(inputsOf(plain.out)).toHaveLength(8);
     const frames = async (path: string): Promise<string[]> =>
