@@ -1,5 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+
+/** JSON-RPC error of MCP's resources: "Resource not found". */
+const RESOURCE_NOT_FOUND = -32002;
 import type { Backend } from "../core/backend.js";
 import { toVideoMakerError } from "../core/errors.js";
 import { STUDIO_TIMELINE_URI } from "./studio.js";
@@ -16,7 +19,8 @@ export function subscribableTimeline(server: McpServer): () => void {
   const subscribed = new Set<string>();
   const known = new Set<string>(TIMELINE_RESOURCE_URIS);
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    if (!known.has(request.params.uri)) throw new Error(`Only the timeline resources can be subscribed to: ${TIMELINE_RESOURCE_URIS.join(", ")}.`);
+    // The spec's code for a resource that does not exist (or cannot be subscribed to), not an internal error.
+    if (!known.has(request.params.uri)) throw new McpError(RESOURCE_NOT_FOUND, `Only the timeline resources can be subscribed to: ${TIMELINE_RESOURCE_URIS.join(", ")}.`);
     subscribed.add(request.params.uri);
     return {};
   });

@@ -69,7 +69,7 @@ describe("the studio View's server side (local backend)", () => {
   });
 
   it("tells subscribers of the timeline resources about each edit and undo, and stops on unsubscribe", async () => {
-    await expect(client.subscribeResource({ uri: "video-maker://exports/x" })).rejects.toThrow(/Only the timeline resources/);
+    await expect(client.subscribeResource({ uri: "video-maker://exports/x" })).rejects.toMatchObject({ code: -32002, message: expect.stringMatching(/Only the timeline resources/) });
     await client.subscribeResource({ uri: "video-maker://studio/timeline" });
     await client.subscribeResource({ uri: "video-maker://timeline" });
     const clips = await makeStudioMedia(root);
