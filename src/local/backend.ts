@@ -1,9 +1,7 @@
-import { checkLanguage } from "../core/names.js";
 import { randomBytes } from "node:crypto";
 import { rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Config } from "../config.js";
 import type {
   ApplyEditsResult as CoreApplyEditsResult,
@@ -16,32 +14,30 @@ import type {
   ExportContext,
   ExportRequest,
   ExportResult,
-  MediaInfo,
   OperationContext,
   RejectedInput,
   SessionInfo,
   StateResult,
-  TrackInfo,
   UndoOutcome,
   UploadRequest,
   UploadResult,
-  UploadedMedia,
 } from "../core/backend.js";
 import { diffDrafts } from "../core/diff.js";
+import { checkLanguage } from "../core/names.js";
 import { type Draft, isDraftExportable } from "../core/draft.js";
-import { VideoMakerError, isVideoMakerError } from "../core/errors.js";
+import { VideoMakerError } from "../core/errors.js";
 import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
 import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
-import { describeTracks } from "../core/summary.js";
 import { compileRender, renderThreads } from "./compile.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import { type MediaRecord, findMedia } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
+import { mediaInfoOf, tracksWithIds, uploadedOf } from "./backend-shapes.js";
+import { explainRenderFailure } from "./render-failure.js";
 import { summarizeAsShown } from "./shown-timeline.js";
-import { followingText } from "./subtitle-anchor.js";
 import { previewFrame } from "./preview.js";
 import { storyboard } from "./storyboard.js";
 import { inspectFile } from "../inspect/inspect-file.js";
@@ -388,55 +384,4 @@ export class LocalBackend implements Backend, EditorCapability {
       signal?.removeEventListener("abort", forward);
     }
   }
-}
-
-/**
- * ffmpeg's tail names a file by path when it cannot read it; say that in plain words first,
- * since the person can act on it (the file is damaged, or was replaced by another kind).
- */
-function explainRenderFailure(error: unknown, media: readonly MediaRecord[]): unknown {
-  if (!isVideoMakerError(error) || error.code !== "local_render_failed") return error;
-  const unreadable = media.filter((m) =>
-    error.message.split("\n").some((line) => line.includes(m.path) && /Invalid data|moov atom not found|could not find codec|End of file|Error opening/i.test(line)),
-  );
-  if (unreadable.length === 0) return error;
-  const names = unreadable.map((m) => `"${m.name}"`).join(", ");
-  return new VideoMakerError(
-    "local_render_failed",
-    `${names} could not be read while rendering: the file may be damaged or incomplete. Replace it and upload it again (or remove the clips that use it). ${error.message}`,
-  );
-}
-
-// --- shapes for the interface -------------------------------------------------------------
-
-function uploadedOf(record: MediaRecord): UploadedMedia {
-  return {
-    name: record.name,
-    type: record.kind,
-    ...(record.duration_ms !== undefined ? { durationSeconds: record.duration_ms / 1000 } : {}),
-    ...(record.width !== undefined ? { width: record.width } : {}),
-    ...(record.height !== undefined ? { height: record.height } : {}),
-  };
-}
-
-function mediaInfoOf(record: MediaRecord): MediaInfo {
-  return { id: record.id, ...uploadedOf(record), url: pathToFileURL(record.path).toString() };
-}
-
-/** The core's track summaries, each followed by the ids a host uses in ops. */
-function tracksWithIds(draft: Draft): TrackInfo[] {
-  let following: string | undefined;
-  try {
-    following = followingText(readTimeline(draft));
-  } catch {
-    // A timeline the engine cannot read is still described; the next edit says what is wrong.
-  }
-  return describeTracks(draft).map((info, i) => {
-    const ids = draft.t[i]?.sg.map((s) => (s.id === undefined ? undefined : String(s.id))).filter((id): id is string => !!id) ?? [];
-    if (ids.length === 0) return info;
-    const shown = ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length})` : ids.join(", ");
-    // Which clip's speech the subtitles keep to, and how many of them its cuts hide.
-    const follows = following && (draft.t[i] as Record<string, unknown>)["role"] === "subtitles" ? ` — ${following}` : "";
-    return { ...info, label: `${info.label}${follows} — ids: ${shown}` };
-  });
 }
