@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -144,6 +144,11 @@ describe("the studio View's server side (local backend)", () => {
     await expect(client.readResource({ uri: video_uri })).rejects.toThrow(/is 16 MB, more than the 16 MB a player in the host can receive/);
     await expect(client.readResource({ uri: "video-maker://preview/..%2F..%2Fetc" })).rejects.toThrow(/no preview of this project yet/);
     await expect(client.readResource({ uri: "video-maker://exports/export_0123456789ab" })).rejects.toThrow(/no export with the id/);
+    // A job file that cannot be read is said as such, never as an export that does not exist.
+    const jobsDir = join(root, "home-local", "jobs");
+    await mkdir(jobsDir, { recursive: true });
+    await writeFile(join(jobsDir, "export_00000000000f.json"), '{"id": "export_0000');
+    await expect(client.readResource({ uri: "video-maker://exports/export_00000000000f" })).rejects.toThrow(/The record of job export_00000000000f cannot be read/);
   });
 
   it("plays a finished export through the same kind of resource", async () => {
