@@ -39,7 +39,8 @@ export function registerVideoResources(server: McpServer, backend: Backend, jobs
     { title: "Exported video", description: "A finished export's MP4, for the studio View's player", mimeType: "video/mp4" },
     async (uri, { job_id }) =>
       blobOf(uri, async () => {
-        const record = await jobs.get(String(job_id)).catch(() => undefined);
+        // A damaged job file is said as such (state_damaged), not read as a missing export.
+        const record = await jobs.get(String(job_id));
         if (!record || record.kind !== "export") throw new VideoMakerError("invalid_input", `There is no export with the id "${String(job_id)}".`);
         if (!record.export) throw new VideoMakerError("not_ready", "This export has not finished yet, so there is no video to play.");
         return record.export.file;
