@@ -250,7 +250,9 @@ function settingsOf(draft: Draft): Record<string, unknown> {
   for (const key of ["m", "meta", "metadata"]) {
     const meta = rest[key];
     if (meta && typeof meta === "object" && !Array.isArray(meta)) {
-      const { title: _title, name: _name, ...others } = meta as Record<string, unknown>;
+      const { title: _title, name: _name, ...named } = meta as Record<string, unknown>;
+      // Keys starting with "_" are the editor's bookkeeping (e.g. the ids given), not a setting a person changed.
+      const others = Object.fromEntries(Object.entries(named).filter(([key]) => !key.startsWith("_")));
       // A metadata object that only held the title is not a setting of its own.
       if (Object.keys(others).length > 0) rest[key] = others;
       else delete rest[key];

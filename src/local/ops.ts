@@ -5,6 +5,7 @@ import { type OpDefinition, type OpEnv, type OpHelpers, OpProblem } from "./ops-
 import { type EditOp, parseOp } from "./ops-schema.js";
 import { OPS } from "./ops/index.js";
 import { unusableFileProblem } from "./referenced-files.js";
+import { recordGivenIds } from "./segment-ids.js";
 import { type LocalTimeline, cloneTimeline, normalizeTimeline, readTimeline, writeTimeline } from "./timeline.js";
 import { newlyHiddenNotes } from "./subtitle-anchor.js";
 import { fitOverlaysToVideoEnd } from "./video-end.js";
@@ -59,6 +60,7 @@ export async function applyOps(
     if (!op) continue;
     // Each op works on a copy, so a failing op leaves nothing half-done for the ones after it.
     const next = cloneTimeline(timeline);
+    recordGivenIds(next);
     try {
       const said = await applyOne(next, op, { media, helpers });
       const adjusted = normalizeTimeline(next, media);
@@ -77,6 +79,7 @@ export async function applyOps(
     const listed = problems.sort((a, b) => a.index - b.index).map((p) => p.text);
     throw new VideoMakerError("invalid_input", `${count} in the edits, so nothing was changed:\n- ${listed.join("\n- ")}`);
   }
+  recordGivenIds(timeline);
   // Once, on what the whole batch leaves: titles, logos and subtitles end where the video does.
   notes.push(...fitOverlaysToVideoEnd(timeline));
   // Subtitles on speech the batch cut are hidden: said once, for the whole batch.

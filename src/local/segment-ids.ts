@@ -14,14 +14,55 @@ import { cueParts, isFollowing } from "./subtitle-anchor.js";
 
 export type SegmentKind = "clip" | "image" | "text" | "sub" | "audio" | "logo";
 
-/** The next free id of a kind: "clip-4" when clip-1…clip-3 exist. Ids are never renumbered. */
-export function nextSegmentId(timeline: LocalTimeline, kind: SegmentKind): string {
-  let highest = 0;
-  const pattern = new RegExp(`^${kind}-(\\d+)$`);
-  for (const segment of allSegments(timeline)) {
-    const match = pattern.exec(segment.id);
-    if (match) highest = Math.max(highest, Number(match[1]));
+const KINDS: readonly SegmentKind[] = ["clip", "image", "text", "sub", "audio", "logo"];
+
+/**
+ * The draft's record of the highest number given to each kind (`m._ids`). Removing the newest
+ * segment, or the last of a track (empty tracks are not saved), must not hand its id to the
+ * next one: a host that read "clip-3 was removed" never finds another clip answering to clip-3.
+ */
+const GIVEN_IDS_KEY = "_ids";
+
+function givenIds(timeline: LocalTimeline): Record<string, number> {
+  const record = timeline.meta[GIVEN_IDS_KEY];
+  if (!record || typeof record !== "object" || Array.isArray(record)) return {};
+  // A hand-edited or damaged record is ignored rather than refused: it only guards against reuse.
+  return Object.fromEntries(
+    Object.entries(record as Record<string, unknown>).filter((entry): entry is [string, number] => Number.isSafeInteger(entry[1]) && (entry[1] as number) > 0),
+  );
+}
+
+/** The numbers in use by kind: segments' own ids and the clips that pieces and subtitles name. */
+function highestInUse(timeline: LocalTimeline): Map<string, number> {
+  const named = [
+    ...allSegments(timeline).map((s) => s.id),
+    ...timeline.video.flatMap((s) => (s.pieceOf ? [s.pieceOf] : [])),
+    ...timeline.subtitles.flatMap((s) => (s.followsClip ? [s.followsClip] : [])),
+  ];
+  const highest = new Map<string, number>();
+  for (const id of named) {
+    const match = /^([a-z]+)-(\d+)$/.exec(id);
+    if (match && (KINDS as readonly string[]).includes(match[1]!)) highest.set(match[1]!, Math.max(highest.get(match[1]!) ?? 0, Number(match[2])));
   }
+  return highest;
+}
+
+/** Notes the ids in use as given, so they stay taken after their segments are removed. */
+export function recordGivenIds(timeline: LocalTimeline): void {
+  const given = givenIds(timeline);
+  let changed = false;
+  for (const [kind, highest] of highestInUse(timeline)) {
+    if ((given[kind] ?? 0) < highest) {
+      given[kind] = highest;
+      changed = true;
+    }
+  }
+  if (changed || (timeline.meta[GIVEN_IDS_KEY] !== undefined && Object.keys(given).length === 0)) timeline.meta[GIVEN_IDS_KEY] = given;
+}
+
+/** The next id of a kind never given before: "clip-4" when clip-1…clip-3 exist or existed. Ids are never renumbered. */
+export function nextSegmentId(timeline: LocalTimeline, kind: SegmentKind): string {
+  const highest = Math.max(highestInUse(timeline).get(kind) ?? 0, givenIds(timeline)[kind] ?? 0);
   return `${kind}-${highest + 1}`;
 }
 
