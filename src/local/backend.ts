@@ -42,7 +42,7 @@ import { previewFrame } from "./preview.js";
 import { storyboard } from "./storyboard.js";
 import { inspectFile } from "../inspect/inspect-file.js";
 import type { InspectOptions, InspectReport, InspectTarget } from "../core/inspect.js";
-import { previewVideoPath, renderPreviewVideo } from "./preview-video.js";
+import { previewVideoPath, removeOtherPreviews, renderPreviewVideo } from "./preview-video.js";
 import { readMediaFiles } from "./read-media.js";
 import { takeRenderSlot, waitingMessage } from "./render-slots.js";
 import { checkSubtitleFiles, isSubtitlePath, readSubtitleFile } from "./subtitle-files.js";
@@ -191,6 +191,7 @@ export class LocalBackend implements Backend, EditorCapability {
 
   async newSession(language?: string, _context?: OperationContext): Promise<SessionInfo> {
     const record = await this.workspace.create(checkLanguage(language ?? "en"));
+    await removeOtherPreviews(this.previewDir(), record.session_id);
     return { sessionId: record.session_id, created: true };
   }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { PreviewVideo as CorePreviewVideo } from "../core/backend.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { compileRender } from "./compile.js";
@@ -40,6 +40,21 @@ export type PreviewVideo = Omit<CorePreviewVideo, "sessionId">;
 
 export function previewVideoPath(dir: string, sessionId: string): string {
   return join(dir, `${sessionId}.mp4`);
+}
+
+/**
+ * Removes the renditions of every session but `keepSessionId`: a preview is a cache of its
+ * session, and a new session would otherwise leave the old one's (up to ~8 MB) behind for ever.
+ * Renders in progress (work folders, `.part` files) are left to finish or fail on their own.
+ */
+export async function removeOtherPreviews(dir: string, keepSessionId: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const kept = basename(previewVideoPath(dir, keepSessionId));
+  await Promise.all(
+    names
+      .filter((name) => (name.endsWith(".mp4") || name.endsWith(".mp4.json")) && !name.startsWith(kept))
+      .map((name) => rm(join(dir, name), { force: true })),
+  );
 }
 
 export async function renderPreviewVideo(request: PreviewVideoRequest): Promise<PreviewVideo> {

@@ -17,7 +17,7 @@ export async function tempDir(prefix = "vm-local-"): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-async function ffmpeg(args: string[]): Promise<void> {
+export async function ffmpeg(args: string[]): Promise<void> {
   await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
 }
 
