@@ -4,15 +4,18 @@
 // 50 ms). Linux only. `npm run build` first.
 //
 //   node bench/queue/run.mjs            # SECONDS=8 RES=720 EXPORTS=4 by default
+//   BENCH_SMOKE=1 node bench/queue/run.mjs   # CI: 2 s at 240p, three exports; fails when the queue
+//                                            # lets two renders overlap or an export fails
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const BIN = resolve("dist/cli.js");
-const SECONDS = Number(process.env.SECONDS ?? 8);
-const RES = Number(process.env.RES ?? 720);
-const EXPORTS = Number(process.env.EXPORTS ?? 4);
+const SMOKE = process.env.BENCH_SMOKE === "1";
+const SECONDS = Number(process.env.SECONDS ?? (SMOKE ? 2 : 8));
+const RES = Number(process.env.RES ?? (SMOKE ? 240 : 720));
+const EXPORTS = Number(process.env.EXPORTS ?? (SMOKE ? 3 : 4));
 
 const root = mkdtempSync(join(tmpdir(), "vm-bench-queue-"));
 const photo = join(root, "photo.png");
@@ -62,4 +65,11 @@ const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join("
 const ffmpegVersion = await new Promise((done) => execFile("ffmpeg", ["-version"], (_, out) => done(/ffmpeg version (\S+)/.exec(out)?.[1])));
 const summary = { exports: EXPORTS, seconds: SECONDS, resolution: RES, node: process.version, ffmpeg: ffmpegVersion, loadBefore: load, results };
 console.log(JSON.stringify(summary, null, 2));
-writeFileSync(resolve("bench/queue/last-result.json"), `${JSON.stringify(summary, null, 2)}\n`);
+rmSync(root, { recursive: true, force: true });
+if (!SMOKE) writeFileSync(resolve("bench/queue/last-result.json"), `${JSON.stringify(summary, null, 2)}\n`);
+const failed = results.flatMap((r) => r.exitCodes.filter((code) => code !== 0).map((code) => `${r.label}: an export exited with ${code}`));
+if (results[0].mostAtOnce > 1) failed.push(`queued: ${results[0].mostAtOnce} renders ran at once (the queue allows 1)`);
+if (failed.length > 0) {
+  console.error(failed.join("\n"));
+  process.exit(1);
+}
