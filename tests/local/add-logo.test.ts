@@ -74,7 +74,7 @@ describe("add_logo as an op", () => {
     ]);
     expect(mediaUsedBy(first.timeline)).toEqual(new Set(["media-1", "media-2"]));
 
-    const second = await apply([{ op: "add_clip", media: "beach.mp4", out: 3 }], first.draft);
+    const second = await apply([{ op: "add_image", media: "logo.png", duration: 3 }], first.draft);
     expect(second.timeline.logos.map((l) => [l.id, l.startMs, l.durationMs])).toEqual([["logo-1", 0, 7000], ["logo-2", 1000, 2000]]);
 
     const third = await apply(

@@ -64,7 +64,7 @@ describe("remove_silence, then set_transition all, then fit_duration", () => {
     expect(sourceRanges(fitted.timeline.video)).toEqual(pieces);
     expect(endOf(fitted.timeline.video)).toBe(before);
     expect(fitted.notes).toEqual([
-      `Could not gain the last ${(8 - before / 1000).toFixed(1)}s of 8s: the rest of the footage of clip-1 and clip-2 is what remove_silence or trim cut, and fit_duration keeps cut points. ` +
+      `Could not gain the last ${(8 - before / 1000).toFixed(1)}s of 8s: the rest of the footage of clip-1 and clip-2 is what remove_silence, trim or add_clip's in/out cut, and fit_duration keeps cut points. ` +
         "Add photos or clips to fill it, or set a clip's out-point with trim to play more of it.",
     ]);
   });
@@ -122,7 +122,7 @@ describe("cut points, on described media", () => {
     const result = await applyOps(draft, ops, described, pauses);
     return { ...result, timeline: readTimeline(result.draft) };
   };
-  const cutTalk = [{ op: "add_clip", media: "talk.mp4" }, { op: "add_clip", media: "beach.mp4", out: 4 }, { op: "remove_silence" }];
+  const cutTalk = [{ op: "add_clip", media: "talk.mp4" }, { op: "add_clip", media: "beach.mp4" }, { op: "remove_silence" }];
 
   it("writes the cut points to the draft in short keys", async () => {
     const { draft } = await applyDescribed(cutTalk);
@@ -135,13 +135,13 @@ describe("cut points, on described media", () => {
   });
 
   it("shortens every piece in proportion, cut or not", async () => {
-    const { timeline } = await applyDescribed([...cutTalk, { op: "fit_duration", seconds: 9.8 }]);
-    // 5150 + 4300 + 6150 + 4000 = 19.6 s, halved
+    const { timeline } = await applyDescribed([...cutTalk, { op: "fit_duration", seconds: 12.8 }]);
+    // 5150 + 4300 + 6150 + 10000 = 25.6 s, halved
     expect(timeline.video.map((s) => [s.id, s.sourceInMs, s.durationMs])).toEqual([
       ["clip-1", 0, 2575],
       ["clip-3", 7850, 2150],
       ["clip-4", 13_850, 3075],
-      ["clip-2", 0, 2000],
+      ["clip-2", 0, 5000],
     ]);
   });
 
@@ -150,8 +150,8 @@ describe("cut points, on described media", () => {
       () => "",
       (error: Error) => error.message,
     );
-    // 19.6 s now; beach.mp4 has 6 s more; the pauses (4.7 s of talk.mp4) are not counted
-    expect(message).toContain("op 4 (fit_duration): the clips hold only 25.6s of footage (keeping out what remove_silence and trim cut), short of 60s; add photos or clips, or ask for at most 25s");
+    // 25.6 s now, all of the footage but the pauses (4.7 s of talk.mp4), which are not counted
+    expect(message).toContain("op 4 (fit_duration): the clips hold only 25.6s of footage (keeping out what remove_silence, trim and add_clip's in/out cut), short of 60s; add photos or clips, or ask for at most 25s");
   });
 
   it("`all` skips only the joins between pieces of one cut clip; `none` clears them all", async () => {

@@ -173,8 +173,8 @@ describe("changing", () => {
       ["image-1", 0, 2000],
     ]);
     expect(timeline.titles[0]!.durationMs).toBe(1500);
-    // the points a trim set are cut points, which fit_duration keeps; a photo has none
-    expect(timeline.video.map((s) => [s.cutIn, s.cutOut])).toEqual([[true, undefined], [true, true], [undefined, undefined]]);
+    // the points a trim or add_clip set are cut points, which fit_duration keeps; a photo has none
+    expect(timeline.video.map((s) => [s.cutIn, s.cutOut])).toEqual([[true, true], [true, true], [undefined, undefined]]);
   });
 
   it("removes and moves segments; ids stay", async () => {
@@ -216,9 +216,25 @@ describe("changing", () => {
 });
 
 describe("fit_duration", () => {
+  it("keeps the in and out points add_clip was given, as it keeps a trim's", async () => {
+    const { timeline, notes } = await apply([
+      { op: "add_clip", media: "city.mov", in: 1, out: 3 },
+      { op: "add_clip", media: "beach.mp4" },
+      { op: "add_image", media: "photo.jpg", duration: 2 },
+      { op: "fit_duration", seconds: 20 },
+    ]);
+    expect(timeline.video.map((s) => [s.id, s.sourceInMs, s.durationMs, s.cutIn, s.cutOut])).toEqual([
+      ["clip-1", 1000, 2000, true, true],
+      ["clip-2", 0, 10_000, undefined, undefined],
+      ["image-1", 0, 8000, undefined, undefined],
+    ]);
+    expect(notes.at(-1)).toMatch(/clip-1 still ends where it was cut\.$/);
+  });
+
   it("stretches photos and clips in proportion, never past a clip's footage, and moves titles along", async () => {
     const { timeline, notes } = await apply([
-      { op: "add_clip", media: "city.mov", out: 3 },
+      { op: "add_clip", media: "city.mov" },
+      { op: "fit_duration", seconds: 3 },
       { op: "add_image", media: "photo.jpg", duration: 3 },
       { op: "add_image", media: "photo.jpg", duration: 3 },
       { op: "set_transition", all: true, type: "fade", duration: 0.5 },
@@ -285,7 +301,7 @@ describe("remove_silence", () => {
     ]);
     // every end a pause was cut from is a cut point; both pieces come from clip-2
     expect(timeline.video.map((s) => [s.cutIn, s.cutOut, s.pieceOf])).toEqual([
-      [undefined, undefined, undefined],
+      [undefined, true, undefined],
       [true, true, "clip-2"],
       [true, true, "clip-2"],
     ]);

@@ -27,6 +27,9 @@ export const addClip = defineOp({
       durationMs: outMs - inMs,
       sourceInMs: inMs,
     };
+    // Points a person chose are cut points, as a trim's are: fit_duration and sync_to_music keep them.
+    if (op.in !== undefined && inMs > 0) segment.cutIn = true;
+    if (op.out !== undefined && outMs < (source.duration_ms ?? Infinity)) segment.cutOut = true;
     if (op.fit) segment.fit = op.fit;
     if (op.volume !== undefined && op.volume !== 1) segment.volume = op.volume;
     return placeOnVideoTrack(t, segment, op.at);

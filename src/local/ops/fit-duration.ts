@@ -8,7 +8,7 @@ export const fitDuration = defineOp({
   schema: z.strictObject({ seconds: field.positiveSeconds.max(3 * 3600) }),
   guide: {
     fields:
-      "seconds: stretch or shorten all clips and photos in proportion (clips never past their footage, nor past a point remove_silence or trim cut); titles move with them",
+      "seconds: stretch or shorten all clips and photos in proportion (clips never past their footage, nor past a point remove_silence, trim or add_clip's in/out cut); titles move with them",
   },
   apply(t, op, { media }) {
     if (t.video.length === 0) fail("fit_duration needs clips or photos on the video track");
@@ -25,7 +25,7 @@ export const fitDuration = defineOp({
     const sum = (values: number[]): number => values.reduce((total, d) => total + d, 0);
     if (sum(footage) - overlapMs + 1 < targetMs) {
       const reachable = sum(capacity) - overlapMs;
-      const cutAway = reachable + 1 < sum(footage) - overlapMs ? " (keeping out what remove_silence and trim cut)" : "";
+      const cutAway = reachable + 1 < sum(footage) - overlapMs ? " (keeping out what remove_silence, trim and add_clip's in/out cut)" : "";
       fail(
         `the clips hold only ${seconds(reachable)}s of footage${cutAway}, short of ${op.seconds}s; add photos or clips, or ask for at most ${Math.floor(reachable / 1000)}s`,
       );
@@ -99,7 +99,7 @@ export const fitDuration = defineOp({
     if (blocked) {
       const holding = t.video.filter((s, i) => s.cutOut && footage[i]! > s.durationMs).map((s) => s.id);
       notes.push(
-        `Could not gain the last ${seconds(targetMs - reachedMs)}s of ${op.seconds}s: the rest of the footage${holding.length > 0 ? ` of ${list(holding)}` : ""} is what remove_silence or trim cut, and fit_duration keeps cut points. ` +
+        `Could not gain the last ${seconds(targetMs - reachedMs)}s of ${op.seconds}s: the rest of the footage${holding.length > 0 ? ` of ${list(holding)}` : ""} is what remove_silence, trim or add_clip's in/out cut, and fit_duration keeps cut points. ` +
           "Add photos or clips to fill it, or set a clip's out-point with trim to play more of it.",
       );
     }

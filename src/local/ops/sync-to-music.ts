@@ -11,7 +11,7 @@ const MIN_SOLO_MS = 100;
 /**
  * Cuts on the beat: each cut between two clips or photos moves to the music's nearest beat
  * (every Nth beat with `every`), by lengthening or shortening the piece before it. A clip
- * never plays past its footage nor past a point remove_silence or trim cut (the same rule as
+ * never plays past its footage nor past a point remove_silence, trim or add_clip's in/out cut (the same rule as
  * fit_duration), photos take any length; the jump cuts inside a clip remove_silence cut stay,
  * as do titles and subtitles. The video ends where it did when the last piece can take it.
  */
