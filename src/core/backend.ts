@@ -112,6 +112,8 @@ export interface ExportCheckpoint {
   startedAt: string;
   /** Set once the service has given the download URL. */
   downloadUrl?: string;
+  /** This render is the one retry of a failed one: if it fails too, it is reported, never tried a third time. */
+  retried?: boolean;
 }
 
 export interface ExportContext extends OperationContext {

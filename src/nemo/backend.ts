@@ -253,20 +253,24 @@ export class NemoBackend implements Backend, AgentCapability {
       try {
         return await this.renderOnce(session.session_id, draft, outputPath, context);
       } catch (error) {
-        // NemoVideo's own rule: a failed render is tried once more, with a fresh id, before failing.
         if (!isFailedRender(error) || context.signal?.aborted) throw error;
-        context.onProgress?.({ stage: "render", message: "render failed on NemoVideo; trying once more", fraction: 0 });
-        try {
-          return await this.renderOnce(session.session_id, draft, outputPath, context);
-        } catch (second) {
-          throw isFailedRender(second) ? renderFailed(renderFailureReason(second), true) : second;
-        }
+        return this.retryRender(session.session_id, draft, outputPath, context);
       }
     });
   }
 
+  /** NemoVideo's own rule: a failed render is tried once more, with a fresh id, before failing. */
+  private async retryRender(sessionId: string, draft: Draft, outputPath: string, context: ExportContext): Promise<ExportResult> {
+    context.onProgress?.({ stage: "render", message: "render failed on NemoVideo; trying once more", fraction: 0 });
+    try {
+      return await this.renderOnce(sessionId, draft, outputPath, context, true);
+    } catch (second) {
+      throw isFailedRender(second) ? renderFailed(renderFailureReason(second), true) : second;
+    }
+  }
+
   /** One render under a fresh id, then its download. */
-  private async renderOnce(sessionId: string, draft: Draft, outputPath: string, context: ExportContext): Promise<ExportResult> {
+  private async renderOnce(sessionId: string, draft: Draft, outputPath: string, context: ExportContext, retried = false): Promise<ExportResult> {
     const renderId = newRenderId();
     context.onProgress?.({ stage: "render", message: "render: starting", fraction: 0 });
     // The id is ours, so the checkpoint is written before the render starts: a server killed
@@ -277,6 +281,7 @@ export class NemoBackend implements Backend, AgentCapability {
       sessionId,
       outputPath,
       startedAt: new Date().toISOString(),
+      ...(retried ? { retried } : {}),
     };
     await context.onCheckpoint?.(checkpoint);
     await startRender(this.http, renderId, sessionId, draft, context.signal);
@@ -296,7 +301,12 @@ export class NemoBackend implements Backend, AgentCapability {
           { httpStatus: 404, cause: error },
         );
       }
-      throw error;
+      if (!isFailedRender(error) || context.signal?.aborted) throw error;
+      // A render a restarted process finds failed gets the same one retry as any other, of the session's timeline now.
+      if (checkpoint.retried) throw renderFailed(renderFailureReason(error), true);
+      const draft = await fetchDraft(this.http, checkpoint.sessionId, context.signal);
+      if (!isDraftExportable(draft)) throw error;
+      return this.retryRender(checkpoint.sessionId, draft, checkpoint.outputPath, context);
     }
   }
 

@@ -159,3 +159,49 @@ describe("a trailing \"I encountered a temporary issue\" after a complete reply 
     expect(result.reply).toContain("temporary issue");
   });
 });
+
+describe("a resumed render that fails is retried once too, never twice", () => {
+  /** An export whose process "dies" once the render runs; the checkpoint it left. */
+  async function interruptedExport(): Promise<ExportCheckpoint> {
+    const backend = await withClip(h);
+    const controller = new AbortController();
+    let saved: ExportCheckpoint | undefined;
+    const interrupted = backend.exportVideo(
+      { outputDir: h.outDir, fileName: "resumed" },
+      {
+        signal: controller.signal,
+        onCheckpoint: (checkpoint) => void (saved = checkpoint),
+        onProgress: (event) => {
+          if (/^render \d+%/.test(event.message)) controller.abort();
+        },
+      },
+    );
+    await expect(interrupted).rejects.toMatchObject({ code: "cancelled" });
+    return saved!;
+  }
+
+  it("the render a restarted process finds failed is rendered again under a new id, and the export succeeds", async () => {
+    h.fake.options.render.failFirst = 1;
+    const checkpoint = await interruptedExport();
+    const progress: ProgressEvent[] = [];
+    const checkpoints: ExportCheckpoint[] = [];
+    const result = await h.backend().resumeExport(checkpoint, { onProgress: (e) => progress.push(e), onCheckpoint: (c) => void checkpoints.push(c) });
+    const ids = startedIds(h);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(checkpoint.renderId);
+    expect(result.renderId).toBe(ids[1]);
+    expect(await readFile(result.file)).toEqual(expectedRenderBytes(ids[1]!, 200_000));
+    expect(progress.map((e) => e.message)).toContain("render failed on NemoVideo; trying once more");
+    // The retry's checkpoint says it is the retry, so a second restart does not try a third time.
+    expect(checkpoints.at(-1)).toMatchObject({ renderId: ids[1], retried: true });
+  });
+
+  it("a retry that was itself resumed and fails is reported, without a third render", async () => {
+    h.fake.options.render.fail = "codec exploded";
+    const checkpoint = await interruptedExport();
+    const error = await failure(h.backend().resumeExport({ ...checkpoint, retried: true }));
+    expect(error.code).toBe("render_failed");
+    expect(error.message).toMatch(/failed twice.*codec exploded/);
+    expect(startedIds(h)).toHaveLength(1);
+  });
+});

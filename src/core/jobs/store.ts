@@ -37,6 +37,7 @@ const CheckpointFileSchema = z.object({
   output_path: z.string(),
   started_at: z.string(),
   download_url: z.string().optional(),
+  retried: z.boolean().optional(),
 });
 
 /** An edit's result, stored as the code spells it (its one two-word key has always been camelCase on disk). */
