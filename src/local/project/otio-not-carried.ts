@@ -1,5 +1,5 @@
 import { isCrossDissolve } from "../transitions.js";
-import { hasOwnSound, sourceFrames } from "./otio-objects.js";
+import { hasOwnSound, overrun } from "./otio-objects.js";
 import type { ProjectClip, ProjectPlan } from "./plan.js";
 
 /**
@@ -17,8 +17,8 @@ export function OTIO_NOT_CARRIED(plan: ProjectPlan): string[] {
 
   say(plan.clips.filter((c) => c.kenBurns && c.kenBurns !== "none").map((c) => c.id), (list) =>
     `The slow zoom or pan (Ken Burns) on ${list}: OTIO has no moves, so an editor shows the photo still.`);
-  say(plan.clips.filter((c) => fitMatters(c, plan)).map((c) => `${c.id} (${c.fit})`), (list) =>
-    `How ${list} fill the frame: an editor scales them by its own setting.`);
+  say(plan.clips.filter((c) => fitMatters(c, plan)).map((c) => `${c.id} (${c.fit})`), (list, many) =>
+    `How ${list} ${many ? "fill" : "fills"} the frame: an editor scales ${many ? "them" : "it"} by its own setting.`);
   const custom = plan.clips.filter((c, i) => i > 0 && c.transition && c.transition.frames > 0 && !isCrossDissolve(c.transition.type));
   say(custom.map((c) => `${c.transition!.type} into ${c.id}`), (list, many) =>
     `The ${list} ${many ? "are" : "is"} written as OTIO's custom transition with ${many ? "their names" : "its name"}: an editor may draw ${many ? "them" : "it"} as its own default transition.`);
@@ -26,7 +26,7 @@ export function OTIO_NOT_CARRIED(plan: ProjectPlan): string[] {
     `The volume of the clip sound of ${list}: in the clips' metadata, not applied; set it in the editor.`);
   say(silentNeighbours(plan), (list) =>
     `The clip sound fading in or out over the transition into ${list}, next to a silent clip: the sound cuts at the middle of the transition instead.`);
-  say(plan.clips.filter((c) => runsPastSource(c, plan)).map((c) => c.id), (list, many) =>
+  say(plan.clips.filter((c) => overrun(c, sources.get(c.sourceId), plan.frameRate).past > 0).map((c) => c.id), (list, many) =>
     `${capital(list)} ${many ? "run" : "runs"} past the end of ${many ? "their sources" : "its source"}: the engine holds the last frame, an editor may show nothing there.`);
 
   say(plan.music.filter((m) => m.volume !== 1 || m.fadeInFrames > 0 || m.fadeOutFrames > 0).map((m) => m.id), (list) =>
@@ -55,12 +55,6 @@ function fitMatters(c: ProjectClip, plan: ProjectPlan): boolean {
   const source = plan.sources.find((s) => s.id === c.sourceId);
   if (!source?.width || !source.height) return true;
   return Math.abs(Math.log(source.width / source.height / (plan.width / plan.height))) > 0.01;
-}
-
-function runsPastSource(c: ProjectClip, plan: ProjectPlan): boolean {
-  const source = plan.sources.find((s) => s.id === c.sourceId);
-  if (c.kind !== "video" || source?.durationMs === undefined) return false;
-  return c.sourceInFrame + c.frames > sourceFrames(source.durationMs, plan.frameRate);
 }
 
 /** Transitions where one side has sound of its own and the other has none. */

@@ -128,3 +128,17 @@ export function sourceFrames(durationMs: number, rate: FrameRate): number {
 export function hasOwnSound(c: ProjectClip, source: ProjectSource | undefined): boolean {
   return c.kind === "video" && !!source?.hasAudio && c.volume > 0;
 }
+
+/**
+ * How far a video clip reaches past the end of its media, in frames. Rounding the timeline's
+ * milliseconds to frames can make a clip that ends at its media's end ask for one frame more;
+ * that frame is taken from the in-point instead (`slip`: the clip starts a frame earlier in its
+ * source, which no one sees, and the document stays inside its media). More than that (`past`)
+ * is a clip longer than its media: the engine holds the last frame, an editor cannot.
+ */
+export function overrun(c: ProjectClip, source: ProjectSource | undefined, rate: FrameRate): { slip: number; past: number } {
+  if (c.kind !== "video" || source?.durationMs === undefined) return { slip: 0, past: 0 };
+  const over = c.sourceInFrame + c.frames - sourceFrames(source.durationMs, rate);
+  if (over <= 0) return { slip: 0, past: 0 };
+  return over === 1 && c.sourceInFrame >= 1 ? { slip: 1, past: 0 } : { slip: 0, past: over };
+}

@@ -12,6 +12,7 @@ import {
   hasOwnSound,
   marker,
   otioRate,
+  overrun,
   rationalTime,
   sourceFrames,
   stack,
@@ -49,7 +50,7 @@ export function writeOtio(plan: ProjectPlan): string {
     if (!source) throw new Error(`project plan: ${owner} uses ${id}, which is not among its sources`);
     return source;
   };
-  const video = layOutVideo(plan.clips);
+  const video = layOutVideo(plan.clips, (c) => overrun(c, sources.get(c.sourceId), plan.frameRate).slip);
   const tracks: OtioObject[] = [track("Video", "Video", videoItems(video, plan, rate, sourceOf))];
   if (video.some((laid) => hasOwnSound(laid.clip, sourceOf(laid.clip.sourceId, laid.clip.id)))) {
     tracks.push(track("Clip sound", "Audio", soundItems(video, plan, rate, sourceOf)));
@@ -96,7 +97,7 @@ interface LaidClip {
   frames: number;
 }
 
-function layOutVideo(clips: ProjectClip[]): LaidClip[] {
+function layOutVideo(clips: ProjectClip[], slipOf: (c: ProjectClip) => number): LaidClip[] {
   const laid: LaidClip[] = [];
   let engineEnd = 0;
   clips.forEach((c, i) => {
@@ -112,7 +113,7 @@ function layOutVideo(clips: ProjectClip[]): LaidClip[] {
       gapBefore,
       ...(overlap > 0 ? { into: { inOffset, outOffset: overlap - inOffset } } : {}),
       trackStart: c.startFrame + inOffset,
-      sourceStart: c.sourceInFrame + inOffset,
+      sourceStart: c.sourceInFrame - slipOf(c) + inOffset,
       frames: c.frames - inOffset,
     });
     const before = laid[i - 1];
