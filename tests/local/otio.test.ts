@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { VideoMakerError } from "../../src/core/errors.js";
 import { writeOtio } from "../../src/local/project/otio.js";
 import type { ProjectPlan } from "../../src/local/project/plan.js";
-import { type ClipSpec, planOf, summary } from "../support/otio-plans.js";
+import { TRANSITION_ROWS, planOf, summary } from "../support/otio-plans.js";
 import { type OtioTimeline, type OtioTrack, otioTimeline, schemaProblems } from "../support/otio-schema.js";
 import { semanticProblems } from "../support/otio-semantics.js";
 
@@ -34,53 +34,7 @@ function blends(track: OtioTrack): Array<[number, number]> {
 }
 
 describe("the video track: the engine's overlapping blends as OTIO cuts and transitions", () => {
-  const rows: Array<{ name: string; clips: ClipSpec[]; track: string; total: number }> = [
-    { name: "two clips, a cut", clips: [{ frames: 60 }, { frames: 45 }], track: "media-1.mp4 0+60 | media-2.mp4 0+45", total: 105 },
-    {
-      name: "an even overlap: the cut at its middle",
-      clips: [{ frames: 60 }, { frames: 60, overlap: 10 }],
-      track: "media-1.mp4 0+55 | dissolve 5/5 | media-2.mp4 5+55",
-      total: 110,
-    },
-    {
-      name: "an odd overlap: the odd frame after the cut",
-      clips: [{ frames: 60, sourceInFrame: 30 }, { frames: 60, overlap: 9, sourceInFrame: 100 }],
-      track: "media-1.mp4 30+55 | dissolve 4/5 | media-2.mp4 104+56",
-      total: 111,
-    },
-    {
-      name: "a one-frame overlap",
-      clips: [{ frames: 10 }, { frames: 10, overlap: 1 }],
-      track: "media-1.mp4 0+9 | dissolve 0/1 | media-2.mp4 0+10",
-      total: 19,
-    },
-    {
-      name: "a transition on the first clip blends with nothing: none",
-      clips: [{ frames: 30, overlap: 0, type: "wipeleft" }, { frames: 30 }],
-      track: "media-1.mp4 0+30 | media-2.mp4 0+30",
-      total: 60,
-    },
-    {
-      name: "photos: a still held for its clip, its available range the clip with its handles",
-      clips: [{ frames: 90, kind: "image" }, { frames: 60, overlap: 15 }, { frames: 90, kind: "image", overlap: 14, type: "fadeblack" }],
-      track: "media-1.jpg 0+82 | dissolve 7/8 | media-2.mp4 7+46 | custom fadeblack 7/7 | media-3.jpg 7+83",
-      total: 211,
-    },
-    {
-      name: "back-to-back transitions leave the clip between them its middle frame",
-      clips: [{ frames: 30 }, { frames: 20, overlap: 8, type: "dissolve" }, { frames: 30, overlap: 11, type: "slideleft" }],
-      track: "media-1.mp4 0+26 | dissolve 4/4 | media-2.mp4 4+10 | custom slideleft 5/6 | media-3.mp4 5+25",
-      total: 61,
-    },
-    {
-      name: "a clip that starts later than the one before ends: a gap",
-      clips: [{ frames: 30, after: 12 }, { frames: 30, after: 3 }],
-      track: "gap 12 | media-1.mp4 0+30 | gap 3 | media-2.mp4 0+30",
-      total: 75,
-    },
-  ];
-
-  it.each(rows)("$name", ({ clips, track, total }) => {
+  it.each(TRANSITION_ROWS)("$name", ({ clips, track, total }) => {
     const plan = planOf(clips);
     expect(plan.totalFrames).toBe(total);
     const video = trackNamed(written(plan), "Video");
@@ -206,6 +160,13 @@ describe("sound, music and logos", () => {
     expect(summary(trackNamed(doc, "Music 2"))).toBe("gap 100 | song.mp3 0+60 | gap 30 | gap 110");
     const first = trackNamed(doc, "Music 1").children[0]!;
     expect(first.metadata).toEqual({ video_maker: { id: "audio-1", volume: 0.5, fade_in_frames: 15, fade_out_frames: 30, loop: true, ducked: false, loop_pass: 1 } });
+  });
+
+  it("leaves out music that starts after the end of the timeline (it has nothing to play)", () => {
+    const plan = planOf([{ frames: 60 }]);
+    const piece = { sourceId: "media-1", volume: 1, fadeInFrames: 0, fadeOutFrames: 0, loop: false, ducked: false, sourceInMs: 0 };
+    plan.music = [{ ...piece, id: "audio-1", startFrame: 0, frames: 100 }, { ...piece, id: "audio-2", startFrame: 65, frames: 30 }, { ...piece, id: "audio-3", startFrame: 10, frames: 100 }];
+    expect(written(plan).tracks.children.map((t) => t.name)).toEqual(["Video", "Clip sound", "Music 1", "Music 2"]);
   });
 
   it("puts logos on a switched-off video track, their placing in metadata", () => {

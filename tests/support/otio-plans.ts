@@ -63,6 +63,53 @@ export function planOf(specs: ClipSpec[], extra: Partial<ProjectPlan> = {}, rate
   };
 }
 
+/** Engine layouts and the OTIO video track each must become (see tests/local/otio.test.ts). */
+export const TRANSITION_ROWS: Array<{ name: string; clips: ClipSpec[]; track: string; total: number }> = [
+  { name: "two clips, a cut", clips: [{ frames: 60 }, { frames: 45 }], track: "media-1.mp4 0+60 | media-2.mp4 0+45", total: 105 },
+  {
+    name: "an even overlap: the cut at its middle",
+    clips: [{ frames: 60 }, { frames: 60, overlap: 10 }],
+    track: "media-1.mp4 0+55 | dissolve 5/5 | media-2.mp4 5+55",
+    total: 110,
+  },
+  {
+    name: "an odd overlap: the odd frame after the cut",
+    clips: [{ frames: 60, sourceInFrame: 30 }, { frames: 60, overlap: 9, sourceInFrame: 100 }],
+    track: "media-1.mp4 30+55 | dissolve 4/5 | media-2.mp4 104+56",
+    total: 111,
+  },
+  {
+    name: "a one-frame overlap",
+    clips: [{ frames: 10 }, { frames: 10, overlap: 1 }],
+    track: "media-1.mp4 0+9 | dissolve 0/1 | media-2.mp4 0+10",
+    total: 19,
+  },
+  {
+    name: "a transition on the first clip blends with nothing: none",
+    clips: [{ frames: 30, overlap: 0, type: "wipeleft" }, { frames: 30 }],
+    track: "media-1.mp4 0+30 | media-2.mp4 0+30",
+    total: 60,
+  },
+  {
+    name: "photos: a still held for its clip, its available range the clip with its handles",
+    clips: [{ frames: 90, kind: "image" }, { frames: 60, overlap: 15 }, { frames: 90, kind: "image", overlap: 14, type: "fadeblack" }],
+    track: "media-1.jpg 0+82 | dissolve 7/8 | media-2.mp4 7+46 | custom fadeblack 7/7 | media-3.jpg 7+83",
+    total: 211,
+  },
+  {
+    name: "back-to-back transitions leave the clip between them its middle frame",
+    clips: [{ frames: 30 }, { frames: 20, overlap: 8, type: "dissolve" }, { frames: 30, overlap: 11, type: "slideleft" }],
+    track: "media-1.mp4 0+26 | dissolve 4/4 | media-2.mp4 4+10 | custom slideleft 5/6 | media-3.mp4 5+25",
+    total: 61,
+  },
+  {
+    name: "a clip that starts later than the one before ends: a gap",
+    clips: [{ frames: 30, after: 12 }, { frames: 30, after: 3 }],
+    track: "gap 12 | media-1.mp4 0+30 | gap 3 | media-2.mp4 0+30",
+    total: 75,
+  },
+];
+
 /** A track in a line: "media-1.mp4 0+55 | dissolve 5/5 | gap 20", source start + duration for clips. */
 export function summary(track: OtioTrack): string {
   return track.children.map(describe).join(" | ");

@@ -55,7 +55,7 @@ export function writeOtio(plan: ProjectPlan): string {
   if (video.some((laid) => hasOwnSound(laid.clip, sourceOf(laid.clip.sourceId, laid.clip.id)))) {
     tracks.push(track("Clip sound", "Audio", soundItems(video, plan, rate, sourceOf)));
   }
-  musicLanes(plan.music).forEach((lane, index) => {
+  musicLanes(plan).forEach((lane, index) => {
     tracks.push(track(`Music ${index + 1}`, "Audio", musicItems(lane, plan, rate, sourceOf)));
   });
   logoLanes(plan).forEach((lane, index) => {
@@ -201,8 +201,9 @@ function lanes<T extends { startFrame: number; frames: number }>(things: T[]): T
   return placed.map((l) => l.things);
 }
 
-function musicLanes(music: ProjectMusic[]): ProjectMusic[][] {
-  return lanes(music.filter((m) => m.frames > 0));
+/** Pieces that start before the end: one that starts after it has nothing to play. */
+function musicLanes(plan: ProjectPlan): ProjectMusic[][] {
+  return lanes(plan.music.filter((m) => m.frames > 0 && m.startFrame < plan.totalFrames));
 }
 
 /** Items of a lane: a Gap up to each piece, the piece's clips, a Gap to the end of the timeline. */
@@ -256,7 +257,7 @@ function musicItems(lane: ProjectMusic[], plan: ProjectPlan, rate: number, sourc
 
 function logoLanes(plan: ProjectPlan): OtioObject[][] {
   const rate = otioRate(plan.frameRate);
-  return lanes(plan.logos.filter((l) => l.frames > 0)).map((lane) =>
+  return lanes(plan.logos.filter((l) => l.frames > 0 && l.startFrame < plan.totalFrames)).map((lane) =>
     laneItems(lane, plan, rate, (logo, frames) => {
       const source = plan.sources.find((s) => s.id === logo.sourceId);
       if (!source) throw new Error(`project plan: ${logo.id} uses ${logo.sourceId}, which is not among its sources`);
