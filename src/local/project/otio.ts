@@ -58,7 +58,7 @@ export function writeOtio(plan: ProjectPlan): string {
   musicLanes(plan).forEach((lane, index) => {
     tracks.push(track(`Music ${index + 1}`, "Audio", musicItems(lane, plan, rate, sourceOf)));
   });
-  logoLanes(plan).forEach((lane, index) => {
+  logoLanes(plan, rate, sourceOf).forEach((lane, index) => {
     const note = "Logos: switched off, because OTIO cannot place or size them; position, width and opacity are in each clip's metadata.";
     tracks.push(track(`Logos ${index + 1}`, "Video", lane, false, { [METADATA_KEY]: { note } }));
   });
@@ -255,12 +255,10 @@ function musicItems(lane: ProjectMusic[], plan: ProjectPlan, rate: number, sourc
   });
 }
 
-function logoLanes(plan: ProjectPlan): OtioObject[][] {
-  const rate = otioRate(plan.frameRate);
+function logoLanes(plan: ProjectPlan, rate: number, sourceOf: SourceOf): OtioObject[][] {
   return lanes(plan.logos.filter((l) => l.frames > 0 && l.startFrame < plan.totalFrames)).map((lane) =>
     laneItems(lane, plan, rate, (logo, frames) => {
-      const source = plan.sources.find((s) => s.id === logo.sourceId);
-      if (!source) throw new Error(`project plan: ${logo.id} uses ${logo.sourceId}, which is not among its sources`);
+      const source = sourceOf(logo.sourceId, logo.id);
       const facts = { id: logo.id, position: logo.position, width_fraction: logo.widthFraction, opacity: logo.opacity };
       return [clip({ name: source.name, metadata: { [METADATA_KEY]: facts } }, timeRange(0, frames, rate), externalReference(source.name, source.path, timeRange(0, frames, rate)))];
     }),
