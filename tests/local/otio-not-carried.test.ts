@@ -20,35 +20,35 @@ describe("OTIO_NOT_CARRIED: what the plan uses that the .otio cannot carry", () 
       name: "a Ken Burns move on a photo",
       plan: planOf([{ frames: 60, kind: "image", source: { width: 3840, height: 2160 } }]),
       change: (p: ProjectPlan) => (p.clips[0]!.kenBurns = "zoom_in"),
-      says: ["The slow zoom or pan (Ken Burns) on clip-1: OTIO has no moves, so an editor shows the photo still."],
+      says: ["the Ken Burns moves (clip-1): OTIO has no moves, so the photos are still; add a zoom or pan in the editor"],
     },
     {
       name: "an upright clip in a wide frame, and a photo of unknown size",
       plan: planOf([{ frames: 60, source: { width: 1080, height: 1920 } }, { frames: 60, kind: "image", source: { width: undefined, height: undefined } }]),
       change: (p: ProjectPlan) => (p.clips[0]!.fit = "blur"),
-      says: ["How clip-1 (blur) and clip-2 (cover) fill the frame: an editor scales them by its own setting."],
+      says: ["how pictures of another shape than the frame fill it (clip-1 blur and clip-2 cover): the editor scales them by its own setting"],
     },
     {
       name: "transitions other than a dissolve",
       plan: planOf([{ frames: 60 }, { frames: 60, overlap: 10, type: "wipeleft" }, { frames: 60, overlap: 10, type: "fadeblack" }]),
-      says: ["The wipeleft into clip-2 and fadeblack into clip-3 are written as OTIO's custom transition with their names: an editor may draw them as its own default transition."],
+      says: ["transitions other than a dissolve (wipeleft into clip-2 and fadeblack into clip-3): written as OTIO custom transitions by name; the editor may draw its own default transition instead"],
     },
     {
       name: "a clip's own volume",
       plan: planOf([{ frames: 60, volume: 0.5 }, { frames: 60, volume: 0 }]),
-      says: ["The volume of the clip sound of clip-1 (0.5): in the clips' metadata, not applied; set it in the editor."],
+      says: ["the clips' sound levels (clip-1 at 0.5): kept in metadata only; set them in the editor"],
     },
     {
       name: "a sound crossfading with a silent photo",
       plan: planOf([{ frames: 60, kind: "image", source: { width: 1920, height: 1080 } }, { frames: 60, overlap: 10 }]),
-      says: ["The clip sound fading in or out over the transition into clip-2, next to a silent clip: the sound cuts at the middle of the transition instead."],
+      says: ["the clips' sound fading in or out next to a silent clip (the transitions into clip-2): it cuts at the middle of the transition instead"],
     },
     {
       name: "music with volume, fades and ducking",
       plan: withChange((p) => (p.music = [{ ...music, volume: 0.3, fadeOutFrames: 10, ducked: true }, { ...music, id: "audio-2" }])),
       says: [
-        "The volume and the fades in and out of audio-1: in the music clips' metadata, not applied; set them in the editor.",
-        "The ducking of audio-1 under the clips' sound: not carried; lower the music under speech in the editor.",
+        "the music's level and fades (audio-1): kept in metadata only; set them in the editor",
+        "the music's ducking under the clips' sound (audio-1): it plays at its own level throughout",
       ],
     },
     {
@@ -58,9 +58,14 @@ describe("OTIO_NOT_CARRIED: what the plan uses that the .otio cannot carry", () 
         p.logos = [{ id: "logo-1", sourceId: "media-1", startFrame: 0, frames: 10, position: "top_left", widthFraction: 0.2, opacity: 1 }];
       }),
       says: [
-        "Titles and subtitles are markers with their words and times, not drawn text: their position, size, colour and box are not carried.",
-        "The logo logo-1 is on a switched-off track: its position, size and opacity are not carried; switch the track on and place it in the editor.",
+        "titles and subtitles are markers with their words and times, not drawn text: their position, size, colour and box are not carried",
+        "the logos (logo-1): on a switched-off track, since OTIO cannot place or size them; switch it on and place them in the editor",
       ],
+    },
+    {
+      name: "many clips: three named, the rest counted",
+      plan: planOf([1, 2, 3, 4, 5].map(() => ({ frames: 30, kind: "image" as const, source: { width: 1080, height: 1080 } }))),
+      says: ["how pictures of another shape than the frame fill it (clip-1 cover, clip-2 cover, clip-3 cover and 2 more): the editor scales them by its own setting"],
     },
   ])("$name", ({ plan, change, says }) => {
     change?.(plan);
@@ -84,6 +89,6 @@ describe("a clip that reaches past the end of its media", () => {
     const plan = planOf([{ frames: 60, sourceInFrame: 5, source: short }, { frames: 60, overlap: 10, source: short }]);
     const doc = otioTimeline.parse(JSON.parse(writeOtio(plan)));
     expect(semanticProblems(doc, plan.totalFrames, 30)).toEqual(["track 0 (Video) item 0 (media-1.mp4): uses 5–65 of its media, which has 0–60", "track 1 (Clip sound) item 0 (media-1.mp4): uses 5–65 of its media, which has 0–60"]);
-    expect(OTIO_NOT_CARRIED(plan)).toEqual(["Clip-1 runs past the end of its source: the engine holds the last frame, an editor may show nothing there."]);
+    expect(OTIO_NOT_CARRIED(plan)).toEqual(["clips longer than their media (clip-1): the engine holds the last frame; the editor may show nothing there"]);
   });
 });

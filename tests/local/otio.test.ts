@@ -183,7 +183,7 @@ describe("an empty timeline", () => {
   it("is refused in words meant for a person", () => {
     const plan = planOf([]);
     expect(() => writeOtio(plan)).toThrow(VideoMakerError);
-    expect(() => writeOtio(plan)).toThrow("The timeline is empty: add a clip, a photo or a title before exporting a project.");
+    expect(() => writeOtio(plan)).toThrow("The timeline is empty, so there is nothing to export yet. Add a clip, a photo or a text first.");
   });
 
   it("with only a title is a gap the title's length, the title a marker on it", () => {

@@ -36,12 +36,12 @@ export { OTIO_NOT_CARRIED } from "./otio-not-carried.js";
  * them, so shown they would cover the whole picture). Titles and subtitles are markers on the
  * stack: their words and times, not drawn text. Every track lasts plan.totalFrames.
  *
- * The writer needs something on the timeline (totalFrames ≥ 1); the export tool refuses an
- * empty timeline before it gets here, and this refuses it again in the same words.
+ * The writer needs something on the timeline (totalFrames ≥ 1); planProject refuses an empty
+ * timeline before it gets here, and this refuses it again in the same words.
  */
 export function writeOtio(plan: ProjectPlan): string {
   if (!(plan.totalFrames >= 1)) {
-    throw new VideoMakerError("invalid_input", "The timeline is empty: add a clip, a photo or a title before exporting a project.");
+    throw new VideoMakerError("not_ready", "The timeline is empty, so there is nothing to export yet. Add a clip, a photo or a text first.");
   }
   const rate = otioRate(plan.frameRate);
   const sources = new Map(plan.sources.map((s) => [s.id, s]));
