@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config.js";
 import { LocalBackend } from "../../src/local/backend.js";
 import { planProject } from "../../src/local/project/plan-from-timeline.js";
 import type { ProjectPlan } from "../../src/local/project/plan.js";
+import { writeKdenlive } from "../../src/local/project/kdenlive.js";
 import { writeMlt } from "../../src/local/project/mlt.js";
 import { type FrameMeans, flatPicture, frameMeans, meltRender, rampClip, rmsDb, tone } from "./project-media.js";
 import { tempDir } from "./fixtures.js";
@@ -31,11 +32,13 @@ const skip = meltMissing !== undefined && process.env["VIDEO_MAKER_SKIP_MELT"] =
 interface Rendered {
   plan: ProjectPlan;
   engine: FrameMeans[];
-  melt: FrameMeans[];
   engineFile: string;
-  meltFile: string;
-  dir: string;
+  /** melt's rendering of each document. */
+  melt: Record<Format, { frames: FrameMeans[]; file: string; xml: string }>;
 }
+type Format = "mlt" | "kdenlive";
+const FORMATS: Format[] = ["mlt", "kdenlive"];
+const WRITERS: Record<Format, (plan: ProjectPlan) => string> = { mlt: writeMlt, kdenlive: writeKdenlive };
 let r: Rendered;
 
 describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's export", () => {
@@ -64,11 +67,16 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
       const session = await backend.workspace.current();
       const draft = await backend.workspace.readDraft(session.session_id);
       const plan = planProject(draft, await backend.workspace.readMedia(session.session_id));
-      const project = join(dir, "project.mlt");
-      await writeFile(project, writeMlt(plan));
-      const meltFile = join(dir, "melt.mkv");
-      await meltRender(MELT, project, meltFile);
-      r = { plan, engine: await frameMeans(exported.file), melt: await frameMeans(meltFile), engineFile: exported.file, meltFile, dir };
+      const melt = {} as Rendered["melt"];
+      for (const format of FORMATS) {
+        const project = join(dir, `project.${format}`);
+        const xml = WRITERS[format](plan);
+        await writeFile(project, xml);
+        const file = join(dir, `melt-${format}.mkv`);
+        await meltRender(MELT, project, file);
+        melt[format] = { frames: await frameMeans(file), file, xml };
+      }
+      r = { plan, engine: await frameMeans(exported.file), engineFile: exported.file, melt };
     } finally {
       await backend.close();
     }
@@ -77,10 +85,14 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
   it("lasts as many frames", () => {
     expect(r.plan.totalFrames).toBe(45 + 30 + 57 - 15);
     expect(r.engine.length).toBe(r.plan.totalFrames);
-    expect(r.melt.length).toBe(r.plan.totalFrames);
+    for (const format of FORMATS) expect({ format, frames: r.melt[format].frames.length }).toEqual({ format, frames: r.plan.totalFrames });
   });
 
-  it("cuts where the engine cuts, within one frame", () => {
+  it("references every file by its absolute path, copying none", () => {
+    for (const format of FORMATS) for (const source of r.plan.sources) expect(r.melt[format].xml).toContain(`>${source.path}<`);
+  });
+
+  it.each(FORMATS)("%s: cuts where the engine cuts, within one frame", (format) => {
     // Clip A's chroma → the photo's → clip B's (the dissolve counts from its halfway mark): where each one begins.
     const looks: Array<[string, number, number]> = [["A", 90, 150], ["photo", 86, 75], ["B", 170, 100]];
     const kind = (f: FrameMeans): string => {
@@ -100,26 +112,26 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
       return marks;
     };
     const engine = crossings(r.engine);
-    const melt = crossings(r.melt);
+    const melt = crossings(r.melt[format].frames);
     expect(engine).toHaveLength(2);
     expect(melt).toHaveLength(2);
     engine.forEach((frame, i) => expect(Math.abs(melt[i]! - frame)).toBeLessThanOrEqual(1));
   });
 
-  it("shows the same source frames: in-points, the photo, the dissolve", () => {
+  it.each(FORMATS)("%s: shows the same source frames: in-points, the photo, the dissolve", (format) => {
     // Away from the title (frames 0–8); each clip's brightness says which source frame is shown.
     for (const frame of [12, 30, 44, 50, 70, 82, 90, 100, 116]) {
       const engine = r.engine[frame]!;
-      const melt = r.melt[frame]!;
+      const melt = r.melt[format].frames[frame]!;
       expect({ frame, y: Math.abs(melt.y - engine.y) < 1.5, u: Math.abs(melt.u - engine.u) < 3, v: Math.abs(melt.v - engine.v) < 3 }).toEqual({ frame, y: true, u: true, v: true });
     }
   });
 
-  it("sounds the same: the music's level and fades, the clips' own sound at its volume", async () => {
+  it.each(FORMATS)("%s: sounds the same: the music's level and fades, the clips' own sound at its volume", async (format) => {
     // 0.5 s: clip A + the music fading in; 2.0 s: the photo, music alone at 0.6; 3.2 s: clip B at 0.5 + music; 4.2 s: the fade-out.
     for (const at of [0.5, 2.0, 3.2, 4.2]) {
       const engine = await rmsDb(r.engineFile, at);
-      const melt = await rmsDb(r.meltFile, at);
+      const melt = await rmsDb(r.melt[format].file, at);
       expect({ at, engine: Math.round(engine), near: Math.abs(melt - engine) < 1 }).toEqual({ at, engine: Math.round(engine), near: true });
     }
   });
