@@ -49,7 +49,7 @@ function backendFor(name: BackendName) {
 describe("the tool registry follows the backend's capabilities", () => {
   const cases: Array<[BackendName, string[]]> = [
     ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session", "inspect_media"]],
-    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media", "render_preview"]],
+    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media", "render_preview", "export_project"]],
   ];
   it.each(cases)("%s offers exactly its tools", async (name, expected) => {
     const backend = backendFor(name);
