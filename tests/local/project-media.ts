@@ -27,9 +27,9 @@ export async function rampClip(dir: string, name: string, o: { frames: number; u
 }
 
 /** A flat PNG picture of one colour. */
-export async function flatPicture(dir: string, name: string, colour: string): Promise<string> {
+export async function flatPicture(dir: string, name: string, colour: string, size = "320x180"): Promise<string> {
   const path = join(dir, name);
-  await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `color=c=${colour}:s=320x180`, "-frames:v", "1", path]);
+  await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `color=c=${colour}:s=${size}`, "-frames:v", "1", path]);
   return path;
 }
 
@@ -44,6 +44,8 @@ export interface FrameMeans {
   y: number;
   u: number;
   v: number;
+  /** The same over the top-right quarter (where the test's logo goes). */
+  corner: { y: number; u: number; v: number };
 }
 
 /** Every frame's mean Y, U and V (the picture shrunk to 32×18, 4:4:4). */
@@ -52,12 +54,16 @@ export async function frameMeans(file: string): Promise<FrameMeans[]> {
   const plane = 32 * 18;
   const frames: FrameMeans[] = [];
   for (let offset = 0; offset + 3 * plane <= raw.length; offset += 3 * plane) {
-    const mean = (p: number): number => {
-      let sum = 0;
-      for (let i = 0; i < plane; i++) sum += raw[offset + p * plane + i]!;
-      return sum / plane;
+    const mean = (p: number, inCorner = false): number => {
+      let [sum, count] = [0, 0];
+      for (let i = 0; i < plane; i++) {
+        if (inCorner && (i % 32 < 16 || Math.floor(i / 32) >= 9)) continue;
+        sum += raw[offset + p * plane + i]!;
+        count++;
+      }
+      return sum / count;
     };
-    frames.push({ y: mean(0), u: mean(1), v: mean(2) });
+    frames.push({ y: mean(0), u: mean(1), v: mean(2), corner: { y: mean(0, true), u: mean(1, true), v: mean(2, true) } });
   }
   return frames;
 }

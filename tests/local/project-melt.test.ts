@@ -8,13 +8,14 @@ import { planProject } from "../../src/local/project/plan-from-timeline.js";
 import type { ProjectPlan } from "../../src/local/project/plan.js";
 import { writeKdenlive } from "../../src/local/project/kdenlive.js";
 import { writeMlt } from "../../src/local/project/mlt.js";
+import { escapeText } from "../../src/local/project/xml.js";
 import { type FrameMeans, flatPicture, frameMeans, meltRender, rampClip, rmsDb, tone } from "./project-media.js";
 import { tempDir } from "./fixtures.js";
 
 /**
  * Proof by a real consumer: melt (the MLT engine behind Shotcut and Kdenlive) renders the
  * exported project, and its length, its cuts, its frames and its sound match the engine's own
- * export of the same timeline. CI installs melt (.ci/run); without it this FAILS, unless
+ * export of the same timeline (a logo included: it changes the frames' means where it shows). CI installs melt (.ci/run); without it this FAILS, unless
  * VIDEO_MAKER_SKIP_MELT=1 says the machine has none on purpose.
  */
 
@@ -50,10 +51,11 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
     const b = await rampClip(dir, "clip B.mkv", { frames: 75, u: 170, v: 100, hz: 660 });
     const photo = await flatPicture(dir, "photo.png", "0x30c030");
     const music = await tone(dir, "music.wav", 220, 6);
+    const logo = await flatPicture(dir, "logo & co.png", "0xe02020", "64x32");
     const config = loadConfig({ VIDEO_MAKER_HOME: join(dir, "home"), VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: dir }, dir);
     const backend = new LocalBackend(config);
     try {
-      await backend.upload({ paths: [a, b, photo, music] });
+      await backend.upload({ paths: [a, b, photo, music, logo] });
       await backend.applyEdits([
         { op: "set_format", aspect: "16:9", resolution: 180, fps: 30 },
         { op: "add_clip", media: "clip A.mkv", in: 0.5, out: 2 },
@@ -61,6 +63,8 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
         { op: "add_clip", media: "clip B.mkv", in: 0.3, out: 2.2, volume: 0.5 },
         { op: "set_transition", after: 2, type: "dissolve", duration: 0.5 },
         { op: "add_audio", media: "music.wav", volume: 0.6, fade_in: 1, fade_out: 1 },
+        // Over the end of clip A, the photo and the dissolve: a quarter of the frame's width, 60% opaque.
+        { op: "add_logo", media: "logo & co.png", position: "top_right", size: 0.25, opacity: 0.6, at: 1, duration: 1.5 },
         { op: "add_text", text: "Tom & Jerry <say> \"hi\" — café", at: 0, duration: 0.3, position: "top_left", size: "small" },
       ]);
       const exported = await backend.exportVideo({ outputDir: dir, fileName: "engine.mp4" });
@@ -89,7 +93,7 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
   });
 
   it("references every file by its absolute path, copying none", () => {
-    for (const format of FORMATS) for (const source of r.plan.sources) expect(r.melt[format].xml).toContain(`>${source.path}<`);
+    for (const format of FORMATS) for (const source of r.plan.sources) expect(r.melt[format].xml).toContain(`>${escapeText(source.path)}<`);
   });
 
   it.each(FORMATS)("%s: cuts where the engine cuts, within one frame", (format) => {
@@ -118,12 +122,15 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
     engine.forEach((frame, i) => expect(Math.abs(melt[i]! - frame)).toBeLessThanOrEqual(1));
   });
 
-  it.each(FORMATS)("%s: shows the same source frames: in-points, the photo, the dissolve", (format) => {
+  it.each(FORMATS)("%s: shows the same source frames: in-points, the photo, the dissolve, the logo", (format) => {
     // Away from the title (frames 0–8); each clip's brightness says which source frame is shown.
     for (const frame of [12, 30, 44, 50, 70, 82, 90, 100, 116]) {
       const engine = r.engine[frame]!;
       const melt = r.melt[format].frames[frame]!;
       expect({ frame, y: Math.abs(melt.y - engine.y) < 1.5, u: Math.abs(melt.u - engine.u) < 3, v: Math.abs(melt.v - engine.v) < 3 }).toEqual({ frame, y: true, u: true, v: true });
+      // The logo's quarter: where it is, how large and how opaque (frames 30–74 have it).
+      const near = (a: number, b: number): boolean => Math.abs(a - b) < 4;
+      expect({ frame, corner: near(melt.corner.y, engine.corner.y) && near(melt.corner.u, engine.corner.u) && near(melt.corner.v, engine.corner.v) }).toEqual({ frame, corner: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import type { ProjectClip, ProjectPlan, ProjectSource } from "./plan.js";
 import {
-  MLT_VERSION, clipVolumeFilter, coverCrop, fileProducer, logoRect, mltTransition, musicEntries, musicVolumeFilter, profile, textFilter,
+  MLT_VERSION, clipVolumeFilter, coverCrop, fileProducer, logoFilter, mltTransition, musicEntries, musicVolumeFilter, profile, textFilter,
 } from "./mlt-parts.js";
 import { type XmlNode, element, properties, renderXml } from "./xml.js";
 
@@ -107,35 +107,18 @@ export function writeKdenlive(plan: ProjectPlan): string {
     track("clips_sound", true, clipEntries(true), mixes(true));
     track("clips_picture", false, clipEntries(false), mixes(false));
   }
-  const logoTransitions: XmlNode[] = [];
-  if (plan.logos.length > 0) {
-    const entries: XmlNode[] = [];
-    let cursor = 0;
-    for (const logo of [...plan.logos].sort((a, b) => a.startFrame - b.startFrame)) {
-      if (logo.startFrame < cursor) continue;
-      const source = sourceOf(logo.sourceId);
-      if (logo.startFrame > cursor) entries.push(element("blank", { length: logo.startFrame - cursor }));
-      entries.push(withId(element("entry", { producer: binProducer(source), in: 0, out: logo.frames - 1 }), kdenliveId(source.id)));
-      cursor = logo.startFrame + logo.frames;
-      logoTransitions.push(element("transition", { in: logo.startFrame, out: cursor - 1 }, properties({
-        a_track: 0, b_track: tracks.length + 1, mlt_service: "affine", kdenlive_id: "affine", rect: logoRect(logo, source, plan), distort: 0, fill: 1,
-      })));
-    }
-    track("logos", false, [entries, []]);
-  }
-
   // The timeline: the black track, then every track; their sound summed and their pictures laid over, as Kdenlive adds them itself.
   const internal = tracks.map((t, k) =>
     element("transition", {}, properties(t.audio
       ? { a_track: 0, b_track: k + 1, mlt_service: "mix", kdenlive_id: "mix", internal_added: 237, always_active: 1, accepts_blanks: 1, sum: 1 }
       : { a_track: 0, b_track: k + 1, mlt_service: "qtblend", kdenlive_id: "qtblend", internal_added: 237, always_active: 1, compositing: 0, distort: 0 })),
-  ).filter((_, k) => !(tracks[k]!.id === "logos"));
+  );
   nodes.push(element("tractor", { id: "timeline", title: plan.title, in: 0, out: last }, [
     ...properties({ "kdenlive:projectTractor": 1 }),
     element("track", { producer: "black_track" }),
     ...tracks.map((t) => element("track", { producer: t.id })),
     ...internal,
-    ...logoTransitions,
+    ...plan.logos.map((logo) => logoFilter(logo, sourceOf(logo.sourceId), plan)),
     ...plan.texts.map((text) => textFilter(text, plan)),
   ]));
   return renderXml(element("mlt", { LC_NUMERIC: "C", version: MLT_VERSION, title: plan.title, producer: "main_bin" }, nodes));

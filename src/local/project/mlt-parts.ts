@@ -1,6 +1,6 @@
 import { fontSizeFor } from "../text-layout.js";
 import { isCrossDissolve, type TransitionType } from "../transitions.js";
-import type { ProjectClip, ProjectMusic, ProjectPlan, ProjectSource, ProjectText } from "./plan.js";
+import type { ProjectClip, ProjectLogo, ProjectMusic, ProjectPlan, ProjectSource, ProjectText } from "./plan.js";
 import { type XmlNode, element, properties } from "./xml.js";
 
 /**
@@ -205,12 +205,26 @@ export function textFilter(text: ProjectText, plan: ProjectPlan): XmlNode {
   }));
 }
 
-/** A logo's rectangle over the frame: its width share, its picture's shape, a corner or the centre. */
-export function logoRect(logo: ProjectPlan["logos"][number], source: ProjectSource, plan: ProjectPlan): string {
+/**
+ * A logo as MLT's watermark filter over the whole picture during its frames: the picture in its
+ * rectangle (its width share, its own shape, a corner or the centre), at its opacity. The
+ * rectangle is in percent, all of it: composite reads the opacity only when every field is.
+ */
+export function logoFilter(logo: ProjectLogo, source: ProjectSource, plan: ProjectPlan): XmlNode {
   const margin = Math.round(Math.min(plan.width, plan.height) * 0.06);
   const w = Math.max(2, Math.round(plan.width * logo.widthFraction));
   const h = source.width && source.height ? Math.max(2, Math.round((w * source.height) / source.width)) : w;
   const x = logo.position === "center" ? (plan.width - w) / 2 : logo.position.endsWith("left") ? margin : plan.width - margin - w;
   const y = logo.position === "center" ? (plan.height - h) / 2 : logo.position.startsWith("top") ? margin : plan.height - margin - h;
-  return `${Math.round(x)} ${Math.round(y)} ${w} ${h} ${logo.opacity}`;
+  const percent = (value: number, of: number): string => `${Math.round((value / of) * 1_000_000) / 10_000}%`;
+  const geometry = `${percent(x, plan.width)}/${percent(y, plan.height)}:${percent(w, plan.width)}x${percent(h, plan.height)}:${Math.round(logo.opacity * 100)}%`;
+  return element("filter", { in: logo.startFrame, out: logo.startFrame + logo.frames - 1 }, properties({
+    mlt_service: "watermark",
+    resource: source.path,
+    "composite.geometry": geometry,
+    "composite.fill": 1,
+    "composite.distort": 1,
+    "composite.progressive": 1,
+    "video-maker:logo": logo.id,
+  }));
 }

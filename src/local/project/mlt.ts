@@ -1,14 +1,14 @@
 import type { ProjectClip, ProjectPlan, ProjectSource } from "./plan.js";
 import {
-  MLT_VERSION, clipVolumeFilter, coverCrop, fileProducer, logoRect, mltTransition, musicEntries, musicVolumeFilter, profile, textFilter,
+  MLT_VERSION, clipVolumeFilter, coverCrop, fileProducer, logoFilter, mltTransition, musicEntries, musicVolumeFilter, profile, textFilter,
 } from "./mlt-parts.js";
 import { type XmlNode, element, properties, renderXml } from "./xml.js";
 
 /**
  * The plan as an MLT XML project the way Shotcut saves one (and melt plays): a `main_bin`,
  * a black background track, the clips on V1 with each transition as a small tractor between
- * them (Shotcut's "lumaMix"), logos on V2, each music piece on an audio track, titles as text
- * filters over the whole output. Transitions blend exactly the frames the render blends:
+ * them (Shotcut's "lumaMix"), each music piece on an audio track, logos and titles as filters
+ * over the whole output (watermark, text). Transitions blend exactly the frames the render blends:
  * clip i−1 plays up to its last `overlap` frames, the transition plays those with the first
  * `overlap` frames of clip i, and clip i goes on from there.
  */
@@ -50,27 +50,6 @@ export function writeMlt(plan: ProjectPlan): string {
     tracks.push({ producer: "playlist_video", video: true });
   }
 
-  // V2: logos, each laid over the picture in its rectangle (affine) during its frames.
-  const logoTransitions: XmlNode[] = [];
-  if (plan.logos.length > 0) {
-    const entries: XmlNode[] = properties({ "shotcut:video": 1, "shotcut:name": "V2" });
-    let cursor = 0;
-    for (const logo of [...plan.logos].sort((a, b) => a.startFrame - b.startFrame)) {
-      if (logo.startFrame < cursor) continue; // overlapping logos: the first keeps the track (noted in the answer)
-      const id = `logo_${logo.id}`;
-      nodes.push(fileProducer(id, sourceOf(logo.sourceId), plan, { length: logo.frames }));
-      if (logo.startFrame > cursor) entries.push(element("blank", { length: logo.startFrame - cursor }));
-      entries.push(element("entry", { producer: id, in: 0, out: logo.frames - 1 }));
-      cursor = logo.startFrame + logo.frames;
-      logoTransitions.push(element("transition", { in: logo.startFrame, out: cursor - 1 }, properties({
-        a_track: 0, b_track: 0 /* set below */, mlt_service: "affine", rect: logoRect(logo, sourceOf(logo.sourceId), plan), distort: 0, fill: 1, halign: "center", valign: "middle",
-      })));
-    }
-    nodes.push(element("playlist", { id: "playlist_logos" }, entries));
-    tracks.push({ producer: "playlist_logos", video: true });
-  }
-  const logoTrack = tracks.length - 1;
-
   // A1…: each music piece on its own audio track, its level and fades on the track.
   plan.music.forEach((music, k) => {
     const id = `music_${music.id}`;
@@ -91,19 +70,17 @@ export function writeMlt(plan: ProjectPlan): string {
     if (index === 0) return;
     // Every track's sound is summed into the background's, as the render's amix (normalize=0).
     mixing.push(element("transition", {}, properties({ a_track: 0, b_track: index, mlt_service: "mix", always_active: 1, sum: 1 })));
-    if (track.video && index !== logoTrack) {
+    if (track.video) {
       mixing.push(element("transition", {}, properties({ a_track: 0, b_track: index, mlt_service: "qtblend", always_active: 1, compositing: 0, distort: 0 })));
     }
   });
-  for (const transition of logoTransitions) {
-    transition.children = transition.children!.map((p) => (p?.attributes?.["name"] === "b_track" ? { ...p, text: String(logoTrack) } : p));
-  }
 
   nodes.push(element("tractor", { id: "tractor_main", title: plan.title, in: 0, out: last }, [
     ...properties({ shotcut: 1, "shotcut:projectAudioChannels": 2, "shotcut:projectFolder": 0 }),
     ...tracks.map((track) => element("track", { producer: track.producer, hide: track.hide })),
     ...mixing,
-    ...logoTransitions,
+    // Logos, then titles over them, as the render draws them; both as filters of the whole output.
+    ...plan.logos.map((logo) => logoFilter(logo, sourceOf(logo.sourceId), plan)),
     ...plan.texts.map((text) => textFilter(text, plan)),
   ]));
 

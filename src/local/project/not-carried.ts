@@ -5,7 +5,7 @@ import type { ProjectPlan } from "./plan.js";
  * What a project file could not carry of the timeline, in plain words, so the person knows
  * what to redo in the editor. The MLT writers (mlt.ts, kdenlive.ts) carry cuts, in/out points,
  * photos, dissolves, the clips' sound levels, music with its level, fades and loop, titles,
- * `cover` and `contain` fits and logos; what is left is listed here.
+ * `cover` and `contain` fits and logos (as filters of the whole output); what is left is listed here.
  */
 export function notCarried(plan: ProjectPlan, format: string): string[] {
   const notes: string[] = [];
@@ -20,13 +20,7 @@ export function notCarried(plan: ProjectPlan, format: string): string[] {
 
   const transitions = transitionNote(plan.clips.flatMap((c) => (c.transition ? [c.transition.type] : [])));
   if (transitions) notes.push(transitions);
-  let logoEnd = 0;
-  const hiddenLogos: string[] = [];
-  for (const logo of [...plan.logos].sort((a, b) => a.startFrame - b.startFrame)) {
-    if (logo.startFrame < logoEnd) hiddenLogos.push(logo.id);
-    else logoEnd = logo.startFrame + logo.frames;
-  }
-  if (hiddenLogos.length > 0) notes.push(`logos shown at the same time as another (${list(hiddenLogos)}): only the first is on the logo track`);
+  if (plan.logos.length > 0) notes.push("logos are watermark filters on the whole output, not clips on a track of their own");
   if (plan.texts.length > 0) {
     notes.push(
       format === "kdenlive"
