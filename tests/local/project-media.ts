@@ -93,3 +93,14 @@ function capture(command: string, args: string[]): Promise<Buffer> {
 export async function meltRender(melt: string, project: string, out: string): Promise<void> {
   await run(melt, ["-quiet", project, "-consumer", `avformat:${out}`, "vcodec=ffv1", "acodec=pcm_s16le", "ar=48000", "channels=2", "real_time=-1", "threads=1"], { timeout: 120_000 });
 }
+
+/** A tone whose level climbs from a fifth to full over its length: where a loop starts again is heard. */
+export async function risingTone(dir: string, name: string, hz: number, seconds: number): Promise<string> {
+  const path = join(dir, name);
+  await run("ffmpeg", [
+    "-hide_banner", "-loglevel", "error", "-y",
+    "-f", "lavfi", "-i", `sine=frequency=${hz}:sample_rate=48000:duration=${seconds},volume='0.2+0.8*t/${seconds}':eval=frame`,
+    "-c:a", "pcm_s16le", path,
+  ]);
+  return path;
+}

@@ -9,7 +9,7 @@ import type { ProjectPlan } from "../../src/local/project/plan.js";
 import { writeKdenlive } from "../../src/local/project/kdenlive.js";
 import { writeMlt } from "../../src/local/project/mlt.js";
 import { escapeText } from "../../src/local/project/xml.js";
-import { type FrameMeans, flatPicture, frameMeans, meltRender, rampClip, rmsDb, tone } from "./project-media.js";
+import { type FrameMeans, flatPicture, frameMeans, meltRender, rampClip, risingTone, rmsDb, tone } from "./project-media.js";
 import { tempDir } from "./fixtures.js";
 
 /**
@@ -142,4 +142,40 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
       expect({ at, engine: Math.round(engine), near: Math.abs(melt - engine) < 1 }).toEqual({ at, engine: Math.round(engine), near: true });
     }
   });
+});
+
+describe.skipIf(skip)("looped music in the MLT project plays as the engine loops it", () => {
+  it("a one-second rising tone under a three-second photo starts again each second, in both documents", async () => {
+    if (meltMissing) throw new Error(meltMissing);
+    const dir = await tempDir("vm loop ");
+    const photo = await flatPicture(dir, "photo.png", "0x3060c0");
+    const music = await risingTone(dir, "rising.wav", 330, 1);
+    const config = loadConfig({ VIDEO_MAKER_HOME: join(dir, "home"), VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: dir }, dir);
+    const backend = new LocalBackend(config);
+    try {
+      await backend.upload({ paths: [photo, music] });
+      await backend.applyEdits([
+        { op: "set_format", aspect: "16:9", resolution: 180, fps: 30 },
+        { op: "add_image", media: "photo.png", duration: 3 },
+        { op: "add_audio", media: "rising.wav", in: 0.5, loop: true },
+      ]);
+      const exported = await backend.exportVideo({ outputDir: dir, fileName: "engine.mp4" });
+      const session = await backend.workspace.current();
+      const plan = planProject(await backend.workspace.readDraft(session.session_id), await backend.workspace.readMedia(session.session_id));
+      // From 0.5 s in the source: loud at 0.4 s (source 0.9 s), quiet again at 0.6 s (source 0.1 s), and so on.
+      const times = [0.05, 0.4, 0.6, 1.4, 1.6, 2.4, 2.6];
+      const engine = await Promise.all(times.map((at) => rmsDb(exported.file, at, 0.05)));
+      expect(engine[1]! - engine[2]!).toBeGreaterThan(8);
+      for (const format of FORMATS) {
+        const project = join(dir, `loop.${format}`);
+        await writeFile(project, WRITERS[format](plan));
+        const file = join(dir, `loop-${format}.mkv`);
+        await meltRender(MELT, project, file);
+        const melt = await Promise.all(times.map((at) => rmsDb(file, at, 0.05)));
+        times.forEach((at, i) => expect({ format, at, near: Math.abs(melt[i]! - engine[i]!) < 1 }).toEqual({ format, at, near: true }));
+      }
+    } finally {
+      await backend.close();
+    }
+  }, 90_000);
 });
