@@ -20,6 +20,10 @@ export function notCarried(plan: ProjectPlan, format: string): string[] {
 
   const transitions = transitionNote(plan.clips.flatMap((c) => (c.transition ? [c.transition.type] : [])));
   if (transitions) notes.push(transitions);
+  const withSound = new Set(plan.sources.filter((source) => source.kind === "video" && source.hasAudio).map((source) => source.id));
+  if (format === "kdenlive" && plan.clips.some((clip) => withSound.has(clip.sourceId))) {
+    notes.push("each clip's picture and sound sit on a video and an audio track without being grouped: select both to move them together");
+  }
   if (plan.logos.length > 0) notes.push("logos are watermark filters on the whole output, not clips on a track of their own");
   if (plan.texts.length > 0) {
     notes.push(
