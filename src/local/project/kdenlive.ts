@@ -26,7 +26,9 @@ export function writeKdenlive(plan: ProjectPlan): string {
   const nodes: XmlNode[] = [profile(plan)];
 
   for (const source of plan.sources) {
-    const length = source.kind === "image" ? plan.totalFrames : undefined;
+    // Long enough for every frame the render takes of it (a clip may run past a source's last frame, which it holds).
+    const used = plan.clips.filter((clip) => clip.sourceId === source.id).map((clip) => clip.sourceInFrame + clip.frames);
+    const length = source.kind === "image" ? plan.totalFrames : used.length > 0 ? Math.max(sourceFramesOf(source, plan), ...used) : undefined;
     nodes.push(fileProducer(binProducer(source), source, plan, {
       ...(length !== undefined ? { length } : {}),
       extra: { "kdenlive:clipname": source.name, "kdenlive:folderid": -1, "kdenlive:id": kdenliveId(source.id), "kdenlive:clip_type": clipType(source) },

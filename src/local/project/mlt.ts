@@ -1,6 +1,6 @@
 import type { ProjectClip, ProjectPlan, ProjectSource } from "./plan.js";
 import {
-  MLT_VERSION, clipVolumeFilter, coverCrop, fileProducer, logoFilter, mltTransition, musicEntries, musicVolumeFilter, profile, textFilter,
+  MLT_VERSION, clipVolumeFilter, coverCrop, fileProducer, logoFilter, sourceFrames, mltTransition, musicEntries, musicVolumeFilter, profile, textFilter,
 } from "./mlt-parts.js";
 import { type XmlNode, element, properties, renderXml } from "./xml.js";
 
@@ -27,7 +27,8 @@ export function writeMlt(plan: ProjectPlan): string {
   for (const clip of plan.clips) {
     const volume = clipVolumeFilter(clip);
     nodes.push(fileProducer(producerId(clip), sourceOf(clip.sourceId), plan, {
-      ...(clip.kind === "image" ? { length: clip.frames } : {}),
+      // Long enough for every frame the render takes (it holds a source's last frame when a clip runs past it).
+      length: clip.kind === "image" ? clip.frames : Math.max(sourceFrames(sourceOf(clip.sourceId), plan) ?? 0, clip.sourceInFrame + clip.frames),
       filters: [coverCrop(clip, sourceOf(clip.sourceId), plan), volume].filter((f): f is XmlNode => f !== undefined),
     }));
   }
