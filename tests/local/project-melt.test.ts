@@ -179,3 +179,28 @@ describe.skipIf(skip)("looped music in the MLT project plays as the engine loops
     }
   }, 90_000);
 });
+
+describe.skipIf(skip)("a clip that runs past its source's end", () => {
+  it("holds the source's last frame in both documents, as the render does (tpad), instead of ending early", async () => {
+    if (meltMissing) throw new Error(meltMissing);
+    const dir = await tempDir("vm past ");
+    const clip = await rampClip(dir, "short.mkv", { frames: 60, u: 128, v: 128, hz: 440, step: 3 });
+    const plan: ProjectPlan = {
+      title: "past the end", width: 320, height: 180, frameRate: { num: 30, den: 1 }, totalFrames: 40,
+      sources: [{ id: "m1", name: "short.mkv", path: clip, kind: "video", durationMs: 2000, width: 320, height: 180, hasAudio: true }],
+      clips: [{ id: "clip-1", sourceId: "m1", kind: "video", startFrame: 0, frames: 40, sourceInFrame: 40, sourceInMs: 1333, volume: 1, fit: "cover" }],
+      music: [], texts: [], logos: [],
+    };
+    for (const format of FORMATS) {
+      const project = join(dir, `past.${format}`);
+      await writeFile(project, WRITERS[format](plan));
+      const file = join(dir, `past-${format}.mkv`);
+      await meltRender(MELT, project, file);
+      const frames = await frameMeans(file);
+      expect({ format, frames: frames.length }).toEqual({ format, frames: 40 });
+      // Source frames 40–59 (Y = 20 + 3·n), then frame 59 held.
+      expect({ format, first: Math.round(frames[0]!.y), held: frames.slice(19).every((f) => Math.abs(f.y - frames[19]!.y) < 0.5), last: Math.round(frames[39]!.y) })
+        .toEqual({ format, first: 140, held: true, last: 197 });
+    }
+  }, 60_000);
+});
