@@ -115,8 +115,8 @@ export function writeKdenlive(plan: ProjectPlan): string {
       ? { a_track: 0, b_track: k + 1, mlt_service: "mix", kdenlive_id: "mix", internal_added: 237, always_active: 1, accepts_blanks: 1, sum: 1 }
       : { a_track: 0, b_track: k + 1, mlt_service: "qtblend", kdenlive_id: "qtblend", internal_added: 237, always_active: 1, compositing: 0, distort: 0 })),
   );
+  // As in a 22.12 document, the timeline is simply the last tractor (Kdenlive 23.04+ wraps it in a sequence when upgrading).
   nodes.push(element("tractor", { id: "timeline", title: plan.title, in: 0, out: last }, [
-    ...properties({ "kdenlive:projectTractor": 1 }),
     element("track", { producer: "black_track" }),
     ...tracks.map((t) => element("track", { producer: t.id })),
     ...internal,
