@@ -1,6 +1,7 @@
 import { VideoMakerError } from "../../core/errors.js";
 import { checkExportTarget } from "../../core/output.js";
 import { EXIT, type Command, type CommandContext, defineCommand, printJson } from "../context.js";
+import { PROJECT_FORMATS, formatsHelp } from "../../local/project/writers.js";
 import { reportJob, runJobToEnd } from "./jobs-shared.js";
 
 /** The MP4 export, on every backend. */
@@ -23,11 +24,11 @@ export const exportCommand: Command = {
 export const editorExportCommand = defineCommand({
   name: "export",
   requires: ["editor"],
-  usage: "export [--project mlt|kdenlive] [--out DIR] [--name FILE]",
+  usage: `export [--project ${PROJECT_FORMATS.join("|")}] [--out DIR] [--name FILE]`,
   summary: "render the project and save the MP4, or save it as a project for Shotcut or Kdenlive",
   details:
     `${exportCommand.details as string} ` +
-    "With --project FORMAT it renders nothing: it saves the timeline as a project file to finish in another editor — mlt (Shotcut; Kdenlive and melt read it too) or kdenlive (Kdenlive) — " +
+    `With --project FORMAT it renders nothing: it saves the timeline as a project file to finish in another editor — ${formatsHelp("")} — ` +
     "with every clip's in and out points, photos, dissolves, sound levels, music with its fades, titles and logos, the media referenced where they are (nothing is copied). " +
     "Its path is printed last; what the format could not carry is said on stderr.",
   examples: ["video-maker export", "video-maker export --project kdenlive --name promo", "video-maker export --project mlt --out ~/Projects"],

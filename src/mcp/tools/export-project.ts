@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { PROJECT_FORMATS } from "../../local/project/writers.js";
+import { PROJECT_FORMATS, formatsHelp } from "../../local/project/writers.js";
 import { fileNameSchema, outputDirSchema, outputFolder } from "../paths.js";
 import { defineTool } from "../tool.js";
 
@@ -10,12 +10,12 @@ export const exportProjectTool = defineTool({
   requires: ["editor"],
   title: "Export the project for another editor (local)",
   description:
-    "Save the current timeline as a project file to finish by hand in a real editor: \"mlt\" (Shotcut; Kdenlive and melt read it too) or \"kdenlive\" (Kdenlive). " +
+    `Save the current timeline as a project file to finish by hand in a real editor: ${formatsHelp()}. ` +
     "It carries every clip's in and out points, photos with their durations, dissolves, the clips' sound levels, music with its level, fades and loop, titles and logos; " +
     "media are referenced by absolute path where they are on this computer, nothing is copied. The answer lists, in plain words, what the format could not carry. " +
     "Instant (no render); an existing file is never overwritten. Use export_video for the finished MP4.",
   inputSchema: {
-    format: z.enum(PROJECT_FORMATS, { error: `format must be one of: ${PROJECT_FORMATS.join(", ")}` }).describe('"mlt" for Shotcut, "kdenlive" for Kdenlive'),
+    format: z.enum(PROJECT_FORMATS, { error: `format must be one of: ${PROJECT_FORMATS.join(", ")}` }).describe(formatsHelp()),
     output_dir: outputDirSchema,
     file_name: fileNameSchema("File name without folders; the format's extension is added when missing"),
   },
