@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { LocalBackend } from "../../src/local/backend.js";
 import { planProject } from "../../src/local/project/plan-from-timeline.js";
@@ -30,6 +30,17 @@ const meltMissing = ((): string | undefined => {
 })();
 const skip = meltMissing !== undefined && process.env["VIDEO_MAKER_SKIP_MELT"] === "1";
 
+/** Every folder the tests make, removed at the end. */
+const made: string[] = [];
+async function folder(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 interface Rendered {
   plan: ProjectPlan;
   engine: FrameMeans[];
@@ -45,7 +56,7 @@ let r: Rendered;
 describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's export", () => {
   beforeAll(async () => {
     if (meltMissing) throw new Error(meltMissing);
-    const dir = await tempDir("vm project ");
+    const dir = await folder("vm project ");
     // Clip A climbs 2 levels a frame, clip B 2 as well but with other chroma; the photo is flat green.
     const a = await rampClip(dir, "clip A.mkv", { frames: 75, u: 90, v: 150, hz: 440 });
     const b = await rampClip(dir, "clip B.mkv", { frames: 75, u: 170, v: 100, hz: 660 });
@@ -147,7 +158,7 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
 describe.skipIf(skip)("looped music in the MLT project plays as the engine loops it", () => {
   it("a one-second rising tone under a three-second photo starts again each second, in both documents", async () => {
     if (meltMissing) throw new Error(meltMissing);
-    const dir = await tempDir("vm loop ");
+    const dir = await folder("vm loop ");
     const photo = await flatPicture(dir, "photo.png", "0x3060c0");
     const music = await risingTone(dir, "rising.wav", 330, 1);
     const config = loadConfig({ VIDEO_MAKER_HOME: join(dir, "home"), VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: dir }, dir);
@@ -183,7 +194,7 @@ describe.skipIf(skip)("looped music in the MLT project plays as the engine loops
 describe.skipIf(skip)("a clip that runs past its source's end", () => {
   it("holds the source's last frame in both documents, as the render does (tpad), instead of ending early", async () => {
     if (meltMissing) throw new Error(meltMissing);
-    const dir = await tempDir("vm past ");
+    const dir = await folder("vm past ");
     const clip = await rampClip(dir, "short.mkv", { frames: 60, u: 128, v: 128, hz: 440, step: 3 });
     const plan: ProjectPlan = {
       title: "past the end", width: 320, height: 180, frameRate: { num: 30, den: 1 }, totalFrames: 40,
