@@ -63,6 +63,7 @@ class LazyBackend implements ClosableBackend {
         undo: async (context) => (await editor()).undo(context),
         renderPreview: async (context) => (await editor()).renderPreview(context),
         previewFile: async (sessionId) => (await editor()).previewFile(sessionId),
+        exportProject: async (request, context) => (await editor()).exportProject(request, context),
       };
     }
   }

@@ -22,6 +22,8 @@ const COMMAND_LOADERS: ReadonlyArray<() => Promise<AnyCommand>> = [
   async () => (await import("./cli/commands/edit.js")).editCommand,
   async () => (await import("./cli/commands/state.js")).stateCommand,
   async () => (await import("./cli/commands/credits.js")).creditsCommand,
+  // Where there is an editor, its export (which also writes project files) stands in for the plain one.
+  async () => (await import("./cli/commands/export.js")).editorExportCommand,
   async () => (await import("./cli/commands/export.js")).exportCommand,
   async () => (await import("./cli/commands/job.js")).jobCommand,
   async () => (await import("./cli/commands/cancel.js")).cancelCommand,
@@ -39,7 +41,9 @@ const COMMAND_LOADERS: ReadonlyArray<() => Promise<AnyCommand>> = [
 /** The commands the configured backend serves: the others are not listed, so nothing offers them. */
 async function loadCommands(backend: BackendName): Promise<AnyCommand[]> {
   const all = await Promise.all(COMMAND_LOADERS.map((load) => load()));
-  return all.filter((command) => servesBackend(backend, command.requires));
+  const served = all.filter((command) => servesBackend(backend, command.requires));
+  // Two commands of one name: the first the backend serves is its own (export with --project where there is an editor).
+  return served.filter((command, index) => served.findIndex((other) => other.name === command.name) === index);
 }
 
 /** The backend help is written for; a broken setting is reported when a command runs, not here. */
@@ -139,6 +143,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         size: { type: "string" },
         tiles: { type: "string" },
         timeline: { type: "boolean" },
+        project: { type: "string" },
       },
     });
   } catch (error) {
@@ -207,6 +212,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         ...(values.size !== undefined ? { size: values.size } : {}),
         ...(values.tiles !== undefined ? { tiles: values.tiles } : {}),
         ...(values.timeline ? { timeline: true } : {}),
+        ...(values.project !== undefined ? { project: values.project } : {}),
       },
       signal: controller.signal,
     };

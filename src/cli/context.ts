@@ -25,6 +25,8 @@ export interface CommandOptions {
   size?: string;
   tiles?: string;
   timeline?: boolean;
+  /** export --project FORMAT: the timeline as a project file for another editor (local). */
+  project?: string;
 }
 
 /** Exit codes scripts can rely on (also in README.md). */

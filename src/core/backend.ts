@@ -200,6 +200,33 @@ export interface EditorCapability {
   renderPreview(context?: OperationContext): Promise<PreviewVideo>;
   /** The session's last preview rendition on disk, if one was made. */
   previewFile(sessionId: string): Promise<string | undefined>;
+  /** The timeline as a project file another editor opens (Shotcut, Kdenlive…); media referenced where they are, nothing copied. */
+  exportProject(request: ProjectExportRequest, context?: OperationContext): Promise<ProjectExportResult>;
+}
+
+export interface ProjectExportRequest {
+  /** A format the editor writes ("mlt", "kdenlive"); another is refused with the list. */
+  format: string;
+  /** Absolute folder the file goes to. */
+  outputDir: string;
+  /** File name (no folders); the format's extension is added, and a free name chosen when it exists. */
+  fileName?: string;
+}
+
+export interface ProjectExportResult {
+  file: string;
+  format: string;
+  /** For people: "Kdenlive project". */
+  formatName: string;
+  /** Which editors open it, for people. */
+  opensIn: string;
+  durationSeconds: number;
+  clips: number;
+  music: number;
+  texts: number;
+  logos: number;
+  /** What the format could not carry, each in plain words (empty when it carries everything). */
+  notCarried: string[];
 }
 
 export interface UndoOutcome {

@@ -94,13 +94,17 @@ export function actionNamesMarkdown(names: ActionNames): string {
   ].join("\n");
 }
 
+/** An editor's actions: the common ones, and looking, undoing and handing the project to another editor. */
+export type EditorActionNames = ActionNames & { preview: string; undo: string; exportProject: string };
+
 /** Workflows for an editor the host drives: it writes the ops itself, then looks, then exports. */
-export function editorWorkflowsMarkdown(names: ActionNames & { preview: string; undo: string }): string {
+export function editorWorkflowsMarkdown(names: EditorActionNames): string {
   return [
     `- **Quick edit**: ${names.upload} the files → ${names.edit} with the ops for "combine these clips into a 60-second promo video with text overlays and transitions" → ${names.preview} to look → ${names.export} → hand over the MP4 path.`,
     `- **Photos to video**: ${names.upload} 5–10 photos and a music file → ${names.edit} (add_image with ken_burns, add_audio, fit_duration 30) → ${names.export}.`,
     `- **Iterative**: look at the timeline (${names.state}) and its segment ids, refine with more ops, export when it is right. ${names.undo} goes back one accepted batch (the last 20 are kept); ${names.newSession} starts over.`,
     `- **Long footage**: look at a recording with ${names.inspect} before cutting it (scene cuts, pauses, loudness, a contact sheet of labelled moments) and choose the in and out points from what it shows; ${names.inspect} on the timeline draws a storyboard, a tile per segment id.`,
+    `- **Finish by hand**: when the person wants to finish in a real editor, ${names.exportProject} saves the timeline as a project (mlt for Shotcut, kdenlive for Kdenlive) with the cuts, photos, dissolves, sound levels, music fades, titles and logos, the media referenced where they are; tell them what its answer says it could not carry.`,
     `- **Long work**: an export can take a while, and renders on this computer take turns: one that comes back "queued" waits for the others and starts by itself. When it comes back "queued" or "running", call ${names.job} with its job_id to keep waiting; tell the person its place in line.`,
   ].join("\n");
 }
@@ -130,7 +134,7 @@ export const EDITOR_ERROR_GUIDE: readonly ErrorGuideEntry[] = [
 ];
 
 /** The whole guide for an editor backend (no agent, no credits), as Markdown sections. */
-export function editorGuideMarkdown(names: ActionNames & { preview: string; undo: string }): string {
+export function editorGuideMarkdown(names: EditorActionNames): string {
   return [
     "## Routing: what the person says → what to do",
     routingTableMarkdown({ agent: false }),

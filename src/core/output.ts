@@ -11,7 +11,7 @@ import { bidiControlProblem } from "./names.js";
  */
 
 /** Rejects names that would leave the folder or that no file system takes. */
-export function validateFileName(raw: string): string {
+export function validateFileName(raw: string, extension = ".mp4"): string {
   const name = raw.trim();
   if (!name) throw new VideoMakerError("invalid_input", "The file name is empty.");
   // Before any message quotes the name: an override would turn the quote around.
@@ -38,12 +38,12 @@ export function validateFileName(raw: string): string {
   if (Buffer.byteLength(name, "utf8") > 240) {
     throw new VideoMakerError("invalid_input", "The file name is too long.");
   }
-  return extname(name).toLowerCase() === ".mp4" ? name : `${name}.mp4`;
+  return extname(name).toLowerCase() === extension ? name : `${name}${extension}`;
 }
 
-export function defaultExportName(now = new Date()): string {
+export function defaultExportName(now = new Date(), extension = ".mp4"): string {
   const stamp = now.toISOString().replace(/\.\d+Z$/, "").replace(/[-:]/g, "").replace("T", "-");
-  return `video-maker-${stamp}.mp4`;
+  return `video-maker-${stamp}${extension}`;
 }
 
 /** Makes sure the folder exists and can be written, with a message a person understands. */

@@ -15,6 +15,8 @@ import type {
   ExportRequest,
   ExportResult,
   OperationContext,
+  ProjectExportRequest,
+  ProjectExportResult,
   RejectedInput,
   SessionInfo,
   StateResult,
@@ -41,6 +43,7 @@ import { summarizeAsShown } from "./shown-timeline.js";
 import { previewFrame } from "./preview.js";
 import { storyboard } from "./storyboard.js";
 import { inspectFile } from "../inspect/inspect-file.js";
+import { exportProjectFile } from "./project/export-project.js";
 import type { InspectOptions, InspectReport, InspectTarget } from "../core/inspect.js";
 import { previewVideoPath, removeOtherPreviews, renderPreviewVideo } from "./preview-video.js";
 import { readMediaFiles } from "./read-media.js";
@@ -258,6 +261,12 @@ export class LocalBackend implements Backend, EditorCapability {
 
   private previewDir(): string {
     return join(this.config.home, "local", "previews");
+  }
+
+  async exportProject(request: ProjectExportRequest, _context: OperationContext = {}): Promise<ProjectExportResult> {
+    const session = await this.workspace.current();
+    const { draft, media } = await this.renderInputs(session.session_id);
+    return exportProjectFile(request, draft, media);
   }
 
   async exportVideo(request: ExportRequest, context: ExportContext = {}): Promise<ExportResult> {

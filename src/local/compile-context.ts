@@ -101,14 +101,7 @@ export class Compilation {
   ) {}
 
   mediaFor(owner: string, id: string): MediaFacts {
-    const found = this.media.find((m) => m.id === id);
-    if (!found) {
-      throw new VideoMakerError(
-        "file_not_found",
-        `${owner} uses media "${id}", which is not registered in this project any more. Upload the file again or remove ${owner}.`,
-      );
-    }
-    return found;
+    return registeredMedia(this.media, owner, id);
   }
 
   /** `video`: the input's pictures are decoded (clips, photos), as opposed to sound only. */
@@ -141,6 +134,18 @@ export class Compilation {
   samples(frames: number): number {
     return Math.round((frames * SAMPLE_RATE * this.rate.den) / this.rate.num);
   }
+}
+
+/** The media a segment uses, or a plain refusal naming the segment when it is gone. */
+export function registeredMedia(media: readonly MediaFacts[], owner: string, id: string): MediaFacts {
+  const found = media.find((m) => m.id === id);
+  if (!found) {
+    throw new VideoMakerError(
+      "file_not_found",
+      `${owner} uses media "${id}", which is not registered in this project any more. Upload the file again or remove ${owner}.`,
+    );
+  }
+  return found;
 }
 
 export function silence(c: Compilation, seconds: string): string {

@@ -1,8 +1,8 @@
 import { expression, filter } from "./filtergraph.js";
-import { frameRateText } from "./format.js";
+import { type FrameRate, frameRateText, msToFrames } from "./format.js";
 import { literalInputArgs } from "./input-args.js";
 import type { MediaFacts } from "./media.js";
-import type { Fit, KenBurns, LocalTimeline } from "./timeline.js";
+import { type Fit, type KenBurns, type LocalTimeline, type VideoSegment, timelineLengthMs } from "./timeline.js";
 import { xfadeTransition } from "./transitions.js";
 import { composeLanes, planLanes } from "./compile-lanes.js";
 import { PHOTO_SCALE, SharedPhotos } from "./compile-photos.js";
@@ -28,10 +28,25 @@ import {
  * give exactly 1800 frames. Transitions are clamped so every xfade has the frames it needs.
  */
 export function planVideo(c: Compilation, timeline: LocalTimeline): PlannedSegment[] {
-  const toFrame = (ms: number): number => Math.round((ms * c.rate.num) / (c.rate.den * 1000));
-  const planned: PlannedSegment[] = [];
-  timeline.video.forEach((segment, index) => {
-    const source = c.mediaFor(segment.id, segment.mediaId);
+  return layOutFrames(c.rate, timeline.video, (segment) => c.mediaFor(segment.id, segment.mediaId)).map((p) => ({ ...p, placeholder: false }));
+}
+
+/** A clip's place in frames: the engine's layout, shared by the render and the project writers (src/local/project). */
+export interface FrameLayout {
+  segment: VideoSegment;
+  media: MediaFacts;
+  frames: number;
+  /** Frames shared with the previous segment (its transition), 0 for a cut. */
+  overlap: number;
+  startFrame: number;
+}
+
+/** The pure frame arithmetic of `planVideo`: start(i) = start(i−1) + frames(i−1) − overlap(i). */
+export function layOutFrames(rate: FrameRate, video: readonly VideoSegment[], mediaOf: (segment: VideoSegment) => MediaFacts): FrameLayout[] {
+  const toFrame = (ms: number): number => Math.round((ms * rate.num) / (rate.den * 1000));
+  const planned: FrameLayout[] = [];
+  video.forEach((segment, index) => {
+    const source = mediaOf(segment);
     const frames = Math.max(1, toFrame(segment.startMs + segment.durationMs) - toFrame(segment.startMs));
     const previous = planned[index - 1];
     let overlap = 0;
@@ -40,9 +55,17 @@ export function planVideo(c: Compilation, timeline: LocalTimeline): PlannedSegme
       overlap = Math.max(0, Math.min(wanted, previous.frames - previous.overlap - 1, frames - 1));
     }
     const startFrame = previous ? previous.startFrame + previous.frames - overlap : 0;
-    planned.push({ segment, media: source, frames, overlap, startFrame, placeholder: false });
+    planned.push({ segment, media: source, frames, overlap, startFrame });
   });
   return planned;
+}
+
+/** The rendered length in frames: the end of the last clip, else the timeline's own length (texts, music, logos). */
+export function totalFramesOf(planned: readonly FrameLayout[], timeline: LocalTimeline, rate: FrameRate): number {
+  const last = planned[planned.length - 1];
+  if (last) return last.startFrame + last.frames;
+  const ms = timelineLengthMs(timeline);
+  return ms > 0 ? msToFrames(ms, rate) : 0;
 }
 
 /**

@@ -3,16 +3,16 @@ import type { Draft } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
 import { type FfmpegFeature, type FfmpegFeatures, requireFeatures } from "./ffmpeg.js";
 import { filter } from "./filtergraph.js";
-import { type FrameRate, type OutputFormat, frameRateOf, frameRateText, framesToMs, msToFrames, readFormat } from "./format.js";
+import { type FrameRate, type OutputFormat, frameRateOf, frameRateText, framesToMs, readFormat } from "./format.js";
 import type { MediaFacts } from "./media.js";
-import { cloneTimeline, normalizeTimeline, readTimeline, timelineLengthMs } from "./timeline.js";
+import { cloneTimeline, normalizeTimeline, readTimeline } from "./timeline.js";
 import { xfadeTransition } from "./transitions.js";
 import { Compilation, type CompileOptions, EXPORT_ENCODING, INLINE_GRAPH_LIMIT, type Mp4Encoding, type PlannedSegment, SAMPLE_RATE } from "./compile-context.js";
 import { mixMusic } from "./compile-audio.js";
 import { overlayLogos } from "./compile-logo.js";
 import { drawTexts } from "./compile-text.js";
 import { placedSubtitles } from "./subtitle-anchor.js";
-import { blackBackground, composeVideoTrack, planVideo } from "./compile-video.js";
+import { blackBackground, composeVideoTrack, planVideo, totalFramesOf } from "./compile-video.js";
 
 export type { CompileOptions } from "./compile-context.js";
 export { resolveFit } from "./compile-video.js";
@@ -72,8 +72,7 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
   const c = new Compilation(format, rate, options, !preview, media);
 
   const planned = planVideo(c, timeline);
-  const totalFrames =
-    planned.length > 0 ? planned[planned.length - 1]!.startFrame + planned[planned.length - 1]!.frames : msToFramesOrZero(timelineLengthMs(timeline), rate);
+  const totalFrames = totalFramesOf(planned, timeline, rate);
   if (totalFrames === 0) {
     throw new VideoMakerError("not_ready", "The timeline is empty, so there is nothing to render yet. Add a clip, a photo or a text first.");
   }
@@ -171,7 +170,8 @@ function requireTransitions(features: FfmpegFeatures, planned: readonly PlannedS
   );
 }
 
-function resolveFormat(draft: Draft, options: CompileOptions): OutputFormat {
+/** The draft's format with the overrides a render gives, sizes even (x264 wants them so). */
+export function resolveFormat(draft: Draft, options: Pick<CompileOptions, "width" | "height" | "fps"> = {}): OutputFormat {
   const format = readFormat(draft);
   const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
   return {
@@ -180,8 +180,4 @@ function resolveFormat(draft: Draft, options: CompileOptions): OutputFormat {
     height: even(options.height ?? format.height),
     fps: options.fps ?? format.fps,
   };
-}
-
-function msToFramesOrZero(ms: number, rate: FrameRate): number {
-  return ms > 0 ? msToFrames(ms, rate) : 0;
 }

@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { type ActionNames, editorGuideMarkdown, guideMarkdown } from "../core/guide.js";
+import { type ActionNames, type EditorActionNames, editorGuideMarkdown, guideMarkdown } from "../core/guide.js";
 import { route } from "../core/routing.js";
 import type { Offer } from "./tool.js";
 
@@ -17,7 +17,7 @@ export const MCP_ACTION_NAMES: ActionNames = {
 };
 
 /** With the local editor: the host writes the edits, and there are no credits. */
-export const MCP_EDITOR_ACTION_NAMES: ActionNames & { preview: string; undo: string } = {
+export const MCP_EDITOR_ACTION_NAMES: EditorActionNames = {
   export: "export_video",
   state: "get_state",
   upload: "upload_media",
@@ -27,6 +27,7 @@ export const MCP_EDITOR_ACTION_NAMES: ActionNames & { preview: string; undo: str
   preview: "preview_frame",
   undo: "undo_edit",
   inspect: "inspect_media",
+  exportProject: "export_project",
 };
 
 /** The local backend's edit guide, loaded only when the prompt is asked for in local mode. */

@@ -405,6 +405,39 @@ export const BAD_INPUTS: BadInputCase[] = [
       after: async (f) => (await import("node:fs/promises")).rename(`${f.clip}.whole`, f.clip),
     },
   },
+  // --- the project for another editor (local) ------------------------------------------------
+  {
+    id: "project-format-unknown",
+    input: "a project format that is not written (`edl`)",
+    backend: "local",
+    mcp: { tool: "export_project", args: () => ({ format: "edl" }) },
+    cli: { argv: () => ["export", "--project", "edl"] },
+    message: /format must be one of: mlt, kdenlive/,
+    cliMessage: /"edl" is not a project format here; choose one of: mlt, kdenlive\./,
+    outcome: "refused",
+  },
+  {
+    id: "project-file-name-dotdot",
+    input: "a project `file_name` `../../etc/evil`",
+    backend: "local",
+    mcp: { tool: "export_project", args: () => ({ format: "mlt", file_name: "../../etc/evil" }) },
+    cli: { argv: () => ["export", "--project", "mlt", "--name", "../../etc/evil"] },
+    message: /must not contain folders; put the folder in output_dir/,
+    outcome: "refused",
+  },
+  {
+    id: "project-source-moved",
+    input: "a clip moved away after it was added, then saved as a project",
+    backend: "local",
+    mcp: { tool: "export_project", args: () => ({ format: "kdenlive" }) },
+    cli: { argv: () => ["export", "--project", "kdenlive"] },
+    message: /beach\.mp4 is no longer there \(moved, renamed or deleted\)/,
+    outcome: "refused",
+    around: {
+      before: async (f) => (await import("node:fs/promises")).rename(f.clip, `${f.clip}.away`),
+      after: async (f) => (await import("node:fs/promises")).rename(`${f.clip}.away`, f.clip),
+    },
+  },
 ];
 
 const UPLOAD_CHECKS = 'tests/integration/nemo-upload.test.ts › "checks every file before sending anything" (the backend alone)';

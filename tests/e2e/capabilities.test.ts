@@ -24,7 +24,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function cli(args: string[], backend: BackendName): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], backend: BackendName, extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
     PATH: process.env.PATH,
     HOME: root,
@@ -33,6 +33,7 @@ function cli(args: string[], backend: BackendName): Promise<{ code: number; stdo
     NEMO_API_BASE: "http://127.0.0.1:9",
     VIDEO_MAKER_HOME: join(root, `home-${backend}`),
     VIDEO_MAKER_OUTPUT_DIR: join(root, "out"),
+    ...extraEnv,
   };
   return new Promise((done) => {
     execFile(process.execPath, [BIN, ...args], { env, cwd: root, timeout: 30_000 }, (error, stdout, stderr) => {
@@ -49,7 +50,7 @@ function backendFor(name: BackendName) {
 describe("the tool registry follows the backend's capabilities", () => {
   const cases: Array<[BackendName, string[]]> = [
     ["nemo", ["upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session", "inspect_media"]],
-    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media", "render_preview"]],
+    ["local", ["upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media", "render_preview", "export_project"]],
   ];
   it.each(cases)("%s offers exactly its tools", async (name, expected) => {
     const backend = backendFor(name);
@@ -157,6 +158,43 @@ describe("every command explains itself", () => {
     expect(run.stdout).toContain('"op":"fit_duration","seconds":60');
     // Written for a terminal: CLI commands, never the MCP tool names.
     expect(run.stdout).not.toMatch(/apply_edits|preview_frame/);
+  });
+});
+
+describe("export --project: the timeline for another editor, on the local backend only", () => {
+  it("local: empty → the export's not-ready words; a bad format → the list; then the file's path last and what is not carried on stderr", async () => {
+    const env = { VIDEO_MAKER_HOME: join(root, "home-project"), VIDEO_MAKER_OUTPUT_DIR: join(root, "projects") };
+    const empty = await cli(["export", "--project", "mlt"], "local", env);
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toMatch(/The timeline is empty, so there is nothing to render yet\. Add media \(video-maker upload <files>\)/);
+    const clip = await makeVideo(root, "project-clip.mp4", 1);
+    expect((await cli(["upload", clip], "local", env)).code).toBe(0);
+    const apply = await new Promise<number>((done) => {
+      const child = execFile(process.execPath, [BIN, "apply", "-"], { env: { PATH: process.env.PATH, HOME: root, VIDEO_MAKER_BACKEND: "local", ...env } }, (error) => done(error ? 1 : 0));
+      child.stdin!.end(JSON.stringify([{ op: "add_clip", media: "project-clip.mp4" }, { op: "add_audio", media: "project-clip.mp4", duck: true }]));
+    });
+    expect(apply).toBe(0);
+    const bad = await cli(["export", "--project", "edl"], "local", env);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/"edl" is not a project format here; choose one of: mlt, kdenlive\./);
+    const saved = await cli(["export", "--project", "kdenlive", "--name", "finish"], "local", env);
+    expect(saved.code).toBe(0);
+    expect(saved.stdout.trim().split("\n").at(-1)).toBe(join(root, "projects", "finish.kdenlive"));
+    expect(saved.stderr).toMatch(/Saved the Kdenlive project .*open it in Kdenlive/);
+    expect(saved.stderr).toMatch(/Not carried: the music's ducking/);
+    const json = await cli(["export", "--project", "mlt", "--json"], "local", env);
+    expect(JSON.parse(json.stdout)).toMatchObject({ format: "mlt", clips: 1, music: 1, file: expect.stringMatching(/\.mlt$/) });
+    const help = await cli(["export", "--help"], "local");
+    expect(help.stdout).toMatch(/^Usage: video-maker export \[--project mlt\|kdenlive\]/);
+  }, 60_000);
+
+  it("cloud: no --project in its help, and asking for one names the backend that has it", async () => {
+    const help = await cli(["export", "--help"], "nemo");
+    expect(help.stdout).not.toMatch(/--project|Shotcut|Kdenlive/);
+    expect((await cli(["--help"], "nemo")).stdout).not.toMatch(/--project|Shotcut|Kdenlive/);
+    const asked = await cli(["export", "--project", "mlt"], "nemo");
+    expect(asked.code).toBe(3);
+    expect(asked.stderr).toMatch(/needs the local backend \(VIDEO_MAKER_BACKEND=local\)/);
   });
 });
 

@@ -23,7 +23,7 @@ describe("MCP Bundle (.mcpb)", () => {
     expect(manifest.user_config.nemo_token).toMatchObject({ sensitive: true, required: false });
     // Every tool a user can get, whichever backend user_config picks; the prompt carries the real guide.
     expect(manifest.tools.map((t) => t.name)).toEqual([
-      "upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session", "inspect_media", "apply_edits", "preview_frame", "undo_edit", "render_preview",
+      "upload_media", "edit_video", "get_state", "get_credits", "export_video", "get_job", "cancel_job", "new_session", "inspect_media", "apply_edits", "preview_frame", "undo_edit", "render_preview", "export_project",
     ]);
     expect(manifest.prompts[0]!.text).toMatch(/## Routing: what the person says/);
     expect(manifest.prompts[0]!.text).toContain("${arguments.request}");
@@ -48,7 +48,7 @@ describe("MCP Bundle (.mcpb)", () => {
     const { tools } = await client.listTools();
     // The default (cloud) backend lists its tools, each one the manifest names.
     const names = manifest.tools.map((t: { name: string }) => t.name);
-    expect(tools.map((t) => t.name)).toEqual(names.filter((name: string) => !["apply_edits", "preview_frame", "undo_edit", "render_preview"].includes(name)));
+    expect(tools.map((t) => t.name)).toEqual(names.filter((name: string) => !["apply_edits", "preview_frame", "undo_edit", "render_preview", "export_project"].includes(name)));
     expect(client.getServerVersion()?.version).toBe(pkg.version);
     await client.close();
     await rm(dir, { recursive: true, force: true });

@@ -64,7 +64,7 @@ describe("local backend through MCP", () => {
   it("offers no agent tools: edit_video and get_credits are not listed and not callable", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media", "render_preview",
+      "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media", "render_preview", "export_project",
     ]);
     // An unknown tool is a protocol error (-32602), as the spec says, in words.
     await expect(call("edit_video", { instruction: "add a title" })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/no tool named "edit_video"/) });

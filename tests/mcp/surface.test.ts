@@ -73,6 +73,7 @@ describe("what a model reads names only listed tools", () => {
       await server.call("apply_edits", { ops: [{ op: "add_clip", media: "clip.mp4" }, { op: "add_audio", media: "music.mp3" }] });
       await server.call("apply_edits", { ops: [{ op: "nonsense" }] });
       await server.call("get_state");
+      expect((await server.call("export_project", { format: "mlt" })).isError).toBeFalsy();
       await server.call("get_job", { job_id: "export_000000000000" });
       await server.call("cancel_job", { job_id: "export_000000000000" });
       // The one place a missing tool's name may appear is the answer to a call of it by name: a protocol error (-32602).

@@ -17,7 +17,7 @@ export interface ProjectPlan {
   width: number;
   height: number;
   frameRate: FrameRate;
-  /** The rendered length: the end of the last clip, title or logo, in frames. */
+  /** The rendered length in frames, as the engine renders it: the end of the last clip; without clips, the timeline's own (titles, music, logos). */
   totalFrames: number;
   /** Every file the project uses, once, by absolute path (nothing is copied). */
   sources: ProjectSource[];

@@ -1,7 +1,5 @@
-import { z } from "zod";
-import { VideoMakerError } from "../../core/errors.js";
 import { checkExportTarget } from "../../core/output.js";
-import { hostPath } from "../paths.js";
+import { fileNameSchema, outputDirSchema, outputFolder } from "../paths.js";
 import { exportOutputShape, exportView } from "../job-view.js";
 import { type Offer, defineJobTool, waitSecondsSchema } from "../tool.js";
 
@@ -19,13 +17,8 @@ export const exportVideoTool = (offer: Offer) =>
         : "") +
       "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used.",
     inputSchema: {
-      output_dir: z.string({ error: "output_dir must be a folder path" }).min(1, { error: "output_dir cannot be empty; leave it out to use the default folder" }).optional().describe("Absolute folder to save into, or one under ~ (default: the configured output folder)"),
-      file_name: z
-        .string({ error: "file_name must be text" })
-        .min(1, { error: "file_name cannot be empty; leave it out for a dated name" })
-        .max(200, { error: "file_name is too long (at most 200 characters)" })
-        .optional()
-        .describe('File name without folders, e.g. "summer-promo.mp4" (.mp4 is added when missing)'),
+      output_dir: outputDirSchema,
+      file_name: fileNameSchema('File name without folders, e.g. "summer-promo.mp4" (.mp4 is added when missing)'),
       wait_seconds: waitSecondsSchema,
     },
     outputSchema: exportOutputShape,
@@ -34,9 +27,7 @@ export const exportVideoTool = (offer: Offer) =>
     job: {
       kind: "export",
       async start(args, { jobs, config }) {
-        const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
-        if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);
-        const target = { outputDir: folder.path, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
+        const target = { outputDir: outputFolder(args.output_dir, config.outputDir), ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
         await checkExportTarget(target);
         return jobs.startExport(target);
       },

@@ -6,6 +6,7 @@ import { refuseBadToolCalls } from "../tool-calls.js";
 import { applyEditsTool } from "./apply-edits.js";
 import { cancelJobTool } from "./cancel-job.js";
 import { editVideoTool } from "./edit-video.js";
+import { exportProjectTool } from "./export-project.js";
 import { exportVideoTool } from "./export-video.js";
 import { getCreditsTool } from "./get-credits.js";
 import { getJobTool } from "./get-job.js";
@@ -32,6 +33,7 @@ export const TOOLS: readonly ToolEntry[] = [
   undoEditTool,
   inspectMediaTool,
   renderPreviewTool,
+  exportProjectTool,
 ];
 
 /** The tools the running backend can serve: the others are not listed, so nothing offers them. */

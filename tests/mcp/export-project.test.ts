@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/mcp/logger.js";
+import { type CreatedServer, createServer } from "../../src/mcp/server.js";
+import { makeAudio, makePng, makeVideo } from "../integration/media-fixtures.js";
+import { textOf } from "./harness.js";
+
+/** export_project through MCP on the local backend: what a host calls, what it reads back, what lands on disk. */
+
+let root: string;
+let out: string;
+let created: CreatedServer;
+let client: Client;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "vm project mcp "));
+  out = join(root, "out");
+  const config = loadConfig({ VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: join(root, "home"), VIDEO_MAKER_OUTPUT_DIR: out });
+  created = await createServer(config, { logger: createLogger({ stderr: false }) });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  client = new Client({ name: "project-host", version: "1.0.0" });
+  await created.server.connect(serverTransport);
+  await client.connect(clientTransport);
+});
+afterAll(async () => {
+  await client.close();
+  await created.cleanup();
+  await rm(root, { recursive: true, force: true });
+});
+
+const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+
+describe("export_project", () => {
+  it("on an empty timeline says there is nothing yet, as an export does, and writes nothing", async () => {
+    const result = await call("export_project", { format: "mlt" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/The timeline is empty, so there is nothing to render yet\. Add media \(upload_media\), then build the video \(apply_edits\)/);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
+  it("saves the timeline for Shotcut and Kdenlive, media by absolute path, never over an existing file, and says what it could not carry", async () => {
+    const clip = await makeVideo(root, "beach & sun <1>.mp4", 2);
+    const photo = await makePng(root, "photo.png");
+    const music = await makeAudio(root, "music.mp3", 3);
+    expect((await call("upload_media", { paths: [clip, photo, music] })).isError).toBeFalsy();
+    const edited = await call("apply_edits", {
+      ops: [
+        { op: "add_clip", media: "beach & sun <1>.mp4" },
+        { op: "add_image", media: "photo.png", duration: 1, ken_burns: "zoom_in" },
+        { op: "set_transition", after: 1, type: "wipeleft", duration: 0.5 },
+        { op: "add_audio", media: "music.mp3", duck: true, fade_in: 0.5 },
+        { op: "add_text", text: "Café \"Ünïcode\" & <tags>", duration: 1 },
+      ],
+    });
+    expect(edited.isError).toBeFalsy();
+
+    const mlt = await call("export_project", { format: "mlt", file_name: "my promo" });
+    expect(mlt.isError).toBeFalsy();
+    const answer = mlt.structuredContent as { file: string; format: string; clips: number; not_carried: string[] };
+    expect(answer.file).toBe(join(out, "my promo.mlt"));
+    expect(answer).toMatchObject({ format: "mlt", clips: 2, music: 1, texts: 1, logos: 0 });
+    expect(answer.not_carried.join("\n")).toMatch(/Ken Burns moves \(image-1\)/);
+    expect(answer.not_carried.join("\n")).toMatch(/ducking/);
+    expect(answer.not_carried.join("\n")).toMatch(/wipeleft transition is written as a plain dissolve/);
+    expect(textOf(mlt)).toMatch(/Saved the MLT project: .*my promo\.mlt .*Open it in Shotcut.*nothing was copied.*\nNot carried: .*Ken Burns/s);
+    const xml = await readFile(answer.file, "utf8");
+    expect(xml).toContain(`<property name="resource">${clip.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</property>`);
+    expect(xml).toContain("Café \"Ünïcode\" &amp; &lt;tags&gt;");
+
+    const again = await call("export_project", { format: "mlt", file_name: "my promo.mlt" });
+    expect((again.structuredContent as { file: string }).file).toBe(join(out, "my promo (2).mlt"));
+
+    const kdenlive = await call("export_project", { format: "kdenlive" });
+    const saved = (kdenlive.structuredContent as { file: string }).file;
+    expect(saved).toMatch(/video-maker-\d{8}-\d{6}\.kdenlive$/);
+    expect(await readFile(saved, "utf8")).toContain('<property name="kdenlive:docproperties.version">1.04</property>');
+    expect((await readdir(out)).filter((name) => name.startsWith("."))).toEqual([]);
+  });
+
+  it("refuses a format it does not write, and a file name with folders, in words", async () => {
+    const bad = await call("export_project", { format: "fcpxml" });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toMatch(/format must be one of: mlt, kdenlive/);
+    const escape = await call("export_project", { format: "mlt", file_name: "../escape" });
+    expect(escape.isError).toBe(true);
+    expect(textOf(escape)).toMatch(/must not contain folders/);
+  });
+});
