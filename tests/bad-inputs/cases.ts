@@ -412,8 +412,8 @@ export const BAD_INPUTS: BadInputCase[] = [
     backend: "local",
     mcp: { tool: "export_project", args: () => ({ format: "edl" }) },
     cli: { argv: () => ["export", "--project", "edl"] },
-    message: /format must be one of: mlt, kdenlive/,
-    cliMessage: /"edl" is not a project format here; choose one of: mlt, kdenlive\./,
+    message: /format must be one of: mlt, kdenlive, otio/,
+    cliMessage: /"edl" is not a project format here; choose one of: mlt, kdenlive, otio\./,
     outcome: "refused",
   },
   {

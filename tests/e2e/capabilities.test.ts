@@ -176,7 +176,7 @@ describe("export --project: the timeline for another editor, on the local backen
     expect(apply).toBe(0);
     const bad = await cli(["export", "--project", "edl"], "local", env);
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toMatch(/"edl" is not a project format here; choose one of: mlt, kdenlive\./);
+    expect(bad.stderr).toMatch(/"edl" is not a project format here; choose one of: mlt, kdenlive, otio\./);
     const saved = await cli(["export", "--project", "kdenlive", "--name", "finish"], "local", env);
     expect(saved.code).toBe(0);
     expect(saved.stdout.trim().split("\n").at(-1)).toBe(join(root, "projects", "finish.kdenlive"));
@@ -184,14 +184,16 @@ describe("export --project: the timeline for another editor, on the local backen
     expect(saved.stderr).toMatch(/Not carried: the music's ducking/);
     const json = await cli(["export", "--project", "mlt", "--json"], "local", env);
     expect(JSON.parse(json.stdout)).toMatchObject({ format: "mlt", clips: 1, music: 1, file: expect.stringMatching(/\.mlt$/) });
+    const otio = await cli(["export", "--project", "otio", "--json"], "local", env);
+    expect(JSON.parse(otio.stdout)).toMatchObject({ format: "otio", clips: 1, music: 1, file: expect.stringMatching(/\.otio$/) });
     const help = await cli(["export", "--help"], "local");
-    expect(help.stdout).toMatch(/^Usage: video-maker export \[--project mlt\|kdenlive\]/);
+    expect(help.stdout).toMatch(/^Usage: video-maker export \[--project mlt\|kdenlive\|otio\]/);
   }, 60_000);
 
   it("cloud: no --project in its help, and asking for one names the backend that has it", async () => {
     const help = await cli(["export", "--help"], "nemo");
-    expect(help.stdout).not.toMatch(/--project|Shotcut|Kdenlive/);
-    expect((await cli(["--help"], "nemo")).stdout).not.toMatch(/--project|Shotcut|Kdenlive/);
+    expect(help.stdout).not.toMatch(/--project|Shotcut|Kdenlive|Resolve|otio/);
+    expect((await cli(["--help"], "nemo")).stdout).not.toMatch(/--project|Shotcut|Kdenlive|Resolve|otio/);
     const asked = await cli(["export", "--project", "mlt"], "nemo");
     expect(asked.code).toBe(3);
     expect(asked.stderr).toMatch(/needs the local backend \(VIDEO_MAKER_BACKEND=local\)/);

@@ -81,12 +81,26 @@ describe("export_project", () => {
     expect(saved).toMatch(/video-maker-\d{8}-\d{6}\.kdenlive$/);
     expect(await readFile(saved, "utf8")).toContain('<property name="kdenlive:docproperties.version">1.04</property>');
     expect((await readdir(out)).filter((name) => name.startsWith("."))).toEqual([]);
+
+    // For Resolve: OTIO names its own losses (the wipe is a named custom transition there, not a dissolve).
+    const otio = await call("export_project", { format: "otio", file_name: "for resolve" });
+    expect(otio.isError).toBeFalsy();
+    const otioAnswer = otio.structuredContent as { file: string; format: string; not_carried: string[] };
+    expect(otioAnswer).toMatchObject({ file: join(out, "for resolve.otio"), format: "otio", clips: 2, music: 1, texts: 1 });
+    expect(otioAnswer.not_carried.join("\n")).toMatch(/Ken Burns/);
+    expect(otioAnswer.not_carried.join("\n")).not.toMatch(/plain dissolve/);
+    expect(textOf(otio)).toMatch(/Saved the OpenTimelineIO timeline: .*for resolve\.otio .*DaVinci Resolve/s);
+    const document = JSON.parse(await readFile(otioAnswer.file, "utf8")) as { OTIO_SCHEMA: string; tracks: { children: Array<{ children: Array<Record<string, unknown>> }> } };
+    expect(document.OTIO_SCHEMA).toBe("Timeline.1");
+    const items = document.tracks.children[0]!.children;
+    expect(items.find((item) => item["OTIO_SCHEMA"] === "Transition.1")).toMatchObject({ transition_type: "Custom_Transition" });
+    expect(JSON.stringify(items)).toContain(`file://${encodeURI(clip).replace(/#/g, "%23").replace(/\?/g, "%3F")}`);
   });
 
   it("refuses a format it does not write, and a file name with folders, in words", async () => {
     const bad = await call("export_project", { format: "fcpxml" });
     expect(bad.isError).toBe(true);
-    expect(textOf(bad)).toMatch(/format must be one of: mlt, kdenlive/);
+    expect(textOf(bad)).toMatch(/format must be one of: mlt, kdenlive, otio/);
     const escape = await call("export_project", { format: "mlt", file_name: "../escape" });
     expect(escape.isError).toBe(true);
     expect(textOf(escape)).toMatch(/must not contain folders/);

@@ -1,4 +1,5 @@
 import { transitionNote } from "./mlt-parts.js";
+import { OTIO_NOT_CARRIED } from "./otio-not-carried.js";
 import type { ProjectPlan } from "./plan.js";
 
 /**
@@ -8,6 +9,8 @@ import type { ProjectPlan } from "./plan.js";
  * `cover` and `contain` fits and logos (as filters of the whole output); what is left is listed here.
  */
 export function notCarried(plan: ProjectPlan, format: string): string[] {
+  // The OTIO writer names its own losses (otio-not-carried.ts): they differ from MLT's.
+  if (format === "otio") return OTIO_NOT_CARRIED(plan);
   const notes: string[] = [];
   const list = (ids: string[]): string => (ids.length > 3 ? `${ids.slice(0, 3).join(", ")} and ${ids.length - 3} more` : ids.join(", "));
   const kenBurns = plan.clips.filter((c) => c.kenBurns).map((c) => c.id);

@@ -1,14 +1,15 @@
 import { writeKdenlive } from "./kdenlive.js";
 import { writeMlt } from "./mlt.js";
+import { writeOtio } from "./otio.js";
 import type { ProjectPlan } from "./plan.js";
 
 /**
  * Every project format, by the name a person asks for, which is also the file's extension.
- * (OTIO joins here: `otio: writeOtio` from ./otio.js, when that writer lands.)
  */
 export const PROJECT_WRITERS: Readonly<Record<string, (plan: ProjectPlan) => string>> = {
   mlt: writeMlt,
   kdenlive: writeKdenlive,
+  otio: writeOtio,
 };
 
 export const PROJECT_FORMATS = Object.keys(PROJECT_WRITERS) as [string, ...string[]];
