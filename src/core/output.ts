@@ -111,7 +111,7 @@ export async function publishFile(tempPath: string, desiredPath: string): Promis
         if (await reserveAndRename(tempPath, candidate)) return candidate;
         continue;
       }
-      throw new VideoMakerError("download_failed", `Could not save the video as ${candidate}.`, { cause: error });
+      throw new VideoMakerError("download_failed", `Could not save ${candidate} (${errnoWords(error)}).`, { cause: error });
     }
   }
   throw new VideoMakerError("output_exists", `Too many files named like ${basename(desiredPath)} already exist in ${dir}.`);
@@ -123,8 +123,18 @@ async function reserveAndRename(tempPath: string, candidate: string): Promise<bo
     await placeholder.close();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw new VideoMakerError("download_failed", `Could not save the video as ${candidate}.`, { cause: error });
+    throw new VideoMakerError("download_failed", `Could not save ${candidate} (${errnoWords(error)}).`, { cause: error });
   }
   await rename(tempPath, candidate);
   return true;
+}
+
+/** The reason a file could not be given its name, in words (the publisher saves videos, projects and pictures). */
+function errnoWords(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOSPC" || code === "EDQUOT") return "the disk is full";
+  if (code === "EROFS") return "the disk is read-only";
+  if (code === "ENOENT") return "its folder is gone";
+  return code ?? "the system refused";
 }
