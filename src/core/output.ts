@@ -135,6 +135,6 @@ function errnoWords(error: unknown): string {
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "ENOSPC" || code === "EDQUOT") return "the disk is full";
   if (code === "EROFS") return "the disk is read-only";
-  if (code === "ENOENT") return "its folder is gone";
+  if (code === "ENOENT") return "the file or its folder is gone";
   return code ?? "the system refused";
 }
