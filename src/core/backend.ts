@@ -1,5 +1,6 @@
 import type { Draft } from "./draft.js";
 import type { InspectOptions, InspectReport, InspectTarget } from "./inspect.js";
+import type { LoudnessReport, LoudnessSetting } from "./loudness.js";
 
 /**
  * What both backends (the NemoVideo cloud agent and the embedded ffmpeg engine) do.
@@ -101,6 +102,8 @@ export interface ExportRequest {
   outputDir: string;
   /** File name (no folders); a free name is chosen when it exists. */
   fileName?: string;
+  /** Local renders: the loudness target (LUFS) or "off"; the configured one when left out. */
+  loudness?: LoudnessSetting;
 }
 
 /** What a caller persists so an export can be resumed by a restarted process. */
@@ -112,6 +115,8 @@ export interface ExportCheckpoint {
   startedAt: string;
   /** Set once the service has given the download URL. */
   downloadUrl?: string;
+  /** Local renders: the loudness target it was started with, so a resumed render delivers the same. */
+  loudness?: LoudnessSetting;
 }
 
 export interface ExportContext extends OperationContext {
@@ -122,6 +127,8 @@ export interface ExportResult {
   renderId: string;
   file: string;
   bytes: number;
+  /** Local renders: the loudness measured, the gain and the loudness delivered. */
+  loudness?: LoudnessReport;
 }
 
 export interface SessionInfo {

@@ -31,6 +31,9 @@ import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { compileRender, renderThreads } from "./compile.js";
+import { EXPORT_ENCODING } from "./compile-context.js";
+import { type LoudnessReport, TRUE_PEAK_CEILING } from "../core/loudness.js";
+import { deliverAtLoudness } from "./loudness.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import { type MediaRecord, findMedia } from "./media.js";
@@ -72,6 +75,9 @@ export interface ApplyEditsResult extends CoreApplyEditsResult {
   outline: string[];
   draft: Draft;
 }
+
+/** The share of an export's progress that is the render itself; measuring and applying the loudness take the rest. */
+const RENDER_SHARE = 0.95;
 
 export class LocalBackend implements Backend, EditorCapability {
   readonly name = "local" as const;
@@ -271,6 +277,7 @@ export class LocalBackend implements Backend, EditorCapability {
       sessionId: session.session_id,
       outputPath: join(outputDir, fileName),
       startedAt: new Date().toISOString(),
+      loudness: request.loudness ?? this.config.loudness,
     };
     await context.onCheckpoint?.(checkpoint);
     return this.render(checkpoint, context);
@@ -311,10 +318,15 @@ export class LocalBackend implements Backend, EditorCapability {
     const workDir = join(this.config.home, "local", "renders", checkpoint.renderId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
     await rm(workDir, { recursive: true, force: true });
     await ensurePrivateDir(workDir);
+    const target = checkpoint.loudness ?? this.config.loudness;
+    // At a loudness target, pass 1 writes the video alone and the mix losslessly; pass 2 (loudness.ts) makes the file.
+    const normalise = target !== "off";
+    const pass1Share = normalise ? RENDER_SHARE : 1;
     try {
       const threads = renderThreads(availableParallelism());
       const compiled = compileRender(draft, media, {
-        outputPath: tempPath,
+        outputPath: normalise ? join(workDir, "video.mp4") : tempPath,
+        ...(normalise ? { mixPath: join(workDir, "mix.wav") } : {}),
         ...(threads !== undefined ? { threads } : {}),
         workDir,
         features,
@@ -323,24 +335,34 @@ export class LocalBackend implements Backend, EditorCapability {
       for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
       context.onProgress?.({ stage: "render", message: "render 0%", fraction: 0 });
       let lastPercent = 0;
+      const killGrace = this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {};
       await this.track(context.signal, (signal) =>
         runFfmpeg(this.config.ffmpegPath, compiled.args, {
           signal,
           ...this.traced,
           durationMs: compiled.durationMs,
-          ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
+          ...killGrace,
           onProgress: (fraction) => {
-            const percent = Math.floor(fraction * 100);
+            const percent = Math.floor(fraction * pass1Share * 100);
             if (percent <= lastPercent) return;
             lastPercent = percent;
-            context.onProgress?.({ stage: "render", message: `render ${percent}%`, fraction });
+            context.onProgress?.({ stage: "render", message: `render ${percent}%`, fraction: fraction * pass1Share });
           },
         }),
       );
+      const loudness: LoudnessReport = normalise
+        ? await this.track(context.signal, (signal) =>
+            deliverAtLoudness({
+              ffmpegPath: this.config.ffmpegPath, videoPath: join(workDir, "video.mp4"), mixPath: join(workDir, "mix.wav"), outputPath: tempPath,
+              target, encoding: EXPORT_ENCODING, durationMs: compiled.durationMs, signal, ...this.traced, ...killGrace,
+              onProgress: (fraction, message) => context.onProgress?.({ stage: "render", message, fraction: RENDER_SHARE + (1 - RENDER_SHARE) * Math.min(fraction, 0.99) }),
+            }),
+          )
+        : { target: "off", ceiling: TRUE_PEAK_CEILING, outcome: "off" };
       const file = await publishFile(tempPath, checkpoint.outputPath);
       const { size } = await stat(file);
       context.onProgress?.({ stage: "render", message: `saved ${basename(file)}`, fraction: 1 });
-      return { renderId: checkpoint.renderId, file, bytes: size };
+      return { renderId: checkpoint.renderId, file, bytes: size, loudness };
     } catch (error) {
       await rm(tempPath, { force: true });
       throw explainRenderFailure(error, media);
