@@ -1,4 +1,4 @@
-import type { Config } from "../config.js";
+import { type Config, loadConfig } from "../config.js";
 import type { Backend, BackendWith, Capability } from "../core/backend.js";
 import type { JobManager } from "../core/jobs.js";
 import type { Io } from "./io.js";
@@ -25,6 +25,16 @@ export interface CommandOptions {
   size?: string;
   tiles?: string;
   timeline?: boolean;
+  loudness?: string;
+}
+
+/** Whether help is written for the local backend (a broken setting is reported when a command runs, not in help). */
+export function localMode(): boolean {
+  try {
+    return loadConfig().backend === "local";
+  } catch {
+    return false;
+  }
 }
 
 /** Exit codes scripts can rely on (also in README.md). */

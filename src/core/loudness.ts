@@ -17,15 +17,16 @@ export const MAX_LOUDNESS_TARGET = -5;
 /** A target in LUFS, or "off" (the mix is delivered as it is). */
 export type LoudnessSetting = number | "off";
 
-const RANGE_TEXT = `a loudness from ${MIN_LOUDNESS_TARGET} to ${MAX_LOUDNESS_TARGET} LUFS (e.g. ${DEFAULT_LOUDNESS_TARGET}, the default; -23 for broadcast) or "off"`;
+const RANGE_TEXT = `a target from ${MIN_LOUDNESS_TARGET} to ${MAX_LOUDNESS_TARGET} LUFS (integrated loudness, a number: ${DEFAULT_LOUDNESS_TARGET} is the default, -23 is broadcast) or "off"`;
+const MESSAGE = `loudness must be ${RANGE_TEXT}`;
 
 /** The boundary's check (MCP input, CLI flag, environment): one message with the allowed range. */
 export const LoudnessSettingSchema = z.union(
   [
-    z.number().min(MIN_LOUDNESS_TARGET).max(MAX_LOUDNESS_TARGET),
+    z.number({ error: MESSAGE }).min(MIN_LOUDNESS_TARGET, { error: MESSAGE }).max(MAX_LOUDNESS_TARGET, { error: MESSAGE }),
     z.literal("off"),
   ],
-  { error: `loudness must be ${RANGE_TEXT}` },
+  { error: MESSAGE },
 );
 
 /** Reads a setting given as text (`--loudness -16`, `VIDEO_MAKER_LOUDNESS=off`); `where` names it in the message. */

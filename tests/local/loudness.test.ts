@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import type { LoudnessSetting } from "../../src/core/loudness.js";
 import { LocalBackend } from "../../src/local/backend.js";
+import { meter } from "../support/loudness-meter.js";
 import { tempDir } from "./fixtures.js";
 
 /**
@@ -15,19 +16,6 @@ import { tempDir } from "./fixtures.js";
  */
 
 const run = promisify(execFile);
-
-/** ffmpeg's EBU R128 meter on the file's sound (optionally a span of it). */
-export async function meter(path: string, span?: { from: number; to: number }): Promise<{ lufs: number; dbtp: number }> {
-  const { stderr } = await run("ffmpeg", [
-    "-hide_banner", "-nostats",
-    ...(span ? ["-ss", String(span.from), "-t", String(span.to - span.from)] : []),
-    "-i", path, "-map", "0:a:0", "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-",
-  ]);
-  const summary = stderr.slice(stderr.lastIndexOf("Summary:"));
-  const lufs = Number(/I:\s*(-?[\d.]+) LUFS/.exec(summary)?.[1]);
-  const peak = /Peak:\s*(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1];
-  return { lufs, dbtp: peak === "-inf" ? Number.NEGATIVE_INFINITY : Number(peak) };
-}
 
 /** A 320x180 clip whose sound is pink noise with a tone, at `gainDb` (0: about −21 LUFS). */
 async function clip(dir: string, name: string, gainDb: number, seconds = 4): Promise<string> {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { VideoMakerError } from "../../core/errors.js";
 import { checkExportTarget } from "../../core/output.js";
 import { hostPath } from "../paths.js";
-import { exportOutputShape, exportView } from "../job-view.js";
+import { DEFAULT_LOUDNESS_TARGET, type LoudnessSetting, LoudnessSettingSchema, MAX_LOUDNESS_TARGET, MIN_LOUDNESS_TARGET, TRUE_PEAK_CEILING } from "../../core/loudness.js";
+import { exportOutputShape, exportView, loudnessOutputShape } from "../job-view.js";
 import { type Offer, defineJobTool, waitSecondsSchema } from "../tool.js";
 
 export const exportVideoTool = (offer: Offer) =>
@@ -17,7 +18,11 @@ export const exportVideoTool = (offer: Offer) =>
       (offer.backend === "local"
         ? "Renders on this computer run one after another: while others go first the status is \"queued\" with the place in line in `message`; it starts by itself, so call get_job and do not export again. "
         : "") +
-      "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used.",
+      "An existing file is never overwritten: a free name such as \"promo (2).mp4\" is used." +
+      // Local renders are measured and brought to a loudness target (src/local/loudness.ts); the cloud's are the service's.
+      (offer.backend === "local"
+        ? ` The sound is delivered at the configured loudness (default ${DEFAULT_LOUDNESS_TARGET} LUFS, true peak at most ${TRUE_PEAK_CEILING} dBTP, what the large platforms play at) with one gain for the whole mix, and the answer says the loudness measured and delivered; \`loudness\` asks for another target or "off".`
+        : ""),
     inputSchema: {
       output_dir: z.string({ error: "output_dir must be a folder path" }).min(1, { error: "output_dir cannot be empty; leave it out to use the default folder" }).optional().describe("Absolute folder to save into, or one under ~ (default: the configured output folder)"),
       file_name: z
@@ -26,9 +31,16 @@ export const exportVideoTool = (offer: Offer) =>
         .max(200, { error: "file_name is too long (at most 200 characters)" })
         .optional()
         .describe('File name without folders, e.g. "summer-promo.mp4" (.mp4 is added when missing)'),
+      ...(offer.backend === "local"
+        ? {
+            loudness: LoudnessSettingSchema.optional().describe(
+              `Integrated loudness to deliver, in LUFS (${MIN_LOUDNESS_TARGET} to ${MAX_LOUDNESS_TARGET}; -14 for YouTube, Spotify, TikTok; -16 for Apple podcasts; -23 for EBU broadcast), or "off" to keep the mix as it is (default: the configured one, ${DEFAULT_LOUDNESS_TARGET} unless set)`,
+            ),
+          }
+        : {}),
       wait_seconds: waitSecondsSchema,
     },
-    outputSchema: exportOutputShape,
+    outputSchema: offer.backend === "local" ? { ...exportOutputShape, ...loudnessOutputShape } : exportOutputShape,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     app: "view",
     job: {
@@ -36,7 +48,12 @@ export const exportVideoTool = (offer: Offer) =>
       async start(args, { jobs, config }) {
         const folder = args.output_dir === undefined ? { ok: true as const, path: config.outputDir } : hostPath(args.output_dir);
         if (!folder.ok) throw new VideoMakerError("invalid_input", `output_dir ${folder.reason}; or leave it out to use ${config.outputDir}.`);
-        const target = { outputDir: folder.path, ...(args.file_name !== undefined ? { fileName: args.file_name } : {}) };
+        const target = {
+          outputDir: folder.path,
+          ...(args.file_name !== undefined ? { fileName: args.file_name } : {}),
+          // Only the local schema has it (zod checked it there); the spread of a conditional shape loses its type.
+          ...(args.loudness !== undefined ? { loudness: args.loudness as LoudnessSetting } : {}),
+        };
         await checkExportTarget(target);
         return jobs.startExport(target);
       },
