@@ -128,4 +128,37 @@ describe("exports delivered at a loudness target", () => {
     expect(result.loudness).toMatchObject({ target: -14, outcome: "silent", gain: 0 });
     expect((await meter(result.file)).dbtp).toBe(Number.NEGATIVE_INFINITY);
   }, 60_000);
+
+  it.each([
+    ["while the mix is measured", /^loudness: measuring/],
+    ["while the gain is applied", /^loudness: gain/],
+  ])("is cancelled %s: nothing is saved and nothing of the two passes is left", async (_, stage) => {
+    const dir = await tempDir("vm-loud-");
+    const source = await clip(dir, "quiet.mp4", -9, 8);
+    const home = await tempDir("vm-home-");
+    const out = await tempDir("vm-out-");
+    const config = loadConfig({ VIDEO_MAKER_HOME: home, VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_OUTPUT_DIR: out }, home);
+    const backend = new LocalBackend(config);
+    try {
+      await backend.applyEdits([{ op: "set_format", resolution: 180, fps: 15 }, { op: "add_clip", media: source }]);
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const exporting = backend.exportVideo(
+        { outputDir: out, fileName: "cancelled" },
+        {
+          signal: controller.signal,
+          onProgress: (event) => {
+            seen.push(event.message);
+            if (stage.test(event.message)) controller.abort();
+          },
+        },
+      );
+      await expect(exporting).rejects.toMatchObject({ code: "cancelled" });
+      expect(seen.some((message) => stage.test(message))).toBe(true);
+      expect(await readdir(out)).toEqual([]);
+      expect(await readdir(join(home, "local", "renders"))).toEqual([]);
+    } finally {
+      await backend.close();
+    }
+  }, 60_000);
 });
