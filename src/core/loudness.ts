@@ -68,6 +68,9 @@ export const LoudnessReportSchema = z.object({
 export type LoudnessReport = z.infer<typeof LoudnessReportSchema>;
 export type LoudnessOutcome = z.infer<typeof LoudnessOutcomeSchema>;
 
+/** What an export with loudness "off" reports: nothing measured, nothing changed. */
+export const LOUDNESS_OFF: Readonly<LoudnessReport> = { target: "off", ceiling: TRUE_PEAK_CEILING, outcome: "off" };
+
 /** ebur128's floor: the absolute gate leaves nothing to measure at or below it. */
 export const SILENCE_LUFS = -70;
 

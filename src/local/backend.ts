@@ -32,8 +32,8 @@ import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { compileRender, renderThreads } from "./compile.js";
 import { EXPORT_ENCODING } from "./compile-context.js";
-import { type LoudnessReport, TRUE_PEAK_CEILING } from "../core/loudness.js";
-import { deliverAtLoudness } from "./loudness.js";
+import { LOUDNESS_OFF } from "../core/loudness.js";
+import { RENDER_SHARE, deliverAtLoudness } from "./loudness.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import { type MediaRecord, findMedia } from "./media.js";
@@ -75,9 +75,6 @@ export interface ApplyEditsResult extends CoreApplyEditsResult {
   outline: string[];
   draft: Draft;
 }
-
-/** The share of an export's progress that is the render itself; measuring and applying the loudness take the rest. */
-const RENDER_SHARE = 0.95;
 
 export class LocalBackend implements Backend, EditorCapability {
   readonly name = "local" as const;
@@ -320,13 +317,13 @@ export class LocalBackend implements Backend, EditorCapability {
     await ensurePrivateDir(workDir);
     const target = checkpoint.loudness ?? this.config.loudness;
     // At a loudness target, pass 1 writes the video alone and the mix losslessly; pass 2 (loudness.ts) makes the file.
-    const normalise = target !== "off";
-    const pass1Share = normalise ? RENDER_SHARE : 1;
+    const pass1 = target === "off" ? undefined : { target, videoPath: join(workDir, "video.mp4"), mixPath: join(workDir, "mix.wav") };
+    const pass1Share = pass1 ? RENDER_SHARE : 1;
     try {
       const threads = renderThreads(availableParallelism());
       const compiled = compileRender(draft, media, {
-        outputPath: normalise ? join(workDir, "video.mp4") : tempPath,
-        ...(normalise ? { mixPath: join(workDir, "mix.wav") } : {}),
+        outputPath: pass1?.videoPath ?? tempPath,
+        ...(pass1 ? { mixPath: pass1.mixPath } : {}),
         ...(threads !== undefined ? { threads } : {}),
         workDir,
         features,
@@ -350,15 +347,14 @@ export class LocalBackend implements Backend, EditorCapability {
           },
         }),
       );
-      const loudness: LoudnessReport = normalise
+      const loudness = pass1
         ? await this.track(context.signal, (signal) =>
             deliverAtLoudness({
-              ffmpegPath: this.config.ffmpegPath, videoPath: join(workDir, "video.mp4"), mixPath: join(workDir, "mix.wav"), outputPath: tempPath,
-              target, encoding: EXPORT_ENCODING, durationMs: compiled.durationMs, signal, ...this.traced, ...killGrace,
+              ffmpegPath: this.config.ffmpegPath, ...pass1, outputPath: tempPath, encoding: EXPORT_ENCODING, durationMs: compiled.durationMs, signal, ...this.traced, ...killGrace,
               onProgress: (fraction, message) => context.onProgress?.({ stage: "render", message, fraction: RENDER_SHARE + (1 - RENDER_SHARE) * Math.min(fraction, 0.99) }),
             }),
           )
-        : { target: "off", ceiling: TRUE_PEAK_CEILING, outcome: "off" };
+        : LOUDNESS_OFF;
       const file = await publishFile(tempPath, checkpoint.outputPath);
       const { size } = await stat(file);
       context.onProgress?.({ stage: "render", message: `saved ${basename(file)}`, fraction: 1 });

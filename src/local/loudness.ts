@@ -24,6 +24,9 @@ export const LIMITER_DBFS = TRUE_PEAK_CEILING - 1;
  */
 export const MAX_LIMITING_DB = 6;
 
+/** The share of an export's progress that is pass 1; measuring and applying the loudness take the rest. */
+export const RENDER_SHARE = 0.95;
+
 export interface GainPlan {
   gain: number;
   outcome: Exclude<LoudnessOutcome, "off">;
