@@ -4,6 +4,7 @@
 //   node bench/render/render-once.mjs <job.json>
 // job.json: { home, outDir, media: [paths], ops: [...], preview?: true, loudness?: -14 | "off" }
 // With `preview`, the studio's preview rendition (renderPreview) follows the export, timed alone.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 
@@ -18,8 +19,8 @@ const { probeFfmpeg } = await import("../../dist/local/ffmpeg.js");
  * CPU seconds of every child process this one has waited for (cutime + cstime of /proc/self/stat):
  * the guards and each ffmpeg they ran, however short (a poller misses runs of a few hundred ms).
  */
-async function childrenCpuS() {
-  const stat = await readFile("/proc/self/stat", "utf8");
+function childrenCpuS() {
+  const stat = readFileSync("/proc/self/stat", "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // Fields 16 and 17 of stat(5), counted from the state (field 3) here.
   return (Number(fields[13]) + Number(fields[14])) / 100;
@@ -54,11 +55,17 @@ try {
   });
   const beforeExport = await memory();
 
-  const cpuBefore = await childrenCpuS();
+  const cpuBefore = childrenCpuS();
+  // When the loudness steps start, pass 1 (its ffmpeg and guard) has been waited for: what follows is theirs.
+  let cpuAtDelivery;
+  const onProgress = (event) => {
+    if (cpuAtDelivery === undefined && event.message.startsWith("loudness:")) cpuAtDelivery = childrenCpuS();
+  };
   const t3 = performance.now();
-  const result = await backend.exportVideo({ outputDir: job.outDir, fileName: "promo.mp4", ...(job.loudness !== undefined ? { loudness: job.loudness } : {}) });
+  const result = await backend.exportVideo({ outputDir: job.outDir, fileName: "promo.mp4", ...(job.loudness !== undefined ? { loudness: job.loudness } : {}) }, { onProgress });
   const t4 = performance.now();
-  const exportCpuS = (await childrenCpuS()) - cpuBefore;
+  const cpuAfter = childrenCpuS();
+  const exportCpuS = cpuAfter - cpuBefore;
   const after = await memory();
   let preview;
   if (job.preview) {
@@ -77,6 +84,7 @@ try {
       apply_edits_ms: t2 - t1,
       export_ms: t4 - t3,
       export_children_cpu_s: exportCpuS,
+      ...(cpuAtDelivery !== undefined ? { loudness_steps_cpu_s: cpuAfter - cpuAtDelivery } : {}),
       ...(result.loudness ? { loudness: result.loudness } : {}),
       compiled: {
         args: compiled.args,

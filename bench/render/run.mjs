@@ -199,6 +199,9 @@ function loudnessCost(onRuns, offRuns) {
     on_cpu_s: pairs.map((p) => r2(p.on.export_children_cpu_s)),
     off_cpu_s: pairs.map((p) => r2(p.off.export_children_cpu_s)),
     cpu_ratio: r2(median(pairs.map((p) => p.on.export_children_cpu_s / p.off.export_children_cpu_s))),
+    // Measuring the mix, pass 2 and measuring the file: exact, where the ratio above carries the noise of two whole renders.
+    steps_cpu_s: onRuns.map((r) => r2(r.loudness_steps_cpu_s ?? NaN)),
+    steps_share: r2(median(onRuns.map((r) => (r.loudness_steps_cpu_s ?? NaN) / r.export_children_cpu_s))),
     on_s: pairs.map((p) => r2(p.on.export_ms / 1000)),
     off_s: pairs.map((p) => r2(p.off.export_ms / 1000)),
     wall_ratio: r2(median(pairs.map((p) => p.on.export_ms / p.off.export_ms))),
