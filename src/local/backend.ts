@@ -329,7 +329,9 @@ export class LocalBackend implements Backend, EditorCapability {
         features,
         ...fonts,
       });
-      for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
+      // Pass 1's files are made here first, so ffmpeg writes into them as private as the rest of the state folder.
+      const made = [...compiled.textFiles, ...(pass1 ? [pass1.videoPath, pass1.mixPath].map((path) => ({ path, content: "" })) : [])];
+      for (const file of made) await writeFile(file.path, file.content, { mode: 0o600 });
       context.onProgress?.({ stage: "render", message: "render 0%", fraction: 0 });
       let lastPercent = 0;
       const killGrace = this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {};
