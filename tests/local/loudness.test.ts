@@ -117,6 +117,26 @@ describe("exports delivered at a loudness target", () => {
     expect(Math.abs(onA! - offA! - normalised.result.loudness!.gain!)).toBeLessThanOrEqual(0.5);
   }, 120_000);
 
+  it("holds the gain back when the peaks would need more than a light limiter, keeps them under the ceiling and says the file is quieter", async () => {
+    const dir = await tempDir("vm-loud-");
+    // A quiet tone with a loud click every second: reaching -14 LUFS would push the clicks ~8 dB over.
+    const peaky = join(dir, "peaky.mp4");
+    await run("ffmpeg", [
+      "-hide_banner", "-loglevel", "error", "-y",
+      "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15:duration=4",
+      "-f", "lavfi", "-i", "sine=frequency=440:duration=4",
+      "-f", "lavfi", "-i", "aevalsrc='if(lt(mod(t,1),0.002),0.7*sin(2*PI*3000*t),0)':s=48000:d=4",
+      "-filter_complex", "[1]volume=-15dB[tone];[tone][2]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo[a]",
+      "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", "-f", "mov", peaky,
+    ]);
+    const { result } = await exportWith({ dir }, [{ op: "add_clip", media: peaky }]);
+    const measured = await meter(result.file);
+    expect(result.loudness).toMatchObject({ target: -14, outcome: "peak_limited" });
+    expect(measured.dbtp).toBeLessThanOrEqual(-1);
+    expect(measured.lufs).toBeLessThan(-15);
+    expect(Math.abs(result.loudness!.delivered!.lufs - measured.lufs)).toBeLessThanOrEqual(0.1);
+  }, 60_000);
+
   it("leaves a project with no sound alone and says so", async () => {
     const dir = await tempDir("vm-loud-");
     const silent = join(dir, "silent.mp4");
