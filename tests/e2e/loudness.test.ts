@@ -2,33 +2,23 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { binEnv } from "../support/env.js";
-import { meter } from "../support/loudness-meter.js";
+import { meter, soundClip } from "../support/loudness-meter.js";
 
 /** Loudness from the built bin: `video-maker export --loudness`, and export_video / get_job over stdio MCP. */
 
 const BIN = resolve("dist/cli.js");
-const runFile = promisify(execFile);
 let root: string;
 let quiet: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "vm-loud-e2e-"));
-  quiet = join(root, "quiet.mp4");
   // About −30 LUFS: pink noise and a tone, 3 s at 320x180.
-  await runFile("ffmpeg", [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15:duration=3",
-    "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.2:duration=3:seed=7",
-    "-f", "lavfi", "-i", "sine=frequency=330:duration=3",
-    "-filter_complex", "[1][2]amix=inputs=2:normalize=0,volume=-9dB,aformat=channel_layouts=stereo[a]",
-    "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", quiet,
-  ]);
+  quiet = await soundClip(root, "quiet.mp4", -9, 3);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

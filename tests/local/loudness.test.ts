@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import type { LoudnessSetting } from "../../src/core/loudness.js";
 import { LocalBackend } from "../../src/local/backend.js";
-import { meter } from "../support/loudness-meter.js";
+import { meter, soundClip as clip } from "../support/loudness-meter.js";
 import { tempDir } from "./fixtures.js";
 
 /**
@@ -16,20 +16,6 @@ import { tempDir } from "./fixtures.js";
  */
 
 const run = promisify(execFile);
-
-/** A 320x180 clip whose sound is pink noise with a tone, at `gainDb` (0: about −21 LUFS). */
-async function clip(dir: string, name: string, gainDb: number, seconds = 4): Promise<string> {
-  const path = join(dir, name);
-  await run("ffmpeg", [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", `testsrc=size=320x180:rate=15:duration=${seconds}`,
-    "-f", "lavfi", "-i", `anoisesrc=color=pink:amplitude=0.2:duration=${seconds}:seed=7`,
-    "-f", "lavfi", "-i", `sine=frequency=330:duration=${seconds}`,
-    "-filter_complex", `[1][2]amix=inputs=2:normalize=0,volume=${gainDb}dB,aformat=channel_layouts=stereo[a]`,
-    "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", "-shortest", path,
-  ]);
-  return path;
-}
 
 async function exportWith(files: { dir: string }, ops: unknown[], env: Record<string, string> = {}, loudness?: LoudnessSetting) {
   const home = await tempDir("vm-home-");
