@@ -124,11 +124,24 @@ export function exitCodeFor(error: VideoMakerError): number {
   }
 }
 
+/** `--loudness -16` as `--loudness=-16`: parseArgs takes a value starting with a dash for an option otherwise. */
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === "--loudness" && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`--loudness=${next}`);
+      i++;
+    } else joined.push(argv[i]!);
+  }
+  return joined;
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       allowPositionals: true,
       options: {
         json: { type: "boolean" },
@@ -144,6 +157,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         tiles: { type: "string" },
         timeline: { type: "boolean" },
         project: { type: "string" },
+        loudness: { type: "string" },
       },
     });
   } catch (error) {
@@ -213,6 +227,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         ...(values.tiles !== undefined ? { tiles: values.tiles } : {}),
         ...(values.timeline ? { timeline: true } : {}),
         ...(values.project !== undefined ? { project: values.project } : {}),
+        ...(values.loudness !== undefined ? { loudness: values.loudness } : {}),
       },
       signal: controller.signal,
     };

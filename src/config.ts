@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BackendName } from "./core/backend.js";
 import { VideoMakerError, registerSecret } from "./core/errors.js";
+import { DEFAULT_LOUDNESS_TARGET, type LoudnessSetting, parseLoudnessSetting } from "./core/loudness.js";
 import { registerStateFolder } from "./core/fs-errors.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "./package-info.js";
 import {
@@ -34,6 +35,8 @@ export interface Config {
   debug: boolean;
   /** VIDEO_MAKER_RENDER_SLOTS: how many local renders run at once on this home (the others wait in line). */
   renderSlots: number;
+  /** VIDEO_MAKER_LOUDNESS: what local exports are normalised to (LUFS), or "off"; an export may ask for another. */
+  loudness: LoudnessSetting;
 }
 
 export const DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai";
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ffprobePath: env.FFPROBE_PATH?.trim() || "ffprobe",
     debug: parseSwitch(env.VIDEO_MAKER_DEBUG, "VIDEO_MAKER_DEBUG"),
     renderSlots: parseRenderSlots(env.VIDEO_MAKER_RENDER_SLOTS),
+    loudness: env.VIDEO_MAKER_LOUDNESS?.trim() ? parseLoudnessSetting(env.VIDEO_MAKER_LOUDNESS, "VIDEO_MAKER_LOUDNESS", "config") : DEFAULT_LOUDNESS_TARGET,
   };
 }
 

@@ -161,8 +161,9 @@ export function cases(P, smoke) {
     { name: "cuts-50", seconds: 60, ops: cuts(P, 50, 60), media: CLIP_NAMES },
     { name: "cuts-200", seconds: 60, ops: cuts(P, 200, 60), media: CLIP_NAMES },
     { name: "promo-15", seconds: 15, ops: promo(P, 15), media: all },
-    // The studio's preview rendition of the same timeline, right after its export (issue 13).
-    { name: "promo-60", seconds: 60, ops: promo(P, 60), media: all, preview: true },
+    // The studio's preview rendition of the same timeline, right after its export (issue 13); and the
+    // same export with loudness "off" after each run, for what delivering at -14 LUFS costs (issue 18).
+    { name: "promo-60", seconds: 60, ops: promo(P, 60), media: all, preview: true, loudnessAB: true },
     { name: "promo-300", seconds: 300, ops: promo(P, 300), media: all },
     { name: "pause-cut", seconds: null, ops: pauseCut(P), media: ["recording.mp4"] },
   ];

@@ -2,8 +2,9 @@
 // of its own so its peak RSS is Node's alone. upload → applyEdits → exportVideo; prints one JSON
 // line: timings, the compiled encoder arguments (for the floor), and this process's peak RSS.
 //   node bench/render/render-once.mjs <job.json>
-// job.json: { home, outDir, media: [paths], ops: [...], preview?: true }
+// job.json: { home, outDir, media: [paths], ops: [...], preview?: true, loudness?: -14 | "off" }
 // With `preview`, the studio's preview rendition (renderPreview) follows the export, timed alone.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 
@@ -13,6 +14,17 @@ const { LocalBackend } = await import("../../dist/local/backend.js");
 const { compileRender } = await import("../../dist/local/compile.js");
 const { locateFont } = await import("../../dist/local/fonts.js");
 const { probeFfmpeg } = await import("../../dist/local/ffmpeg.js");
+
+/**
+ * CPU seconds of every child process this one has waited for (cutime + cstime of /proc/self/stat):
+ * the guards and each ffmpeg they ran, however short (a poller misses runs of a few hundred ms).
+ */
+function childrenCpuS() {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 16 and 17 of stat(5), counted from the state (field 3) here.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
 
 /** Peak and current resident set from the kernel (kB → bytes); VmHWM is the high-water mark. */
 async function memory() {
@@ -43,9 +55,17 @@ try {
   });
   const beforeExport = await memory();
 
+  const cpuBefore = childrenCpuS();
+  // When the loudness steps start, pass 1 (its ffmpeg and guard) has been waited for: what follows is theirs.
+  let cpuAtDelivery;
+  const onProgress = (event) => {
+    if (cpuAtDelivery === undefined && event.message.startsWith("loudness:")) cpuAtDelivery = childrenCpuS();
+  };
   const t3 = performance.now();
-  const result = await backend.exportVideo({ outputDir: job.outDir, fileName: "promo.mp4" });
+  const result = await backend.exportVideo({ outputDir: job.outDir, fileName: "promo.mp4", ...(job.loudness !== undefined ? { loudness: job.loudness } : {}) }, { onProgress });
   const t4 = performance.now();
+  const cpuAfter = childrenCpuS();
+  const exportCpuS = cpuAfter - cpuBefore;
   const after = await memory();
   let preview;
   if (job.preview) {
@@ -63,6 +83,9 @@ try {
       upload_ms: t1 - t0,
       apply_edits_ms: t2 - t1,
       export_ms: t4 - t3,
+      export_children_cpu_s: exportCpuS,
+      ...(cpuAtDelivery !== undefined ? { loudness_steps_cpu_s: cpuAfter - cpuAtDelivery } : {}),
+      ...(result.loudness ? { loudness: result.loudness } : {}),
       compiled: {
         args: compiled.args,
         duration_ms: compiled.durationMs,

@@ -37,6 +37,7 @@ const TARGETS = {
   preview_vs_real_time_at_most: 0.15,
   preview_mb_at_most: 8,
   pause_cut_floor_ratio_at_most: 1.1,
+  loudness_cpu_ratio_at_most: 1.1,
   node_peak_rss_mb_below: 200,
 };
 
@@ -53,11 +54,11 @@ const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !
 let renders = 0;
 
 /** One render in a fresh child (fresh project home), with its ffmpeg watched from here. */
-async function renderOnce(kase) {
+async function renderOnce(kase, { loudness } = {}) {
   const n = renders++;
   const jobPath = join(work, `job-${n}.json`);
   const outDir = join(work, `out-${n}`);
-  await writeFile(jobPath, JSON.stringify({ home: join(work, `home-${n}`), outDir, media: kase.media.map((m) => join(mediaDir, m)), ops: kase.ops, preview: Boolean(kase.preview) }));
+  await writeFile(jobPath, JSON.stringify({ home: join(work, `home-${n}`), outDir, media: kase.media.map((m) => join(mediaDir, m)), ops: kase.ops, preview: Boolean(kase.preview) && loudness === undefined, ...(loudness !== undefined ? { loudness } : {}) }));
   const busyBefore = await machineBusyS();
   const started = performance.now();
   const child = spawn(process.execPath, [join(root, "bench/render/render-once.mjs"), jobPath], { cwd: root, env: baseEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -99,6 +100,7 @@ const r2 = (n) => Number(n.toFixed(2));
 async function measure(kase) {
   const renderRuns = [];
   const floorRuns = [];
+  const offRuns = [];
   let probe;
   let previewProbe;
   for (let i = 0; i < RUNS; i++) {
@@ -109,6 +111,16 @@ async function measure(kase) {
     renderRuns.push(r);
     const f = await floorOnce(FFMPEG, FFPROBE, r.compiled, join(work, `floor-${kase.name}-${i}.mp4`));
     floorRuns.push(f);
+    if (kase.loudnessAB && !SMOKE) {
+      // The same export with loudness off, right after: one pass, no measuring, no gain.
+      const off = await renderOnce(kase, { loudness: "off" });
+      await rm(off.file, { force: true });
+      offRuns.push(off);
+      console.error(
+        `${kase.name} ${i + 1}/${RUNS} loudness on vs off: ${r.export_children_cpu_s.toFixed(1)} vs ${off.export_children_cpu_s.toFixed(1)} CPU s, ` +
+          `${(r.export_ms / 1000).toFixed(1)} vs ${(off.export_ms / 1000).toFixed(1)} s; ${JSON.stringify(r.loudness)}`,
+      );
+    }
     console.error(
       `${kase.name} ${i + 1}/${RUNS}: ${r.segments} segments, ${(r.compiled.duration_ms / 1000).toFixed(1)} s out; render ${(r.export_ms / 1000).toFixed(1)} s ` +
         `(ffmpeg ${mb(r.ffmpeg_peak_rss)} MB, ${r.ffmpeg_cpu_s.toFixed(1)} CPU s, ${r.compiled.inputs} inputs, ${r.compiled.filters} filters), ` +
@@ -159,6 +171,7 @@ async function measure(kase) {
     output_ok: problems.length === 0,
     ...(problems.length ? { output_problems: problems } : {}),
     memory_gate: Boolean(kase.memoryGate),
+    ...(offRuns.length > 0 ? { loudness: loudnessCost(renderRuns, offRuns) } : {}),
     ...(previewS !== undefined
       ? {
           preview: {
@@ -172,6 +185,27 @@ async function measure(kase) {
           },
         }
       : {}),
+  };
+}
+
+/**
+ * What delivering at a loudness target costs (issue 18: at most +10%): CPU seconds of every process
+ * the export ran (pass 1, measuring, pass 2, checking) against the same export with loudness off, run
+ * by run (each pair back to back, so they share the machine's load), and the wall times for information.
+ */
+function loudnessCost(onRuns, offRuns) {
+  const pairs = onRuns.map((on, i) => ({ on, off: offRuns[i] }));
+  return {
+    on_cpu_s: pairs.map((p) => r2(p.on.export_children_cpu_s)),
+    off_cpu_s: pairs.map((p) => r2(p.off.export_children_cpu_s)),
+    cpu_ratio: r2(median(pairs.map((p) => p.on.export_children_cpu_s / p.off.export_children_cpu_s))),
+    // Measuring the mix, pass 2 and measuring the file: exact, where the ratio above carries the noise of two whole renders.
+    steps_cpu_s: onRuns.map((r) => r2(r.loudness_steps_cpu_s ?? NaN)),
+    steps_share: r2(median(onRuns.map((r) => (r.loudness_steps_cpu_s ?? NaN) / r.export_children_cpu_s))),
+    on_s: pairs.map((p) => r2(p.on.export_ms / 1000)),
+    off_s: pairs.map((p) => r2(p.off.export_ms / 1000)),
+    wall_ratio: r2(median(pairs.map((p) => p.on.export_ms / p.off.export_ms))),
+    delivered: onRuns[0].loudness,
   };
 }
 
@@ -208,6 +242,7 @@ function summarize(measured) {
     pass.preview_speed = preview.vs_real_time <= TARGETS.preview_vs_real_time_at_most;
     pass.preview_size = preview.mb <= TARGETS.preview_mb_at_most;
   }
+  if (byName["promo-60"]?.loudness) pass.loudness_cost = byName["promo-60"].loudness.cpu_ratio <= TARGETS.loudness_cpu_ratio_at_most;
   const gated = results.find((r) => r.memory_gate);
   if (SMOKE && gated) pass.smoke_memory_budget = gated.ffmpeg_peak_mb <= SMOKE_MEMORY_BUDGET_MB;
   const complete = results.length === CASES.length;

@@ -1,4 +1,4 @@
-import type { Config } from "../config.js";
+import { type Config, loadConfig } from "../config.js";
 import type { Backend, BackendWith, Capability } from "../core/backend.js";
 import type { JobManager } from "../core/jobs.js";
 import type { Io } from "./io.js";
@@ -27,6 +27,16 @@ export interface CommandOptions {
   timeline?: boolean;
   /** export --project FORMAT: the timeline as a project file for another editor (local). */
   project?: string;
+  loudness?: string;
+}
+
+/** Whether help is written for the local backend (a broken setting is reported when a command runs, not in help). */
+export function localMode(): boolean {
+  try {
+    return loadConfig().backend === "local";
+  } catch {
+    return false;
+  }
 }
 
 /** Exit codes scripts can rely on (also in README.md). */

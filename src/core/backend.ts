@@ -1,5 +1,6 @@
 import type { Draft } from "./draft.js";
 import type { InspectOptions, InspectReport, InspectTarget } from "./inspect.js";
+import type { LoudnessReport, LoudnessSetting } from "./loudness.js";
 
 /**
  * What both backends (the NemoVideo cloud agent and the embedded ffmpeg engine) do.
@@ -101,6 +102,8 @@ export interface ExportRequest {
   outputDir: string;
   /** File name (no folders); a free name is chosen when it exists. */
   fileName?: string;
+  /** Local renders: the loudness target (LUFS) or "off"; the configured one when left out. */
+  loudness?: LoudnessSetting;
 }
 
 /** What a caller persists so an export can be resumed by a restarted process. */
@@ -114,6 +117,8 @@ export interface ExportCheckpoint {
   downloadUrl?: string;
   /** This render is the one retry of a failed one: if it fails too, it is reported, never tried a third time. */
   retried?: boolean;
+  /** Local renders: the loudness target it was started with, so a resumed render delivers the same. */
+  loudness?: LoudnessSetting;
 }
 
 export interface ExportContext extends OperationContext {
@@ -124,6 +129,8 @@ export interface ExportResult {
   renderId: string;
   file: string;
   bytes: number;
+  /** Local renders: the loudness measured, the gain and the loudness delivered. */
+  loudness?: LoudnessReport;
 }
 
 export interface SessionInfo {

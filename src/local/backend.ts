@@ -33,6 +33,9 @@ import { type Trace, stderrTrace } from "../core/debug.js";
 import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
 import { compileRender, renderThreads } from "./compile.js";
+import { EXPORT_ENCODING } from "./compile-context.js";
+import { LOUDNESS_OFF } from "../core/loudness.js";
+import { RENDER_SHARE, deliverAtLoudness } from "./loudness.js";
 import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import { type MediaRecord, findMedia } from "./media.js";
@@ -281,6 +284,7 @@ export class LocalBackend implements Backend, EditorCapability {
       sessionId: session.session_id,
       outputPath: join(outputDir, fileName),
       startedAt: new Date().toISOString(),
+      loudness: request.loudness ?? this.config.loudness,
     };
     await context.onCheckpoint?.(checkpoint);
     return this.render(checkpoint, context);
@@ -321,36 +325,52 @@ export class LocalBackend implements Backend, EditorCapability {
     const workDir = join(this.config.home, "local", "renders", checkpoint.renderId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
     await rm(workDir, { recursive: true, force: true });
     await ensurePrivateDir(workDir);
+    const target = checkpoint.loudness ?? this.config.loudness;
+    // At a loudness target, pass 1 writes the video alone and the mix losslessly; pass 2 (loudness.ts) makes the file.
+    const pass1 = target === "off" ? undefined : { target, videoPath: join(workDir, "video.mp4"), mixPath: join(workDir, "mix.wav") };
+    const pass1Share = pass1 ? RENDER_SHARE : 1;
     try {
       const threads = renderThreads(availableParallelism());
       const compiled = compileRender(draft, media, {
-        outputPath: tempPath,
+        outputPath: pass1?.videoPath ?? tempPath,
+        ...(pass1 ? { mixPath: pass1.mixPath } : {}),
         ...(threads !== undefined ? { threads } : {}),
         workDir,
         features,
         ...fonts,
       });
-      for (const file of compiled.textFiles) await writeFile(file.path, file.content, { mode: 0o600 });
+      // Pass 1's files are made here first, so ffmpeg writes into them as private as the rest of the state folder.
+      const made = [...compiled.textFiles, ...(pass1 ? [pass1.videoPath, pass1.mixPath].map((path) => ({ path, content: "" })) : [])];
+      for (const file of made) await writeFile(file.path, file.content, { mode: 0o600 });
       context.onProgress?.({ stage: "render", message: "render 0%", fraction: 0 });
       let lastPercent = 0;
+      const killGrace = this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {};
       await this.track(context.signal, (signal) =>
         runFfmpeg(this.config.ffmpegPath, compiled.args, {
           signal,
           ...this.traced,
           durationMs: compiled.durationMs,
-          ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
+          ...killGrace,
           onProgress: (fraction) => {
-            const percent = Math.floor(fraction * 100);
+            const percent = Math.floor(fraction * pass1Share * 100);
             if (percent <= lastPercent) return;
             lastPercent = percent;
-            context.onProgress?.({ stage: "render", message: `render ${percent}%`, fraction });
+            context.onProgress?.({ stage: "render", message: `render ${percent}%`, fraction: fraction * pass1Share });
           },
         }),
       );
+      const loudness = pass1
+        ? await this.track(context.signal, (signal) =>
+            deliverAtLoudness({
+              ffmpegPath: this.config.ffmpegPath, ...pass1, outputPath: tempPath, encoding: EXPORT_ENCODING, durationMs: compiled.durationMs, signal, ...this.traced, ...killGrace,
+              onProgress: (fraction, message) => context.onProgress?.({ stage: "render", message, fraction: RENDER_SHARE + (1 - RENDER_SHARE) * Math.min(fraction, 0.99) }),
+            }),
+          )
+        : LOUDNESS_OFF;
       const file = await publishFile(tempPath, checkpoint.outputPath);
       const { size } = await stat(file);
       context.onProgress?.({ stage: "render", message: `saved ${basename(file)}`, fraction: 1 });
-      return { renderId: checkpoint.renderId, file, bytes: size };
+      return { renderId: checkpoint.renderId, file, bytes: size, loudness };
     } catch (error) {
       await rm(tempPath, { force: true });
       throw explainRenderFailure(error, media);

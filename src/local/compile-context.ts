@@ -31,6 +31,12 @@ export interface CompileOptions {
   threads?: number;
   /** The x264 preset, quality and audio rate of the MP4 (default: the export's); a preview rendition trades quality for speed. */
   encoding?: Mp4Encoding;
+  /**
+   * Write the mix losslessly here (32-bit float WAV, RF64 past 4 GB) and the video alone to
+   * `outputPath`, for a delivery at a loudness target (src/local/loudness.ts): float keeps a mix
+   * over 0 dBFS unclipped until its gain is known.
+   */
+  mixPath?: string;
 }
 
 export interface Mp4Encoding {

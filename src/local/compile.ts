@@ -101,6 +101,8 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
     c.use("png");
   } else {
     c.use("libx264", "aac");
+    // A delivery at a loudness target also measures the mix and applies its gain (src/local/loudness.ts).
+    if (options.mixPath !== undefined) c.use("pcm_f32le", "ebur128", "alimiter", "volume");
   }
 
   if (options.features) {
@@ -132,18 +134,29 @@ export function compileRender(draft: Draft, media: readonly MediaFacts[], option
 
 /** H.264 High + AAC in an MP4 that starts playing before it is fully downloaded; progress on stdout. */
 function mp4OutputArgs(video: string, audio: string, rate: FrameRate, seconds: string, options: CompileOptions, encoding: Mp4Encoding): string[] {
-  return [
-    "-map", `[${video}]`,
-    "-map", `[${audio}]`,
+  const videoCodec = [
     "-c:v", "libx264", "-profile:v", "high", "-preset", encoding.preset, "-crf", String(encoding.crf), "-pix_fmt", "yuv420p",
     ...(encoding.maxVideoKbps ? ["-maxrate", `${encoding.maxVideoKbps}k`, "-bufsize", `${encoding.maxVideoKbps * 2}k`] : []),
     ...(options.threads !== undefined ? ["-threads", String(options.threads)] : []),
     "-r", frameRateText(rate),
+  ];
+  const progress = ["-progress", "pipe:1", "-nostats"];
+  if (options.mixPath !== undefined) {
+    // Pass 1 of a delivery at a loudness target: the video alone, and the mix as it is, to be measured.
+    return [
+      "-map", `[${video}]`, ...videoCodec, "-t", seconds, "-f", "mp4", ...progress, options.outputPath,
+      "-map", `[${audio}]`, "-c:a", "pcm_f32le", "-ar", String(SAMPLE_RATE), "-ac", "2", "-t", seconds, "-rf64", "auto", "-f", "wav", options.mixPath,
+    ];
+  }
+  return [
+    "-map", `[${video}]`,
+    "-map", `[${audio}]`,
+    ...videoCodec,
     "-c:a", "aac", "-b:a", encoding.audioBitrate, "-ar", String(SAMPLE_RATE), "-ac", "2",
     "-t", seconds,
     "-movflags", "+faststart",
     "-f", "mp4",
-    "-progress", "pipe:1", "-nostats",
+    ...progress,
     options.outputPath,
   ];
 }

@@ -4,6 +4,7 @@ import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { type ErrorCode, VideoMakerError } from "../core/errors.js";
 import { EditResultSchema, ExportResultFileSchema, JobKindSchema, type JobRecord, JobStatusSchema } from "../core/jobs.js";
+import { type LoudnessReport, describeLoudness } from "../core/loudness.js";
 import type { ToolOutput } from "./tool.js";
 
 /**
@@ -42,6 +43,16 @@ export const exportOutputShape = {
   bytes: exported.bytes.optional().describe("Size of the file in bytes"),
 };
 
+/**
+ * Renders on this computer say the loudness they measured and delivered; only their export_video
+ * and get_job declare it (the cloud's renders are the service's, and say nothing of it).
+ */
+export const loudnessOutputShape = {
+  loudness: exported.loudness.describe(
+    'The sound of the export: target (LUFS or "off"), ceiling (true peak, dBTP), outcome (normalised, peak_limited: quieter than the target to spare the peaks, silent, off), measured (the mix before: lufs, dbtp), gain (dB, one for the whole mix), delivered (the file: lufs, dbtp)',
+  ),
+};
+
 export const jobOutputShape = {
   job_id: z.string(),
   kind: JobKindSchema.describe("Which tool started the job"),
@@ -57,7 +68,7 @@ export const jobOutputShape = {
 };
 
 type EditOutput = z.infer<z.ZodObject<typeof editOutputShape>>;
-type ExportOutput = z.infer<z.ZodObject<typeof exportOutputShape>>;
+type ExportOutput = z.infer<z.ZodObject<typeof exportOutputShape>> & { loudness?: LoudnessReport };
 type JobOutput = z.infer<z.ZodObject<typeof jobOutputShape>>;
 
 /** A failed job is an error for the caller, with the person-facing message it failed with. */
@@ -104,12 +115,13 @@ export function exportView(record: JobRecord): ToolOutput<ExportOutput> {
     progress: record.status === "completed" ? 100 : (record.progress.percent ?? 0),
     message: record.progress.message,
     ...(record.export ? { file: record.export.file, bytes: record.export.bytes } : {}),
+    ...(record.export?.loudness ? { loudness: record.export.loudness } : {}),
   };
   return { structured, text: exportText(structured), content: fileLink(structured) };
 }
 
 function exportText(out: ExportOutput): string {
-  if (out.status === "completed" && out.file) return `The video is ready: ${out.file}`;
+  if (out.status === "completed" && out.file) return `The video is ready: ${out.file}${out.loudness ? `\n${describeLoudness(out.loudness)}` : ""}`;
   if (out.status === "cancelled") return `The export was cancelled (job ${out.job_id}). No file was written.`;
   if (out.status === "interrupted") return `The export was interrupted before the render started (job ${out.job_id}). Export again.`;
   if (out.status === "queued") {

@@ -373,6 +373,20 @@ export const BAD_INPUTS: BadInputCase[] = [
     message: /Cannot save into .*: a file stands where the folder should be/,
     outcome: "refused",
   },
+  // --- the loudness an export is delivered at (local renderer) -------------------------------
+  ...([
+    ["loudness-too-loud", "export loudness 5 (louder than -5 LUFS)", 5, "5"],
+    ["loudness-too-quiet", "export loudness -100 (quieter than -40 LUFS)", -100, "-100"],
+    ["loudness-not-a-number", 'export loudness "abc"', "abc", "abc"],
+  ] as const).map(([id, input, value, flag]): BadInputCase => ({
+    id,
+    input,
+    backend: "local",
+    mcp: { tool: "export_video", args: () => ({ loudness: value }) },
+    cli: { argv: () => ["export", "--loudness", flag] },
+    message: /loudness must be a target from -40 to -5 LUFS \(integrated loudness, a number: -14 is the default, -23 is broadcast\) or "off"/,
+    outcome: "refused",
+  })),
   // --- media that went bad after upload (local renderer) ----------------------------------
   {
     id: "source-moved",

@@ -391,8 +391,14 @@ describe("rendering", () => {
     await backend.upload({ paths: [set.silentClip] });
     await backend.applyEdits([{ op: "add_clip", media: "silent.mp4", out: 0.5 }, { op: "set_format", resolution: 180 }]);
     const { sessionId } = await backend.getState();
-    const checkpoint: ExportCheckpoint = { backend: "local", renderId: "local_1", sessionId, outputPath: join(out, "resumed.mp4"), startedAt: new Date().toISOString() };
+    // The loudness target the export was started with is kept in the checkpoint and delivered again.
+    const checkpoint: ExportCheckpoint = { backend: "local", renderId: "local_1", sessionId, outputPath: join(out, "resumed.mp4"), startedAt: new Date().toISOString(), loudness: -20 };
     const result = await backend.resumeExport(checkpoint);
-    expect(result).toEqual({ renderId: "local_1", file: join(out, "resumed.mp4"), bytes: (await readFile(join(out, "resumed.mp4"))).length });
+    expect(result).toEqual({
+      renderId: "local_1",
+      file: join(out, "resumed.mp4"),
+      bytes: (await readFile(join(out, "resumed.mp4"))).length,
+      loudness: expect.objectContaining({ target: -20, outcome: "silent", gain: 0 }),
+    });
   }, 30_000);
 });

@@ -121,6 +121,22 @@ describe("the job file", () => {
     expect(await readFile(join(store.dir, "export_0123456789ab.json"), "utf8")).toBe(`${JSON.stringify(OLD_FILE, null, 2)}\n`);
   });
 
+  it("keeps a local export's loudness: the target in the checkpoint (for a resume) and the report, one-word keys on both sides", async () => {
+    const loudness = { target: -14, ceiling: -1, outcome: "normalised" as const, measured: { lufs: -30.2, dbtp: -12.5 }, gain: 16.2, delivered: { lufs: -14.1, dbtp: null } };
+    const file = {
+      ...OLD_FILE,
+      backend: "local",
+      checkpoint: { backend: "local", render_id: "local_1", session_id: "s-1", output_path: "/videos/promo.mp4", started_at: "2026-03-01T10:00:01.000Z", loudness: -14 },
+      export: { render_id: "local_1", file: "/videos/promo.mp4", bytes: 64000, loudness },
+    };
+    await writeFile(join(await storeDir(), "export_0123456789ab.json"), JSON.stringify(file, null, 2));
+    const record = (await store.read("export_0123456789ab"))!;
+    expect(record.checkpoint?.loudness).toBe(-14);
+    expect(record.export).toEqual({ renderId: "local_1", file: "/videos/promo.mp4", bytes: 64000, loudness });
+    await store.write(record);
+    expect(await readFile(join(store.dir, "export_0123456789ab.json"), "utf8")).toBe(`${JSON.stringify(file, null, 2)}\n`);
+  });
+
   it("leaves out what a record does not have, as the previous version did", async () => {
     const record = job("edit_0123456789ab", "2026-03-01T10:00:00.000Z", "running");
     await store.write(record);

@@ -1,23 +1,14 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { loadConfig } from "../../config.js";
 import { DEFAULT_MAX_TILES, type InspectTarget, MAX_TILES, describeInspection } from "../../core/inspect.js";
 import { inspectionToWire } from "../../core/wire.js";
-import { EXIT, defineCommand, printJson } from "../context.js";
+import { EXIT, defineCommand, localMode, printJson } from "../context.js";
 import { saveBesideExports } from "../save-file.js";
 
 const SHARED =
   "Prints the duration, size, frame rate, rotation and sound; the scene cuts with their times; the pauses and the sound between them; " +
   "loudness (EBU R128 integrated LUFS, true peak); and saves one contact sheet, a PNG of tiles labelled with their times, in the output folder (--out picks the file or folder; its path is printed). " +
   `--tiles sets how many tiles (default ${DEFAULT_MAX_TILES}, at most ${MAX_TILES}).`;
-
-function localMode(): boolean {
-  try {
-    return loadConfig().backend === "local";
-  } catch {
-    return false;
-  }
-}
 
 export const inspectCommand = defineCommand({
   name: "inspect",

@@ -1,5 +1,6 @@
 import { VideoMakerError, type ErrorCode } from "../../core/errors.js";
 import { type JobRecord, isUnfinished } from "../../core/jobs.js";
+import { describeLoudness } from "../../core/loudness.js";
 import { type CommandContext, EXIT, printJson } from "../context.js";
 import { progressDisplay } from "../io.js";
 
@@ -53,6 +54,7 @@ export function reportJob(context: CommandContext, record: JobRecord): number {
     if (record.edit.timeline) io.out(record.edit.timeline);
     if (record.edit.suggestsExport) io.out('Next: run "video-maker export" to render and download the MP4.');
   } else if (record.kind === "export" && record.export) {
+    if (record.export.loudness) io.out(describeLoudness(record.export.loudness));
     io.out(record.export.file);
   } else if (record.error) {
     io.out(record.error.message);
@@ -81,6 +83,7 @@ function jsonOf(record: JobRecord) {
         }
       : {}),
     ...(record.export ? { file: record.export.file, bytes: record.export.bytes } : {}),
+    ...(record.export?.loudness ? { loudness: record.export.loudness } : {}),
     ...(record.error ? { error: record.error } : {}),
   };
 }

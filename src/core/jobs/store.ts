@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { BackendName, EditResult, ExportCheckpoint, ExportResult } from "../backend.js";
 import { VideoMakerError } from "../errors.js";
+import { LoudnessReportSchema } from "../loudness.js";
 import { keepDamagedCopy, readJsonFile, readJsonState, withFileLock, writeJsonFileAtomic } from "../store.js";
 
 /**
@@ -38,6 +39,7 @@ const CheckpointFileSchema = z.object({
   started_at: z.string(),
   download_url: z.string().optional(),
   retried: z.boolean().optional(),
+  loudness: z.union([z.number(), z.literal("off")]).optional(),
 });
 
 /** An edit's result, stored as the code spells it (its one two-word key has always been camelCase on disk). */
@@ -49,7 +51,13 @@ export const EditResultSchema = z.object({
   suggestsExport: z.boolean(),
 });
 
-export const ExportResultFileSchema = z.object({ render_id: z.string(), file: z.string(), bytes: z.number() });
+export const ExportResultFileSchema = z.object({
+  render_id: z.string(),
+  file: z.string(),
+  bytes: z.number(),
+  // Its keys are one word each, so they read the same in the code and in the file.
+  loudness: LoudnessReportSchema.optional(),
+});
 
 const ProgressSchema = z.object({
   message: z.string(),

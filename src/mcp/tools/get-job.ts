@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { jobOutputShape, jobView } from "../job-view.js";
+import { jobOutputShape, jobView, loudnessOutputShape } from "../job-view.js";
 import { type Offer, defineTool, waitMs, waitSecondsSchema } from "../tool.js";
 
 export const getJobTool = (offer: Offer) =>
@@ -19,7 +19,7 @@ export const getJobTool = (offer: Offer) =>
       job_id: z.string({ error: "job_id must be text" }).min(1, { error: "job_id cannot be empty" }).max(64, { error: "job_id is too long to be a job id" }).describe(offer.agent ? "The job_id returned by edit_video or export_video" : "The job_id returned by export_video"),
       wait_seconds: waitSecondsSchema,
     },
-    outputSchema: jobOutputShape,
+    outputSchema: offer.backend === "local" ? { ...jobOutputShape, ...loudnessOutputShape } : jobOutputShape,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     async run(args, { jobs }, call) {
       // A job left running by a process that is gone (a killed CLI) is taken over here.
