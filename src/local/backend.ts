@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { rm, stat, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Config } from "../config.js";
 import type {
   ApplyEditsResult as CoreApplyEditsResult,
@@ -28,20 +27,15 @@ import { diffDrafts } from "../core/diff.js";
 import { checkLanguage } from "../core/names.js";
 import { type Draft, isDraftExportable } from "../core/draft.js";
 import { VideoMakerError } from "../core/errors.js";
-import { defaultExportName, prepareOutputDir, publishFile, temporaryPathFor, validateFileName } from "../core/output.js";
+import { defaultExportName, prepareOutputDir, validateFileName } from "../core/output.js";
 import { type Trace, stderrTrace } from "../core/debug.js";
-import { ensurePrivateDir } from "../core/store.js";
 import { type SurfaceNames, UNNAMED, via } from "../core/surface.js";
-import { compileRender, renderThreads } from "./compile.js";
-import { EXPORT_ENCODING } from "./compile-context.js";
-import { LOUDNESS_OFF } from "../core/loudness.js";
-import { RENDER_SHARE, deliverAtLoudness } from "./loudness.js";
-import { probeFfmpeg, runFfmpeg } from "./ffmpeg.js";
+import { probeFfmpeg } from "./ffmpeg.js";
+import { renderExport } from "./export-render.js";
 import { fontsForRender, textFontsFor } from "./fonts.js";
 import { type MediaRecord, findMedia } from "./media.js";
 import { type OpHelpers, type SilenceRange, applyOps, outlineTimeline } from "./ops.js";
 import { mediaInfoOf, tracksWithIds, uploadedOf } from "./backend-shapes.js";
-import { explainRenderFailure } from "./render-failure.js";
 import { summarizeAsShown } from "./shown-timeline.js";
 import { previewFrame } from "./preview.js";
 import { storyboard } from "./storyboard.js";
@@ -310,72 +304,13 @@ export class LocalBackend implements Backend, EditorCapability {
     try {
       // The files may have been moved or changed during the wait.
       await verifySources(media);
-      return await this.renderNow(checkpoint, draft, media, context);
+      return await renderExport({
+        config: this.config, checkpoint, draft, media, context, fonts: await this.fontsFor(draft), traced: this.traced,
+        ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
+        track: (work) => this.track(context.signal, work),
+      });
     } finally {
       await slot.release();
-    }
-  }
-
-  private async renderNow(checkpoint: ExportCheckpoint, draft: Draft, media: MediaRecord[], context: ExportContext): Promise<ExportResult> {
-    const features = await probeFfmpeg(this.config.ffmpegPath);
-    const fonts = await this.fontsFor(draft);
-    const tempPath = temporaryPathFor(checkpoint.outputPath, checkpoint.renderId);
-    // Named after the render, in the private state folder: a render resumed after a crash
-    // clears what the crashed one left, as its temporary output does.
-    const workDir = join(this.config.home, "local", "renders", checkpoint.renderId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "render");
-    await rm(workDir, { recursive: true, force: true });
-    await ensurePrivateDir(workDir);
-    const target = checkpoint.loudness ?? this.config.loudness;
-    // At a loudness target, pass 1 writes the video alone and the mix losslessly; pass 2 (loudness.ts) makes the file.
-    const pass1 = target === "off" ? undefined : { target, videoPath: join(workDir, "video.mp4"), mixPath: join(workDir, "mix.wav") };
-    const pass1Share = pass1 ? RENDER_SHARE : 1;
-    try {
-      const threads = renderThreads(availableParallelism());
-      const compiled = compileRender(draft, media, {
-        outputPath: pass1?.videoPath ?? tempPath,
-        ...(pass1 ? { mixPath: pass1.mixPath } : {}),
-        ...(threads !== undefined ? { threads } : {}),
-        workDir,
-        features,
-        ...fonts,
-      });
-      // Pass 1's files are made here first, so ffmpeg writes into them as private as the rest of the state folder.
-      const made = [...compiled.textFiles, ...(pass1 ? [pass1.videoPath, pass1.mixPath].map((path) => ({ path, content: "" })) : [])];
-      for (const file of made) await writeFile(file.path, file.content, { mode: 0o600 });
-      context.onProgress?.({ stage: "render", message: "render 0%", fraction: 0 });
-      let lastPercent = 0;
-      const killGrace = this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {};
-      await this.track(context.signal, (signal) =>
-        runFfmpeg(this.config.ffmpegPath, compiled.args, {
-          signal,
-          ...this.traced,
-          durationMs: compiled.durationMs,
-          ...killGrace,
-          onProgress: (fraction) => {
-            const percent = Math.floor(fraction * pass1Share * 100);
-            if (percent <= lastPercent) return;
-            lastPercent = percent;
-            context.onProgress?.({ stage: "render", message: `render ${percent}%`, fraction: fraction * pass1Share });
-          },
-        }),
-      );
-      const loudness = pass1
-        ? await this.track(context.signal, (signal) =>
-            deliverAtLoudness({
-              ffmpegPath: this.config.ffmpegPath, ...pass1, outputPath: tempPath, encoding: EXPORT_ENCODING, durationMs: compiled.durationMs, signal, ...this.traced, ...killGrace,
-              onProgress: (fraction, message) => context.onProgress?.({ stage: "render", message, fraction: RENDER_SHARE + (1 - RENDER_SHARE) * Math.min(fraction, 0.99) }),
-            }),
-          )
-        : LOUDNESS_OFF;
-      const file = await publishFile(tempPath, checkpoint.outputPath);
-      const { size } = await stat(file);
-      context.onProgress?.({ stage: "render", message: `saved ${basename(file)}`, fraction: 1 });
-      return { renderId: checkpoint.renderId, file, bytes: size, loudness };
-    } catch (error) {
-      await rm(tempPath, { force: true });
-      throw explainRenderFailure(error, media);
-    } finally {
-      await rm(workDir, { recursive: true, force: true });
     }
   }
 

@@ -154,7 +154,7 @@ describe("rendering", () => {
 
     expect(result.file).toBe(join(out, "promo.mp4"));
     expect(result.bytes).toBe((await stat(result.file)).size);
-    expect(checkpoints).toEqual([{ backend: "local", renderId: result.renderId, sessionId: expect.any(String), outputPath: result.file, startedAt: expect.any(String) }]);
+    expect(checkpoints).toEqual([{ backend: "local", renderId: result.renderId, sessionId: expect.any(String), outputPath: result.file, startedAt: expect.any(String), loudness: -14 }]);
     expect(result.renderId).toMatch(/^local_/);
     const renderEvents = events.filter((e) => e.stage === "render" && e.fraction !== undefined);
     expect(renderEvents[0]!.message).toBe("render 0%");
