@@ -78,7 +78,8 @@ describe.skipIf(skip)("the MLT project, rendered by melt, matches the engine's e
         { op: "add_logo", media: "logo & co.png", position: "top_right", size: 0.25, opacity: 0.6, at: 1, duration: 1.5 },
         { op: "add_text", text: "Tom & Jerry <say> \"hi\" — café", at: 0, duration: 0.3, position: "top_left", size: "small" },
       ]);
-      const exported = await backend.exportVideo({ outputDir: dir, fileName: "engine.mp4" });
+      // The project holds the mix as edited; the loudness delivery is a step of the MP4 export, not of the timeline.
+      const exported = await backend.exportVideo({ outputDir: dir, fileName: "engine.mp4", loudness: "off" });
       const session = await backend.workspace.current();
       const draft = await backend.workspace.readDraft(session.session_id);
       const plan = planProject(draft, await backend.workspace.readMedia(session.session_id));
@@ -170,7 +171,8 @@ describe.skipIf(skip)("looped music in the MLT project plays as the engine loops
         { op: "add_image", media: "photo.png", duration: 3 },
         { op: "add_audio", media: "rising.wav", in: 0.5, loop: true },
       ]);
-      const exported = await backend.exportVideo({ outputDir: dir, fileName: "engine.mp4" });
+      // The project holds the mix as edited; the loudness delivery is a step of the MP4 export, not of the timeline.
+      const exported = await backend.exportVideo({ outputDir: dir, fileName: "engine.mp4", loudness: "off" });
       const session = await backend.workspace.current();
       const plan = planProject(await backend.workspace.readDraft(session.session_id), await backend.workspace.readMedia(session.session_id));
       // From 0.5 s in the source: loud at 0.4 s (source 0.9 s), quiet again at 0.6 s (source 0.1 s), and so on.
