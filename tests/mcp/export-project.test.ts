@@ -1,40 +1,28 @@
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/mcp/logger.js";
-import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { makeAudio, makePng, makeVideo } from "../integration/media-fixtures.js";
-import { textOf } from "./harness.js";
+import { type LocalMcp, startLocalMcp, textOf } from "./harness.js";
 
 /** export_project through MCP on the local backend: what a host calls, what it reads back, what lands on disk. */
 
 let root: string;
 let out: string;
-let created: CreatedServer;
-let client: Client;
+let mcp: LocalMcp;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "vm project mcp "));
   out = join(root, "out");
-  const config = loadConfig({ VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: join(root, "home"), VIDEO_MAKER_OUTPUT_DIR: out });
-  created = await createServer(config, { logger: createLogger({ stderr: false }) });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  client = new Client({ name: "project-host", version: "1.0.0" });
-  await created.server.connect(serverTransport);
-  await client.connect(clientTransport);
+  mcp = await startLocalMcp(root, "project-host");
 });
 afterAll(async () => {
-  await client.close();
-  await created.cleanup();
+  await mcp.close();
   await rm(root, { recursive: true, force: true });
 });
 
-const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+const call = (name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> => mcp.call(name, args);
 
 describe("export_project", () => {
   it("on an empty timeline says there is nothing yet, as an export does, and writes nothing", async () => {

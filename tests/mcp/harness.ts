@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+import { loadConfig } from "../../src/config.js";
 import { NemoBackend } from "../../src/nemo/backend.js";
 import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { createLogger } from "../../src/mcp/logger.js";
@@ -70,4 +72,30 @@ export function textOf(result: CallToolResult): string {
     .filter((block): block is { type: "text"; text: string } => block.type === "text")
     .map((block) => block.text)
     .join("\n");
+}
+
+export interface LocalMcp {
+  client: Client;
+  created: CreatedServer;
+  call: (name: string, args?: Record<string, unknown>) => Promise<CallToolResult>;
+  close: () => Promise<void>;
+}
+
+/** The MCP server in-process on the local backend (home and output under `root`), a real SDK client over linked transports. */
+export async function startLocalMcp(root: string, clientName: string): Promise<LocalMcp> {
+  const config = loadConfig({ VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: join(root, "home"), VIDEO_MAKER_OUTPUT_DIR: join(root, "out") });
+  const created = await createServer(config, { logger: createLogger({ stderr: false }) });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: clientName, version: "1.0.0" });
+  await created.server.connect(serverTransport);
+  await client.connect(clientTransport);
+  return {
+    client,
+    created,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await created.cleanup();
+    },
+  };
 }

@@ -12,15 +12,14 @@ import { takeRenderSlot } from "../../src/local/render-slots.js";
 import { createLogger } from "../../src/mcp/logger.js";
 import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { makeAudio, makePng, makeVideo } from "../integration/media-fixtures.js";
-import { textOf } from "./harness.js";
+import { type LocalMcp, startLocalMcp, textOf } from "./harness.js";
 
 const run = promisify(execFile);
 
 /** A host that knows only the tools, the prompt and the results, on the offline backend. */
 
 let root: string;
-let created: CreatedServer;
-let client: Client;
+let mcp: LocalMcp;
 const media: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -29,24 +28,18 @@ beforeAll(async () => {
   media.clipB = await makeVideo(root, "city.mp4", 2);
   media.photo = await makePng(root, "logo.png");
   media.music = await makeAudio(root, "music.mp3", 3);
-  const config = loadConfig({ VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: join(root, "home"), VIDEO_MAKER_OUTPUT_DIR: join(root, "out") });
-  created = await createServer(config, { logger: createLogger({ stderr: false }) });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  client = new Client({ name: "local-host", version: "1.0.0" });
-  await created.server.connect(serverTransport);
-  await client.connect(clientTransport);
+  mcp = await startLocalMcp(root, "local-host");
 });
 afterAll(async () => {
-  await client.close();
-  await created.cleanup();
+  await mcp.close();
   await rm(root, { recursive: true, force: true });
 });
 
-const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+const call = (name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> => mcp.call(name, args);
 
 describe("local backend through MCP", () => {
   it("adds apply_edits and preview_frame to the tools, with the ops documented", async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await mcp.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["apply_edits", "preview_frame", "upload_media", "export_video"]));
     const apply = tools.find((t) => t.name === "apply_edits")!;
     expect(apply.description).toMatch(/add_clip/);
@@ -54,7 +47,7 @@ describe("local backend through MCP", () => {
   });
 
   it("the prompt shows how requests become ops", async () => {
-    const prompt = await client.getPrompt({ name: "video-maker", arguments: { request: "combine these clips into a 60-second promo video with text overlays and transitions" } });
+    const prompt = await mcp.client.getPrompt({ name: "video-maker", arguments: { request: "combine these clips into a 60-second promo video with text overlays and transitions" } });
     const text = (prompt.messages[0]!.content as { text: string }).text;
     expect(text).toMatch(/you are the editor/);
     expect(text).toMatch(/"op":"set_transition"/);
@@ -62,7 +55,7 @@ describe("local backend through MCP", () => {
   });
 
   it("offers no agent tools: edit_video and get_credits are not listed and not callable", async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await mcp.client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
       "upload_media", "get_state", "export_video", "get_job", "cancel_job", "new_session", "apply_edits", "preview_frame", "undo_edit", "inspect_media", "render_preview", "export_project",
     ]);
@@ -121,7 +114,7 @@ describe("local backend through MCP", () => {
   it("a host that uses tasks exports as a task here too: tasks/get until completed, the MP4 from tasks/result", async () => {
     const tasksClient = new Client({ name: "tasks-host", version: "1.0.0" }, { capabilities: { tasks: { list: {}, cancel: {} } } });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    const second = await createServer(created.context.config, { logger: createLogger({ stderr: false }) });
+    const second = await createServer(mcp.created.context.config, { logger: createLogger({ stderr: false }) });
     await second.server.connect(serverTransport);
     await tasksClient.connect(clientTransport);
     try {
@@ -175,7 +168,7 @@ describe("local backend through MCP", () => {
     const held = await takeRenderSlot(join(root, "home"), { limit: 1 });
     try {
       const progress: string[] = [];
-      const started = (await client.callTool({ name: "export_video", arguments: { file_name: "waits", wait_seconds: 1 } }, undefined, {
+      const started = (await mcp.client.callTool({ name: "export_video", arguments: { file_name: "waits", wait_seconds: 1 } }, undefined, {
         onprogress: (p) => progress.push(p.message ?? ""),
       })) as CallToolResult;
       const out = started.structuredContent as { job_id: string; status: string; message: string };

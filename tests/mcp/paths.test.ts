@@ -1,16 +1,11 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/mcp/logger.js";
-import { type CreatedServer, createServer } from "../../src/mcp/server.js";
 import { hostPath } from "../../src/mcp/paths.js";
 import { makeVideo } from "../integration/media-fixtures.js";
-import { textOf } from "./harness.js";
+import { type LocalMcp, startLocalMcp, textOf } from "./harness.js";
 
 /**
  * The server runs in whatever folder the host started it from: a path from the model is
@@ -31,25 +26,18 @@ describe("hostPath", () => {
 });
 
 let root: string;
-let created: CreatedServer;
-let client: Client;
+let mcp: LocalMcp;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "vm-paths-"));
-  const config = loadConfig({ VIDEO_MAKER_BACKEND: "local", VIDEO_MAKER_HOME: join(root, "home"), VIDEO_MAKER_OUTPUT_DIR: join(root, "out") });
-  created = await createServer(config, { logger: createLogger({ stderr: false }) });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  client = new Client({ name: "paths-test", version: "1.0.0" });
-  await created.server.connect(serverTransport);
-  await client.connect(clientTransport);
+  mcp = await startLocalMcp(root, "paths-test");
 });
 afterAll(async () => {
-  await client.close();
-  await created.cleanup();
+  await mcp.close();
   await rm(root, { recursive: true, force: true });
 });
 
-const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+const call = (name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> => mcp.call(name, args);
 
 describe("paths from the model", () => {
   it("upload_media refuses a relative path by name and still uploads the rest", async () => {
