@@ -77,6 +77,7 @@ describe("export_project", () => {
     expect(otioAnswer).toMatchObject({ file: join(out, "for resolve.otio"), format: "otio", clips: 2, music: 1, texts: 1 });
     expect(otioAnswer.not_carried.join("\n")).toMatch(/Ken Burns/);
     expect(otioAnswer.not_carried.join("\n")).not.toMatch(/plain dissolve/);
+    expect(otio.content?.find((c) => c.type === "resource_link")).toMatchObject({ mimeType: "application/json" });
     expect(textOf(otio)).toMatch(/Saved the OpenTimelineIO timeline: .*for resolve\.otio .*DaVinci Resolve/s);
     const document = JSON.parse(await readFile(otioAnswer.file, "utf8")) as { OTIO_SCHEMA: string; tracks: { children: Array<{ children: Array<Record<string, unknown>> }> } };
     expect(document.OTIO_SCHEMA).toBe("Timeline.1");
