@@ -2,7 +2,8 @@
  * Jobs, the front door: `jobs/store.ts` keeps them on disk, `jobs/runner.ts` runs them
  * (`JobManager`), `jobs/messages.ts` says what they mean to a person.
  */
-export { JobManager, type WaitOptions, ownerAlive } from "./jobs/runner.js";
+export { JobManager, type WaitOptions } from "./jobs/runner.js";
+export { ownerAlive } from "./jobs/ownership.js";
 export {
   EditResultSchema,
   ExportResultFileSchema,

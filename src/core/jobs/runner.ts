@@ -11,9 +11,9 @@ import type {
 } from "../backend.js";
 import { type ErrorCode, VideoMakerError, toVideoMakerError } from "../errors.js";
 import { checkInstruction } from "../instruction.js";
-import { isRunning, ownStartTicks } from "../processes.js";
 import type { SurfaceNames } from "../surface.js";
 import { type JobMessages, jobMessages } from "./messages.js";
+import { ownerAlive, takeOwnership } from "./ownership.js";
 import { type JobKind, type JobRecord, type JobStatus, JobStore, isUnfinished } from "./store.js";
 
 /**
@@ -384,21 +384,6 @@ export class JobManager {
     job.writes = write.catch(() => {});
     return write;
   }
-}
-
-function takeOwnership(record: JobRecord): void {
-  record.ownerPid = process.pid;
-  const started = ownStartTicks();
-  if (started === undefined) delete record.ownerStarted;
-  else record.ownerStarted = started;
-}
-
-/** Whether the process that started a job is still running (then it owns the job). */
-export function ownerAlive(record: JobRecord): boolean {
-  const pid = record.ownerPid;
-  // Our own pid on a job this process does not run: an earlier process with the same pid (a restarted container).
-  if (!pid || pid === process.pid) return false;
-  return isRunning(pid, record.ownerStarted);
 }
 
 function progressEventOf(record: JobRecord): ProgressEvent {
