@@ -30,11 +30,11 @@ import { type LocalMediaFile, formatBytes, inspectLocalMedia } from "../core/med
 import { defaultExportName, prepareOutputDir, validateFileName } from "../core/output.js";
 import { describeTracks, summarizeTimeline } from "../core/summary.js";
 import { TokenManager } from "./auth.js";
-import { downloadRender } from "./download.js";
 import { type DropRecovery, afterEditNote, runEdit } from "./edit.js";
 import type { StreamLimits } from "./edit-stream.js";
 import { type HttpTimeouts, NemoHttp, type RetryPolicy } from "./http.js";
-import { type RenderTiming, newRenderId, pollRender, renderFailed, renderFailureReason, startRender } from "./render.js";
+import { type RenderTiming, newRenderId, renderFailed, renderFailureReason, startRender } from "./render.js";
+import { finishRender } from "./render-finish.js";
 import { type SessionRecord, SessionStore } from "./session.js";
 import { fetchDraft, fetchState, readDraft, readMediaList } from "./state.js";
 import { UNCONFIRMED_REASON, type UploadOutcome, checkMediaUrl, uploadFiles, uploadUrls } from "./upload.js";
@@ -285,13 +285,13 @@ export class NemoBackend implements Backend, AgentCapability {
     };
     await context.onCheckpoint?.(checkpoint);
     await startRender(this.http, renderId, sessionId, draft, context.signal);
-    return this.finishRender(checkpoint, context);
+    return finishRender(this.http, checkpoint, context, this.options.renderTiming);
   }
 
   async resumeExport(checkpoint: ExportCheckpoint, context: ExportContext = {}): Promise<ExportResult> {
     await prepareOutputDir(join(checkpoint.outputPath, ".."));
     try {
-      return await this.finishRender(checkpoint, context);
+      return await finishRender(this.http, checkpoint, context, this.options.renderTiming);
     } catch (error) {
       // The checkpoint is written just before the render starts, so the service may never have heard of it.
       if (error instanceof VideoMakerError && error.httpStatus === 404 && !checkpoint.downloadUrl) {
@@ -308,31 +308,6 @@ export class NemoBackend implements Backend, AgentCapability {
       if (!isDraftExportable(draft)) throw error;
       return this.retryRender(checkpoint.sessionId, draft, checkpoint.outputPath, context);
     }
-  }
-
-  private async finishRender(checkpoint: ExportCheckpoint, context: ExportContext): Promise<ExportResult> {
-    let url = checkpoint.downloadUrl;
-    if (!url) {
-      const done = await pollRender(this.http, checkpoint.renderId, {
-        ...(this.options.renderTiming ? { timing: this.options.renderTiming } : {}),
-        ...signalOf(context),
-        onStatus: (status) =>
-          context.onProgress?.({ stage: "render", message: `render ${status.progress}%`, fraction: status.progress / 100 }),
-      });
-      url = done.url;
-      if (url) await context.onCheckpoint?.({ ...checkpoint, downloadUrl: url });
-    }
-    context.onProgress?.({ stage: "download", message: "downloading", fraction: 0 });
-    const saved = await downloadRender(this.http, checkpoint.renderId, url, checkpoint.outputPath, {
-      ...signalOf(context),
-      onBytes: (received, total) =>
-        context.onProgress?.({
-          stage: "download",
-          message: total ? `downloading ${Math.floor((received / total) * 100)}%` : `downloading ${formatBytes(received)}`,
-          ...(total ? { fraction: received / total } : {}),
-        }),
-    });
-    return { renderId: checkpoint.renderId, file: saved.path, bytes: saved.bytes };
   }
 
   // --- helpers --------------------------------------------------------------
