@@ -184,6 +184,10 @@ describe("export --project: the timeline for another editor, on the local backen
     expect(saved.stderr).toMatch(/Not carried: the music's ducking/);
     const json = await cli(["export", "--project", "mlt", "--json"], "local", env);
     expect(JSON.parse(json.stdout)).toMatchObject({ format: "mlt", clips: 1, music: 1, file: expect.stringMatching(/\.mlt$/) });
+    // A project file renders nothing: a loudness for it is refused in words, not ignored.
+    const loud = await cli(["export", "--project", "otio", "--loudness", "-16"], "local", env);
+    expect(loud.code).toBe(3);
+    expect(loud.stderr).toMatch(/--loudness is for the MP4 export; a project file \(--project\) renders nothing/);
     const otio = await cli(["export", "--project", "otio", "--json"], "local", env);
     expect(JSON.parse(otio.stdout)).toMatchObject({ format: "otio", clips: 1, music: 1, file: expect.stringMatching(/\.otio$/) });
     const help = await cli(["export", "--help"], "local");
