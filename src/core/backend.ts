@@ -227,6 +227,7 @@ export interface ProjectExportResult {
   formatName: string;
   /** Which editors open it, for people. */
   opensIn: string;
+  mimeType: string;
   durationSeconds: number;
   clips: number;
   music: number;

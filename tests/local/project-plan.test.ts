@@ -4,7 +4,7 @@ import { compileRender } from "../../src/local/compile.js";
 import { musicEntries, musicLevel } from "../../src/local/project/mlt-parts.js";
 import { writeKdenlive } from "../../src/local/project/kdenlive.js";
 import { writeMlt } from "../../src/local/project/mlt.js";
-import { notCarried } from "../../src/local/project/not-carried.js";
+import { notCarriedInMlt } from "../../src/local/project/not-carried.js";
 import { hexColour, planProject } from "../../src/local/project/plan-from-timeline.js";
 import type { ProjectMusic, ProjectPlan } from "../../src/local/project/plan.js";
 import { escapeAttribute, escapeText } from "../../src/local/project/xml.js";
@@ -83,7 +83,7 @@ describe("planProject lays the timeline out in the render's frames", () => {
   });
 
   it("says in words what MLT could not carry", () => {
-    expect(notCarried(plan, "mlt")).toEqual([
+    expect(notCarriedInMlt(plan, "mlt")).toEqual([
       "the Ken Burns moves (image-1): the photos are still; add a zoom or pan in the editor",
       // a 4:3 photo in a 16:9 frame: the render's automatic fit is the blurred background
       "the blurred background behind image-1: shown whole with black bars instead",

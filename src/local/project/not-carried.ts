@@ -1,5 +1,4 @@
 import { transitionNote } from "./mlt-parts.js";
-import { OTIO_NOT_CARRIED } from "./otio-not-carried.js";
 import type { ProjectPlan } from "./plan.js";
 
 /**
@@ -8,9 +7,7 @@ import type { ProjectPlan } from "./plan.js";
  * photos, dissolves, the clips' sound levels, music with its level, fades and loop, titles,
  * `cover` and `contain` fits and logos (as filters of the whole output); what is left is listed here.
  */
-export function notCarried(plan: ProjectPlan, format: string): string[] {
-  // The OTIO writer names its own losses (otio-not-carried.ts): they differ from MLT's.
-  if (format === "otio") return OTIO_NOT_CARRIED(plan);
+export function notCarriedInMlt(plan: ProjectPlan, format: "mlt" | "kdenlive"): string[] {
   const notes: string[] = [];
   const list = (ids: string[]): string => (ids.length > 3 ? `${ids.slice(0, 3).join(", ")} and ${ids.length - 3} more` : ids.join(", "));
   const kenBurns = plan.clips.filter((c) => c.kenBurns).map((c) => c.id);
@@ -19,7 +16,6 @@ export function notCarried(plan: ProjectPlan, format: string): string[] {
   if (blur.length > 0) notes.push(`the blurred background behind ${list(blur)}: shown whole with black bars instead`);
   const ducked = plan.music.filter((m) => m.ducked).map((m) => m.id);
   if (ducked.length > 0) notes.push(`the music's ducking under the clips' sound (${list(ducked)}): it plays at its own level throughout`);
-  if (format !== "mlt" && format !== "kdenlive") return notes;
 
   const transitions = transitionNote(plan.clips.flatMap((c) => (c.transition ? [c.transition.type] : [])));
   if (transitions) notes.push(transitions);

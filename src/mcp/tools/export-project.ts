@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { FORMAT_NAMES, PROJECT_FORMATS, formatsHelp } from "../../local/project/writers.js";
+import { PROJECT_FORMATS, formatsHelp } from "../../local/project/writers.js";
 import { fileNameSchema, outputDirSchema, outputFolder } from "../paths.js";
 import { defineTool } from "../tool.js";
 
@@ -44,7 +44,7 @@ export const exportProjectTool = defineTool({
       text:
         `Saved the ${saved.formatName}: ${saved.file} (${holds.join(", ")}; ${saved.durationSeconds} s). Open it in ${saved.opensIn}. ` +
         `The media are referenced where they are on this computer; nothing was copied, so keep them there.${missing}`,
-      content: [{ type: "resource_link", uri: pathToFileURL(saved.file).toString(), name: saved.file.split(/[\\/]/).pop()!, mimeType: FORMAT_NAMES[saved.format]?.mimeType ?? "application/octet-stream", description: `The ${saved.formatName} on this computer` }],
+      content: [{ type: "resource_link", uri: pathToFileURL(saved.file).toString(), name: saved.file.split(/[\\/]/).pop()!, mimeType: saved.mimeType, description: `The ${saved.formatName} on this computer` }],
     };
   },
 });
